@@ -1,0 +1,140 @@
+#include "args.h"
+
+#include <cmath>
+#include <limits>
+
+namespace simdtrain {
+namespace addon {
+
+void throw_type_error(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
+void throw_range_error(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
+
+namespace {
+
+const char* typed_array_name(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_uint8_clamped_array: return "Uint8ClampedArray";
+    case napi_int16_array: return "Int16Array";
+    case napi_uint16_array: return "Uint16Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_bigint64_array: return "BigInt64Array";
+    case napi_biguint64_array: return "BigUint64Array";
+  }
+  return "TypedArray";
+}
+
+std::string quoted(const char* name) { return std::string("'") + name + "'"; }
+
+}  // namespace
+
+std::string describe(Napi::Value value) {
+  if (value.IsTypedArray()) return typed_array_name(value.As<Napi::TypedArray>().TypedArrayType());
+  switch (value.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: return "number";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_function: return "function";
+    case napi_bigint: return "bigint";
+    default: break;
+  }
+  if (value.IsArray()) return "Array";
+  if (value.IsArrayBuffer()) return "ArrayBuffer";
+  if (value.IsDataView()) return "DataView";
+  return "object";
+}
+
+F32Array to_f32(Napi::Env env, Napi::Value value, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw_type_error(env, quoted(name) + " must be a Float32Array (got " + describe(value) + ")");
+  }
+  Napi::Float32Array array = value.As<Napi::Float32Array>();
+  napi_value buffer;
+  napi_status status = napi_get_typedarray_info(env, array, nullptr, nullptr, nullptr, &buffer, nullptr);
+  if (status != napi_ok) throw_type_error(env, quoted(name) + " could not be read as a Float32Array");
+  bool detached = false;
+  if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached) {
+    throw_range_error(env, quoted(name) + " is backed by a detached ArrayBuffer");
+  }
+  F32Array out;
+  out.data = array.Data();
+  out.length = array.ElementLength();
+  out.name = name;
+  return out;
+}
+
+double to_number(Napi::Env env, Napi::Value value, const char* name) {
+  if (!value.IsNumber()) throw_type_error(env, quoted(name) + " must be a number (got " + describe(value) + ")");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+double to_finite(Napi::Env env, Napi::Value value, const char* name) {
+  const double x = to_number(env, value, name);
+  if (!std::isfinite(x)) throw_range_error(env, quoted(name) + " must be finite (got " + std::to_string(x) + ")");
+  return x;
+}
+
+double to_nonnegative(Napi::Env env, Napi::Value value, const char* name) {
+  const double x = to_finite(env, value, name);
+  if (x < 0) throw_range_error(env, quoted(name) + " must be >= 0 (got " + std::to_string(x) + ")");
+  return x;
+}
+
+size_t to_size(Napi::Env env, Napi::Value value, const char* name) {
+  const double x = to_number(env, value, name);
+  constexpr double kMaxSafe = 9007199254740991.0;  // 2^53 - 1
+  if (!(x >= 0) || x != std::floor(x) || x > kMaxSafe ||
+      x > static_cast<double>(std::numeric_limits<size_t>::max())) {
+    throw_range_error(env, quoted(name) + " must be a non-negative integer (got " + Napi::Value(value).ToString().Utf8Value() + ")");
+  }
+  return static_cast<size_t>(x);
+}
+
+bool to_bool(Napi::Env env, Napi::Value value, const char* name) {
+  if (!value.IsBoolean()) throw_type_error(env, quoted(name) + " must be a boolean (got " + describe(value) + ")");
+  return value.As<Napi::Boolean>().Value();
+}
+
+Napi::Value required_field(Napi::Env env, Napi::Object object, const char* key, const char* object_name) {
+  if (!object.Has(key)) throw_type_error(env, std::string(object_name) + "." + key + " is required");
+  return object.Get(key);
+}
+
+size_t checked_mul(Napi::Env env, size_t a, size_t b, const char* what) {
+  size_t result;
+  if (__builtin_mul_overflow(a, b, &result)) throw_range_error(env, std::string(what) + " overflows");
+  return result;
+}
+
+void require_same_length(Napi::Env env, const F32Array& a, const F32Array& b) {
+  if (a.length != b.length) {
+    throw_range_error(env, quoted(a.name) + " and " + quoted(b.name) + " must have the same length (got " +
+                               std::to_string(a.length) + " and " + std::to_string(b.length) + ")");
+  }
+}
+
+void require_min_length(Napi::Env env, const F32Array& array, size_t needed) {
+  if (array.length < needed) {
+    throw_range_error(env, quoted(array.name) + " is too short: needs " + std::to_string(needed) +
+                               " elements, has " + std::to_string(array.length));
+  }
+}
+
+void require_no_overlap(Napi::Env env, const F32Array& out, const F32Array& in, bool allow_identical) {
+  if (out.length == 0 || in.length == 0) return;
+  const bool overlap = out.byte_begin() < in.byte_end() && in.byte_begin() < out.byte_end();
+  if (!overlap) return;
+  if (allow_identical && out.byte_begin() == in.byte_begin() && out.length == in.length) return;
+  throw_range_error(env, quoted(out.name) + " overlaps " + quoted(in.name) +
+                             (allow_identical ? " (only the exact same range is allowed)" : ""));
+}
+
+}  // namespace addon
+}  // namespace simdtrain

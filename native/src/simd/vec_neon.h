@@ -1,0 +1,56 @@
+// 4-lane NEON vectors (every AArch64 CPU).
+#pragma once
+
+#include <arm_neon.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace simdtrain {
+namespace neon {
+
+using Vec = float32x4_t;
+using Mask = uint32x4_t;
+constexpr size_t kLanes = 4;
+
+inline Vec zero() { return vdupq_n_f32(0.0f); }
+inline Vec set1(float x) { return vdupq_n_f32(x); }
+inline Vec loadu(const float* p) { return vld1q_f32(p); }
+inline void storeu(float* p, Vec v) { vst1q_f32(p, v); }
+inline Vec load_partial(const float* p, size_t n) {
+  float tmp[4] = {0, 0, 0, 0};
+  std::memcpy(tmp, p, n * sizeof(float));
+  return vld1q_f32(tmp);
+}
+inline void store_partial(float* p, Vec v, size_t n) {
+  float tmp[4];
+  vst1q_f32(tmp, v);
+  std::memcpy(p, tmp, n * sizeof(float));
+}
+
+inline Vec add(Vec a, Vec b) { return vaddq_f32(a, b); }
+inline Vec sub(Vec a, Vec b) { return vsubq_f32(a, b); }
+inline Vec mul(Vec a, Vec b) { return vmulq_f32(a, b); }
+inline Vec div(Vec a, Vec b) { return vdivq_f32(a, b); }
+inline Vec fmadd(Vec a, Vec b, Vec c) { return vfmaq_f32(c, a, b); }
+inline Vec fnmadd(Vec a, Vec b, Vec c) { return vfmsq_f32(c, a, b); }
+inline Vec sqrt(Vec a) { return vsqrtq_f32(a); }
+// Match x86 minps/maxps: the second operand wins when either is NaN.
+inline Vec min(Vec a, Vec b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
+inline Vec max(Vec a, Vec b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
+inline Vec abs(Vec a) { return vabsq_f32(a); }
+inline Vec neg(Vec a) { return vnegq_f32(a); }
+
+inline Mask cmp_lt(Vec a, Vec b) { return vcltq_f32(a, b); }
+inline Mask cmp_le(Vec a, Vec b) { return vcleq_f32(a, b); }
+inline Mask cmp_gt(Vec a, Vec b) { return vcgtq_f32(a, b); }
+inline Mask cmp_eq(Vec a, Vec b) { return vceqq_f32(a, b); }
+inline Mask cmp_unord(Vec a, Vec b) { return vmvnq_u32(vandq_u32(vceqq_f32(a, a), vceqq_f32(b, b))); }
+inline Vec select(Mask m, Vec if_true, Vec if_false) { return vbslq_f32(m, if_true, if_false); }
+
+inline float reduce_add(Vec v) { return vaddvq_f32(v); }
+inline float reduce_max(Vec v) { return vmaxvq_f32(v); }
+
+}  // namespace neon
+}  // namespace simdtrain

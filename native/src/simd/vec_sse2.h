@@ -1,0 +1,67 @@
+// 4-lane SSE2 vectors: the x86-64 baseline every 64-bit x86 CPU runs.
+#pragma once
+
+#include <emmintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace simdtrain {
+namespace sse2 {
+
+using Vec = __m128;
+using Mask = __m128;
+constexpr size_t kLanes = 4;
+
+inline Vec zero() { return _mm_setzero_ps(); }
+inline Vec set1(float x) { return _mm_set1_ps(x); }
+inline Vec loadu(const float* p) { return _mm_loadu_ps(p); }
+inline void storeu(float* p, Vec v) { _mm_storeu_ps(p, v); }
+inline Vec load_partial(const float* p, size_t n) {
+  alignas(16) float tmp[4] = {0, 0, 0, 0};
+  std::memcpy(tmp, p, n * sizeof(float));
+  return _mm_load_ps(tmp);
+}
+inline void store_partial(float* p, Vec v, size_t n) {
+  alignas(16) float tmp[4];
+  _mm_store_ps(tmp, v);
+  std::memcpy(p, tmp, n * sizeof(float));
+}
+
+inline Vec add(Vec a, Vec b) { return _mm_add_ps(a, b); }
+inline Vec sub(Vec a, Vec b) { return _mm_sub_ps(a, b); }
+inline Vec mul(Vec a, Vec b) { return _mm_mul_ps(a, b); }
+inline Vec div(Vec a, Vec b) { return _mm_div_ps(a, b); }
+// No FMA in SSE2: two roundings instead of one.
+inline Vec fmadd(Vec a, Vec b, Vec c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+inline Vec fnmadd(Vec a, Vec b, Vec c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
+inline Vec sqrt(Vec a) { return _mm_sqrt_ps(a); }
+inline Vec min(Vec a, Vec b) { return _mm_min_ps(a, b); }
+inline Vec max(Vec a, Vec b) { return _mm_max_ps(a, b); }
+inline Vec abs(Vec a) { return _mm_and_ps(a, _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff))); }
+inline Vec neg(Vec a) { return _mm_xor_ps(a, _mm_set1_ps(-0.0f)); }
+
+inline Mask cmp_lt(Vec a, Vec b) { return _mm_cmplt_ps(a, b); }
+inline Mask cmp_le(Vec a, Vec b) { return _mm_cmple_ps(a, b); }
+inline Mask cmp_gt(Vec a, Vec b) { return _mm_cmpgt_ps(a, b); }
+inline Mask cmp_eq(Vec a, Vec b) { return _mm_cmpeq_ps(a, b); }
+inline Mask cmp_unord(Vec a, Vec b) { return _mm_cmpunord_ps(a, b); }
+inline Vec select(Mask m, Vec if_true, Vec if_false) {
+  return _mm_or_ps(_mm_and_ps(m, if_true), _mm_andnot_ps(m, if_false));
+}
+
+inline float reduce_add(Vec v) {
+  Vec hi = _mm_movehl_ps(v, v);
+  Vec s = _mm_add_ps(v, hi);
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+inline float reduce_max(Vec v) {
+  Vec m = _mm_max_ps(v, _mm_movehl_ps(v, v));
+  m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+  return _mm_cvtss_f32(m);
+}
+
+}  // namespace sse2
+}  // namespace simdtrain
