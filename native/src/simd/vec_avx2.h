@@ -87,6 +87,8 @@ inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
 inline Vec cvt_i32_f32(IVec a) { return _mm256_cvtepi32_ps(a); }
 inline IVec bitcast_i(Vec v) { return _mm256_castps_si256(v); }
 inline Vec bitcast_f(IVec v) { return _mm256_castsi256_ps(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return _mm256_movemask_ps(m) != 0; }
 
 }  // namespace avx2
 }  // namespace simdtrain

@@ -73,6 +73,8 @@ inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
 inline Vec cvt_i32_f32(IVec a) { return _mm512_cvtepi32_ps(a); }
 inline IVec bitcast_i(Vec v) { return _mm512_castps_si512(v); }
 inline Vec bitcast_f(IVec v) { return _mm512_castsi512_ps(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return m != 0; }
 
 }  // namespace avx512
 }  // namespace simdtrain

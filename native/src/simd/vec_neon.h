@@ -83,6 +83,8 @@ inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
 inline Vec cvt_i32_f32(IVec a) { return vcvtq_f32_s32(vreinterpretq_s32_u32(a)); }
 inline IVec bitcast_i(Vec v) { return vreinterpretq_u32_f32(v); }
 inline Vec bitcast_f(IVec v) { return vreinterpretq_f32_u32(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return vmaxvq_u32(m) != 0; }
 
 }  // namespace neon
 }  // namespace simdtrain

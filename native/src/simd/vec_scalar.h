@@ -73,6 +73,8 @@ inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
 inline Vec cvt_i32_f32(IVec a) { return static_cast<float>(static_cast<int32_t>(a)); }
 inline IVec bitcast_i(Vec v) { IVec r; std::memcpy(&r, &v, sizeof r); return r; }
 inline Vec bitcast_f(IVec v) { Vec r; std::memcpy(&r, &v, sizeof r); return r; }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return m; }
 
 }  // namespace scalar
 }  // namespace simdtrain

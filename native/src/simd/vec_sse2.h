@@ -92,6 +92,8 @@ inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
 inline Vec cvt_i32_f32(IVec a) { return _mm_cvtepi32_ps(a); }
 inline IVec bitcast_i(Vec v) { return _mm_castps_si128(v); }
 inline Vec bitcast_f(IVec v) { return _mm_castsi128_ps(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return _mm_movemask_ps(m) != 0; }
 
 }  // namespace sse2
 }  // namespace simdtrain

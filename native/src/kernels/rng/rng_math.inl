@@ -40,7 +40,8 @@ inline Vec log_positive(Vec x) {
   return add(mul(e, set1(0.693359375f)), add(log_m, mul(e, set1(-2.12194440e-4f))));
 }
 
-// Standard-normal quantile Phi^-1(p) for p in (0, 1), branch-free.
+// Standard-normal quantile Phi^-1(p) for p in (0, 1); each lane's value does
+// not depend on the others (no data-dependent loop, no rejection).
 // With t = min(p, 1 - p):
 //  - centre (t >= 0.02425): z = sqrt(2) erfinv(1 - 2t), using M. Giles'
 //    single-precision erfinv polynomial in w = -log(4t(1 - t)) ("Approximating
@@ -48,7 +49,8 @@ inline Vec log_positive(Vec x) {
 //    cancel in float (Acklam's central rational loses ~1e-4 there);
 //  - tail (t < 0.02425): P. J. Acklam's rational in u = sqrt(-2 log t),
 //    well conditioned there and accurate down to t = FLT_MIN.
-// Each lane takes one log, of the argument its region needs.
+// Each lane takes one log, of the argument its region needs; the tail
+// rational is evaluated only when some lane needs it.
 inline Vec normal_icdf(Vec p) {
   static const float kGiles[] = {2.81022636e-08f,  3.43273939e-07f, -3.5233877e-06f,
                                  -4.39150654e-06f, 0.00021858087f,  -0.00125372503f,
@@ -67,9 +69,14 @@ inline Vec normal_icdf(Vec p) {
 
   const Vec w = sub(neg(log_v), set1(2.5f));
   const Vec centre = mul(set1(1.41421356f), mul(sub(one, add(t, t)), horner(w, kGiles)));  // >= 0
-  const Vec u = sqrt(mul(set1(-2.0f), log_v));
-  const Vec tail = div(horner(u, kC), horner(u, kD));  // < 0
-  const Vec lower = select(in_tail, tail, neg(centre));  // Phi^-1(t), t <= 1/2
+  Vec lower = neg(centre);  // Phi^-1(t), t <= 1/2
+  // Most vectors have no tail lane: skipping the tail's sqrt and div then
+  // cannot change a bit, since the select below would discard them.
+  if (any_true(in_tail)) {
+    const Vec u = sqrt(mul(set1(-2.0f), log_v));
+    const Vec tail = div(horner(u, kC), horner(u, kD));  // < 0
+    lower = select(in_tail, tail, lower);
+  }
   return select(upper, neg(lower), lower);
 }
 
