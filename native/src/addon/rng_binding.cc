@@ -50,28 +50,33 @@ Napi::Value Uniform(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// (out, mean, std, ...) shared by both normal fills; std >= 0.
+struct NormalArgs {
+  F32Array out;
+  double mean, std;
+};
+NormalArgs normal_args(const Napi::CallbackInfo& info) {
+  // Braced initialisation runs left to right: arguments are checked in order.
+  NormalArgs a{f32_arg(info, 0, "out"), f32_value_arg(info, 1, "mean"), f32_value_arg(info, 2, "std")};
+  if (a.std < 0) throw_range_error(info.Env(), "'std' must be >= 0 (got " + std::to_string(a.std) + ")");
+  return a;
+}
+
 Napi::Value Normal(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  F32Array out = f32_arg(info, 0, "out");
-  const double mean = f32_value_arg(info, 1, "mean");
-  const double std = f32_value_arg(info, 2, "std");
+  const auto [out, mean, std] = normal_args(info);
   const uint64_t seed = size_arg(info, 3, "seed");
   const uint64_t offset = offset_arg(info, 4, out);
-  if (std < 0) throw_range_error(env, "'std' must be >= 0 (got " + std::to_string(std) + ")");
   rng_normal(out.data, out.length, seed, offset, static_cast<float>(mean), static_cast<float>(std));
-  return env.Undefined();
+  return info.Env().Undefined();
 }
 
 Napi::Value TruncatedNormal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  F32Array out = f32_arg(info, 0, "out");
-  const double mean = f32_value_arg(info, 1, "mean");
-  const double std = f32_value_arg(info, 2, "std");
+  const auto [out, mean, std] = normal_args(info);
   const double low = f32_value_arg(info, 3, "low");
   const double high = f32_value_arg(info, 4, "high");
   const uint64_t seed = size_arg(info, 5, "seed");
   const uint64_t offset = offset_arg(info, 6, out);
-  if (std < 0) throw_range_error(env, "'std' must be >= 0 (got " + std::to_string(std) + ")");
   if (std == 0) {
     // Degenerate: every sample is the mean, which must lie inside the bounds.
     if (!(low <= mean && mean <= high)) throw_range_error(env, "'mean' must lie in ['low', 'high'] when 'std' is 0");
