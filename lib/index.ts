@@ -8,3 +8,7 @@
 export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
+export * as rng from './rng';
+export { Generator } from './rng';
+export type { GeneratorState } from './rng';
+export * from './init';
