@@ -8,3 +8,7 @@
 export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
+export { matrix, isMatrix, assertMatrix, at } from './matrix';
+export type { Matrix } from './matrix';
+export { sgemm, sgemmAsync, matmul, matmulAsync } from './gemm';
+export type { Transpose, Activation, GemmEpilogue, MatmulOptions } from './gemm';

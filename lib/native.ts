@@ -23,6 +23,18 @@ export interface NativeAddon {
   dot(x: Float32Array, y: Float32Array): number;
   sum(x: Float32Array): number;
   sumOfSquares(x: Float32Array): number;
+  // ---- gemm_binding.cc (GEMM; owner: issue #5) ----
+  sgemm(
+    transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+    options?: { bias?: Float32Array; activation?: string },
+  ): void;
+  sgemmAsync(
+    transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+    options?: { bias?: Float32Array; activation?: string },
+  ): Promise<void>;
+  // ---- end gemm ----
 }
 
 const packageRoot = path.join(__dirname, '..');
