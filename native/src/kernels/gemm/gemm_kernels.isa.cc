@@ -33,41 +33,43 @@ inline void store_vec(Chunk chunk, float* c, const float* bias, Vec x, const Til
   chunk.store(c, x);
 }
 
-// kPackedA: A is a packed panel (element (r,k) at a[k*MR + r]); otherwise it
-// is read in place at a[r*a_rs + k*a_cs] (the small-matrix path). kFull: the
-// tile is all MR x NR, else only rows < mr and columns < nr are stored.
-template <bool kPackedA, bool kFull>
+// A kMR x (kNV*kLanes) tile. kPackedA: A is a packed panel (element (r,k) at
+// a[k*MR + r]); otherwise it is read in place at a[r*a_rs + k*a_cs] (the
+// small-matrix path). kFull: the whole tile is stored, else only rows < mr
+// and columns < nr. Edge tiles use smaller kMR / kNV instantiations of the
+// same code so a thin edge does not pay for a full tile of FMAs.
+template <size_t kMR, size_t kNV, bool kPackedA, bool kFull>
 void micro_kernel(size_t kc, const float* a, size_t a_rs, size_t a_cs, const float* b, float* c, size_t ldc,
                   const TileStore& st, size_t mr, size_t nr) {
   const size_t rs = kPackedA ? 1 : a_rs;
   const size_t cs = kPackedA ? MR : a_cs;
   if (kFull) {
 #pragma GCC unroll 32
-    for (size_t r = 0; r < MR; ++r) __builtin_prefetch(c + r * ldc, 1);  // C is needed after the k loop
+    for (size_t r = 0; r < kMR; ++r) __builtin_prefetch(c + r * ldc, 1);  // C is needed after the k loop
   }
-  Vec acc[MR][NV];
+  Vec acc[kMR][kNV];
 #pragma GCC unroll 32
-  for (size_t r = 0; r < MR; ++r) {
+  for (size_t r = 0; r < kMR; ++r) {
 #pragma GCC unroll 8
-    for (size_t v = 0; v < NV; ++v) acc[r][v] = zero();
+    for (size_t v = 0; v < kNV; ++v) acc[r][v] = zero();
   }
   for (size_t k = 0; k < kc; ++k, a += cs, b += NR) {
-    Vec bv[NV];
+    Vec bv[kNV];
 #pragma GCC unroll 8
-    for (size_t v = 0; v < NV; ++v) bv[v] = loadu(b + v * kLanes);
+    for (size_t v = 0; v < kNV; ++v) bv[v] = loadu(b + v * kLanes);
 #pragma GCC unroll 32
-    for (size_t r = 0; r < MR; ++r) {
+    for (size_t r = 0; r < kMR; ++r) {
       const Vec ar = set1(a[r * rs]);
 #pragma GCC unroll 8
-      for (size_t v = 0; v < NV; ++v) acc[r][v] = fmadd(ar, bv[v], acc[r][v]);
+      for (size_t v = 0; v < kNV; ++v) acc[r][v] = fmadd(ar, bv[v], acc[r][v]);
     }
   }
 #pragma GCC unroll 32
-  for (size_t r = 0; r < MR; ++r) {
+  for (size_t r = 0; r < kMR; ++r) {
     if (!kFull && r >= mr) break;
     float* crow = c + r * ldc;
 #pragma GCC unroll 8
-    for (size_t v = 0; v < NV; ++v) {
+    for (size_t v = 0; v < kNV; ++v) {
       const size_t j = v * kLanes;
       const float* bias = st.bias ? st.bias + j : nullptr;
       if (kFull || j + kLanes <= nr) {
@@ -76,6 +78,26 @@ void micro_kernel(size_t kc, const float* a, size_t a_rs, size_t a_cs, const flo
         store_vec(TailChunk{nr - j}, crow + j, bias, acc[r][v], st);
       }
     }
+  }
+}
+
+// Picks the smallest instantiation that covers an mr x nr tile.
+template <bool kPackedA>
+void tile(size_t kc, const float* a, size_t a_rs, size_t a_cs, const float* b, float* c, size_t ldc,
+          const TileStore& st, size_t mr, size_t nr) {
+  constexpr size_t kHalfMR = (MR + 1) / 2;
+  const bool narrow = NV > 1 && nr <= kLanes;
+  const bool short_rows = kHalfMR < MR && mr <= kHalfMR;
+  if (mr == MR && nr == NR) {
+    micro_kernel<MR, NV, kPackedA, true>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+  } else if (narrow && short_rows) {
+    micro_kernel<kHalfMR, 1, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+  } else if (narrow) {
+    micro_kernel<MR, 1, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+  } else if (short_rows) {
+    micro_kernel<kHalfMR, NV, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+  } else {
+    micro_kernel<MR, NV, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
   }
 }
 
@@ -101,13 +123,10 @@ void macro_kernel(const GemmBlock& blk) {
       const float* b = blk.b + j * kc;  // panel j / NR
       float* c = blk.c + i * blk.ldc + j;
       const TileStore st = {blk.alpha, blk.beta, blk.bias ? blk.bias + j : nullptr, blk.relu};
-      const bool full = mr == MR && nr == NR;
       if (packed) {
-        if (full) micro_kernel<true, true>(kc, a, 0, 0, b, c, blk.ldc, st, mr, nr);
-        else micro_kernel<true, false>(kc, a, 0, 0, b, c, blk.ldc, st, mr, nr);
+        tile<true>(kc, a, 0, 0, b, c, blk.ldc, st, mr, nr);
       } else {
-        if (full) micro_kernel<false, true>(kc, a, blk.a_rs, blk.a_cs, b, c, blk.ldc, st, mr, nr);
-        else micro_kernel<false, false>(kc, a, blk.a_rs, blk.a_cs, b, c, blk.ldc, st, mr, nr);
+        tile<false>(kc, a, blk.a_rs, blk.a_cs, b, c, blk.ldc, st, mr, nr);
       }
     }
   }
