@@ -24,13 +24,14 @@
 namespace simdtrain {
 namespace {
 
-// Below this many multiply-adds (m*n*k) one thread is faster than handing
-// work to the pool (measured with bench/gemm.bench.js).
-constexpr double kMinParallelWork = 96.0 * 96 * 96;
+// Below this many multiply-adds (m*n*k) one thread is as fast as two: the
+// pool hand-off (~10-20 us on a VM) eats the gain. Measured on Zen 5 with two
+// real cores: 128x128x256 (4.2 M) gains nothing, 128x256x784 (26 M) gains 45%.
+constexpr double kMinParallelWork = 8e6;
 // When every A micro-panel meets at most this many B micro-panels, packing A
 // costs more than it saves and the kernel reads A in place (measured: MLP
 // output layers such as 128x128 * 128x10).
-constexpr size_t kInPlaceAMaxPanels = 2;
+constexpr size_t kInPlaceAMaxPanels = 4;
 
 const GemmKernels& kernels() { return SIMDTRAIN_PICK(kGemmKernels); }
 
