@@ -34,6 +34,8 @@ const EDGES: [number, number, number][] = [
   [13, 31, 383], [14, 32, 384], [15, 33, 385], [5, 7, 255], [7, 17, 257], [9, 11, 40],
   [1007, 33, 9], [1009, 17, 5], [1025, 9, 3], [29, 319, 11], [29, 321, 12], [7, 641, 6], [3, 1021, 4],
   [61, 67, 71], [128, 10, 128], [128, 128, 10], [5, 65, 769],
+  // Above the 8 M multiply-add threading threshold: split over M, then over N.
+  [301, 263, 129], [131, 517, 130],
 ];
 
 describe.each([1, 2])('sgemm matches the double reference (%i threads)', (threads) => {
