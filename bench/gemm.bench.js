@@ -211,7 +211,7 @@ async function main() {
       const ob = gf(s, best.openblas[threads][s.name]);
       rows.push({
         shape: s.name,
-        thr: threads,
+        thr: String(threads),
         simdtrain: ours,
         '%peak': peaks[threads] ? (100 * ours) / peaks[threads] : '',
         openblas: ob,

@@ -22,19 +22,30 @@ void pack_contiguous(const float* src, size_t ld, size_t rows, size_t kc, float*
   }
 }
 
-// Source is transposed (element (k, r) at src[r*ld + k]): gather one value
-// from each of the panel's rows per k. Full panels have a fixed trip count,
-// so the loop over rows unrolls.
+// Source is transposed (element (k, r) at src[r*ld + k]). Reading one float
+// from each of W rows per k would touch W cache lines at once, and with ld a
+// multiple of 4 KiB they all fall in one L1 set and thrash; so copy 16 k's of
+// each row (whole lines) into a small buffer first, then transpose from L1.
 template <size_t W>
 void pack_strided(const float* src, size_t ld, size_t rows, size_t kc, float* dst) {
-  if (rows == W) {
-    for (size_t k = 0; k < kc; ++k, dst += W) {
-#pragma GCC unroll 32
-      for (size_t r = 0; r < W; ++r) dst[r] = src[r * ld + k];
-    }
-  } else {
+  if (rows != W) {
     gemm_pack_panel(src, ld, 1, rows, kc, W, dst);
+    return;
   }
+  constexpr size_t kBlock = 16;
+  alignas(64) float tmp[W][kBlock];
+  size_t k = 0;
+  for (; k + kBlock <= kc; k += kBlock, dst += kBlock * W) {
+    for (size_t r = 0; r < W; ++r) {
+      const float* row = src + r * ld + k;
+      for_each_chunk(kBlock, [&](size_t i, auto chunk) { chunk.store(&tmp[r][i], chunk.load(row + i)); });
+    }
+    for (size_t kk = 0; kk < kBlock; ++kk) {
+#pragma GCC unroll 32
+      for (size_t r = 0; r < W; ++r) dst[kk * W + r] = tmp[r][kk];
+    }
+  }
+  gemm_pack_panel(src + k, ld, 1, rows, kc - k, W, dst);
 }
 
 }  // namespace
