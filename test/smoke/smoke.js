@@ -54,6 +54,21 @@ for (const isa of info.supported) {
       near(simd.vec.sumOfSquares(x), sq, tol, `${isa} sumOfSquares n=${n}`);
     }
   });
+  check(`${isa} sgemm, all transposes`, () => {
+    const [m, n, k] = [37, 29, 41];
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = randomFloats(m * k, 5), b = randomFloats(k * n, 6), c = randomFloats(m * n, 7);
+      const c0 = Float32Array.from(c);
+      simd.sgemm(ta, tb, m, n, k, 0.75, a, ta ? m : k, b, tb ? k : n, -0.5, c, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let acc = 0;
+          for (let p = 0; p < k; p++) acc += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+          near(c[i * n + j], 0.75 * acc - 0.5 * c0[i * n + j], 2e-6 * Math.sqrt(k) * (k + 1), `${isa} sgemm ${ta}${tb}`);
+        }
+      }
+    }
+  });
   check(`${isa} errors`, () => {
     assert.throws(() => simd.vec.sum([1, 2]), TypeError);
     assert.throws(() => simd.vec.axpy(1, new Float32Array(2), new Float32Array(3)), RangeError);
