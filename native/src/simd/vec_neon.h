@@ -52,5 +52,14 @@ inline Vec select(Mask m, Vec if_true, Vec if_false) { return vbslq_f32(m, if_tr
 inline float reduce_add(Vec v) { return vaddvq_f32(v); }
 inline float reduce_max(Vec v) { return vmaxvq_f32(v); }
 
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return vrndnq_f32(a); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace neon
 }  // namespace simdtrain

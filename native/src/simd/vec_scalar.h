@@ -44,5 +44,17 @@ inline Vec select(Mask m, Vec if_true, Vec if_false) { return m ? if_true : if_f
 inline float reduce_add(Vec v) { return v; }
 inline float reduce_max(Vec v) { return v; }
 
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return std::nearbyint(a); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;
+  float out;
+  __builtin_memcpy(&out, &bits, sizeof out);
+  return out;
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace scalar
 }  // namespace simdtrain
