@@ -8,3 +8,15 @@
 export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
+// ---- nn / train (issue #6) ---------------------------------------------------
+export { Dense } from './nn/dense';
+export type { DenseOptions, DenseConfig } from './nn/dense';
+export { Sequential } from './nn/sequential';
+export type { SequentialOptions, Evaluation } from './nn/sequential';
+export { ACTIVATIONS } from './nn/activations';
+export type { ActivationName } from './nn/activations';
+export { mse, softmaxCrossEntropy, binaryCrossEntropy } from './nn/losses';
+export type { Loss, LossName } from './nn/losses';
+export type { Param, Labels } from './nn/types';
+export { AbortError } from './train/fit';
+export type { FitOptions, History, EpochLogs, Callbacks, EarlyStoppingOptions, OptimizerLike, SchedulerLike } from './train/types';

@@ -32,17 +32,6 @@ inline Vec act_backward_one(Vec x, Vec y, Vec dy, Vec alpha) {
   return dy;  // linear
 }
 
-// Largest element of p[0..n) (-inf when n == 0). The tail is scanned in
-// scalar code: a partial load fills inactive lanes with 0, not -inf.
-float row_max(const float* p, size_t n) {
-  Vec acc = set1(-__builtin_inff());
-  size_t j = 0;
-  for (; j + kLanes <= n; j += kLanes) acc = max(acc, loadu(p + j));
-  float m = reduce_max(acc);
-  for (; j < n; ++j) m = p[j] > m ? p[j] : m;
-  return m;
-}
-
 // Sum of p[0..n) (partial loads give 0 in inactive lanes, which is neutral).
 float row_sum(const float* p, size_t n) {
   Vec acc = zero();

@@ -12,15 +12,6 @@ namespace {
 
 #include "nn_math.inl"
 
-float row_max(const float* p, size_t n) {
-  Vec acc = set1(-__builtin_inff());
-  size_t j = 0;
-  for (; j + kLanes <= n; j += kLanes) acc = max(acc, loadu(p + j));
-  float m = reduce_max(acc);
-  for (; j < n; ++j) m = p[j] > m ? p[j] : m;
-  return m;
-}
-
 // sum_j e^{z_j - m}; when `out` is set, e^{z_j - m} is also stored there.
 float sum_exp(const float* z, size_t n, float m, float* out) {
   const Vec mv = set1(m);

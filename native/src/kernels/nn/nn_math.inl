@@ -20,6 +20,17 @@ inline Vec keep_active(Chunk chunk, Vec v) {
   }
 }
 
+// Largest element of p[0..n) (-inf when n == 0). The tail is scanned in
+// scalar code: a partial load fills inactive lanes with 0, not -inf.
+inline float row_max(const float* p, size_t n) {
+  Vec acc = set1(-__builtin_inff());
+  size_t j = 0;
+  for (; j + kLanes <= n; j += kLanes) acc = max(acc, loadu(p + j));
+  float m = reduce_max(acc);
+  for (; j < n; ++j) m = p[j] > m ? p[j] : m;
+  return m;
+}
+
 // e^x. Cephes-style: x = n*ln2 + r with |r| <= ln2/2, e^r by a degree-6
 // polynomial, then scaled by 2^n. Overflows to +inf above 88.7228, flushes
 // to 0 below -87.3365 (where the true value is subnormal); NaN stays NaN.
