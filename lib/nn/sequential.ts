@@ -14,6 +14,7 @@ import { TORCH_MODULES } from './activations';
 import { Dense, type DenseConfig } from './dense';
 import { getLoss, isLabels, toInt32Labels, type Loss, type LossName } from './losses';
 import { checkMatrix, type Labels, type Matrix, type Param } from './types';
+import { loadCheckpoint, loadWeightsInto, saveCheckpoint, type SaveOptions } from '../io/checkpoint';
 import { fit as runFit } from '../train/fit';
 import type { FitOptions, History } from '../train/types';
 
@@ -222,6 +223,26 @@ export class Sequential {
   /** Trains the model; see {@link FitOptions} and docs/training.md. */
   async fit(x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<History> {
     return runFit(this, x, y, options);
+  }
+
+  /**
+   * Writes the weights (and optionally optimizer state and epoch) to `path`
+   * in safetensors, atomically, PyTorch-named (see docs/training.md).
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    this.assertIdle();
+    await saveCheckpoint(this, path, options);
+  }
+
+  /** Rebuilds a model saved by {@link save}. Rejects with a clear error on a corrupt file. */
+  static async load(path: string): Promise<Sequential> {
+    return (await loadCheckpoint(path)).model;
+  }
+
+  /** Loads PyTorch-named weights (e.g. from a file PyTorch wrote) into this model. */
+  async loadWeights(path: string): Promise<void> {
+    this.assertIdle();
+    await loadWeightsInto(this, path);
   }
 
   /** A text table of the layers, output shapes and parameter counts. */
