@@ -31,14 +31,15 @@ inline I32Array to_i32(Napi::Env env, Napi::Value value, const char* name) {
 
 inline bool is_absent(Napi::Value value) { return value.IsNull() || value.IsUndefined(); }
 
-// A Float32Array, or an empty F32Array (data == nullptr) for null/undefined.
-inline F32Array optional_f32(Napi::Env env, Napi::Value value, const char* name) {
+// A Float32Array (read, or written when `write`), or an empty F32Array
+// (data == nullptr) for null/undefined.
+inline F32Array optional_f32(Napi::Env env, Napi::Value value, const char* name, bool write = false) {
   if (is_absent(value)) {
     F32Array none;
     none.name = name;
     return none;
   }
-  return to_f32(env, value, name);
+  return write ? to_f32_out(env, value, name) : to_f32(env, value, name);
 }
 
 inline I32Array optional_i32(Napi::Env env, Napi::Value value, const char* name) {

@@ -20,7 +20,7 @@ Napi::Value BiasAct(const Napi::CallbackInfo& info) {
   F32Array x = f32_arg(info, 0, "x");
   const size_t rows = size_arg(info, 1, "rows"), cols = size_arg(info, 2, "cols");
   F32Array bias = optional_f32(env, info[3], "bias");
-  F32Array y = f32_arg(info, 4, "y");
+  F32Array y = f32_out_arg(info, 4, "y");
   const int act = code_arg(env, info[5], "act", kActCount);
   const double alpha = to_finite(env, info[6], "alpha");
   const size_t n = matrix_size(env, rows, cols);
@@ -41,7 +41,7 @@ Napi::Value ActBackward(const Napi::CallbackInfo& info) {
   F32Array x = optional_f32(env, info[0], "x");
   F32Array y = f32_arg(info, 1, "y");
   F32Array dy = f32_arg(info, 2, "dy");
-  F32Array dx = f32_arg(info, 3, "dx");
+  F32Array dx = f32_out_arg(info, 3, "dx");
   const size_t rows = size_arg(info, 4, "rows"), cols = size_arg(info, 5, "cols");
   const int act = code_arg(env, info[6], "act", kActCount);
   const double alpha = to_finite(env, info[7], "alpha");
@@ -65,7 +65,7 @@ Napi::Value ColSums(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32Array x = f32_arg(info, 0, "x");
   const size_t rows = size_arg(info, 1, "rows"), cols = size_arg(info, 2, "cols");
-  F32Array out = f32_arg(info, 3, "out");
+  F32Array out = f32_out_arg(info, 3, "out");
   const bool accumulate = to_bool(env, info[4], "accumulate");
   require_length(env, x.length, matrix_size(env, rows, cols), "x");
   require_length(env, out.length, cols, "out");
@@ -89,7 +89,7 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
   I32Array labels = optional_i32(env, info[4], "labels");
   F32Array targets = optional_f32(env, info[5], "targets");
   const double scale = to_finite(env, info[6], "scale");
-  F32Array grad = optional_f32(env, info[7], "grad");
+  F32Array grad = optional_f32(env, info[7], "grad", /*write=*/true);
   const size_t n = matrix_size(env, rows, cols);
   require_length(env, out.length, n, "output");
   if ((labels.data != nullptr) == (targets.data != nullptr)) throw_type_error(env, "give exactly one of 'labels' and 'targets'");

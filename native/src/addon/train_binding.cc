@@ -62,13 +62,19 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     checked_mul(env, capacity, specs.front().in, "capacity * inFeatures");
     plan_ = std::make_unique<MlpPlan>(std::move(specs), capacity);
     plan_->bind(params.data, grads.data);
+    params_ = params;
+    grads_ = grads;
     params_ref_ = Napi::Persistent(info[1].As<Napi::Object>());
     grads_ref_ = Napi::Persistent(info[2].As<Napi::Object>());
   }
 
  private:
-  void require_idle(Napi::Env env) {
+  // Refuses a call while this plan runs an async step, or while another
+  // pending async operation writes the weights (or uses the gradients).
+  void require_idle(Napi::Env env, bool writes_grads = false) {
     if (busy_.load()) throw Napi::Error::New(env, "simdtrain: the model is busy with an asynchronous step (await it first)");
+    check_not_busy(env, params_, false);
+    if (writes_grads) check_not_busy(env, grads_, true);
   }
 
   // A batch description, validated on the JS thread:
@@ -107,6 +113,8 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     src.labels = labels.data;
     src.targets = targets.data;
     *total_rows = n;
+    x_ = x;
+    targets_ = targets;
     return src;
   }
 
@@ -124,7 +132,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     require_idle(env);
     F32Array x = f32_arg(info, 0, "x");
     const size_t rows = size_arg(info, 1, "rows");
-    F32Array out = f32_arg(info, 2, "out");
+    F32Array out = f32_out_arg(info, 2, "out");
     require_length(env, x.length, checked_mul(env, rows, plan_->in_features(), "rows * inFeatures"), "x");
     require_length(env, out.length, rows * plan_->out_features(), "out");
     if (rows > plan_->capacity()) throw_range_error(env, "'rows' exceeds the plan capacity (call reserve)");
@@ -140,7 +148,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
   // backward(dOut, rows, accumulate): dOut = dL/d(outputs of the last forward).
   void Backward(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    require_idle(env);
+    require_idle(env, /*writes_grads=*/true);
     F32Array d = f32_arg(info, 0, "dOutput");
     const size_t rows = size_arg(info, 1, "rows");
     const bool accumulate = to_bool(env, info[2], "accumulate");
@@ -167,7 +175,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     MlpPlan* plan = plan_.get();
     std::atomic<bool>* busy = &busy_;
     return AsyncTask::Queue(
-        env, "simdtrain.trainStep", {Value(), info[0], info[1], info[4], info[5]},
+        env, "simdtrain.trainStep", {Value(), info[0], info[1], info[4], info[5]}, claims(nullptr, true),
         [=]() {
           *result = plan->train_step(src, loss, scale, accumulate);
           busy->store(false);
@@ -185,7 +193,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     const bool with_loss = !(info[6].IsNumber() && info[6].As<Napi::Number>().DoubleValue() == -1);
     const int loss = with_loss ? code_arg(env, info[6], "loss", kLossCount) : 0;
     if (with_loss) check_loss_targets(env, loss, src);
-    F32Array pred = optional_f32(env, info[7], "predictions");
+    F32Array pred = optional_f32(env, info[7], "predictions", /*write=*/true);
     if (pred.data) require_length(env, pred.length, checked_mul(env, src.rows, plan_->out_features(), "predictions"), "predictions");
     const bool async = to_bool(env, info[8], "async");
     const size_t total = src.rows;
@@ -197,12 +205,21 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     std::atomic<bool>* busy = &busy_;
     float* pred_data = pred.data;
     return AsyncTask::Queue(
-        env, "simdtrain.evaluate", {Value(), info[0], info[1], info[4], info[5], info[7]},
+        env, "simdtrain.evaluate", {Value(), info[0], info[1], info[4], info[5], info[7]}, claims(&pred, false),
         [=]() {
           *result = plan->evaluate(src, total, loss, with_loss, pred_data);
           busy->store(false);
         },
         [result](Napi::Env e) { return pair(e, *result); });
+  }
+
+  // Buffers an async step reads (x, targets, params) and writes (grads or predictions).
+  std::vector<BufferUse> claims(const F32Array* predictions, bool writes_grads) const {
+    std::vector<BufferUse> uses = {{x_, false}, {params_, false}};
+    if (targets_.data) uses.push_back({targets_, false});
+    if (writes_grads) uses.push_back({grads_, true});
+    if (predictions && predictions->data) uses.push_back({*predictions, true});
+    return uses;
   }
 
   void check_loss_targets(Napi::Env env, int loss, const BatchSource& src) {
@@ -218,9 +235,11 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
   }
 
   std::unique_ptr<MlpPlan> plan_;
+  F32Array params_, grads_;
   Napi::ObjectReference params_ref_, grads_ref_;
   std::atomic<bool> busy_{false};
   size_t forward_rows_ = 0;
+  F32Array x_, targets_;  // the arrays of the last batch_args (for buffer claims)
 };
 
 void Init(Napi::Env env, Napi::Object exports) { exports.Set("NnPlan", NnPlan::Define(env)); }
