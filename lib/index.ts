@@ -28,3 +28,4 @@ export { loadMnist } from './data/mnist';
 export type { MnistSplit, MnistOptions } from './data/mnist';
 export { parseIdx, IdxFormatError } from './data/idx';
 export type { IdxTensor } from './data/idx';
+export * as functional from './nn/functional';
