@@ -8,6 +8,10 @@
 export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
+export * as rng from './rng';
+export { Generator } from './rng';
+export type { GeneratorState } from './rng';
+export * from './init';
 // ---- nn / train (issue #6) ---------------------------------------------------
 export { Dense } from './nn/dense';
 export type { DenseOptions, DenseConfig } from './nn/dense';

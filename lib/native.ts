@@ -24,6 +24,12 @@ export interface NativeAddon {
   dot(x: Float32Array, y: Float32Array): number;
   sum(x: Float32Array): number;
   sumOfSquares(x: Float32Array): number;
+  // ---- rng_binding.cc (issue #4: counter-based RNG) ----
+  // seed, offset: integers in [0, 2^53); out[i] takes stream element offset + i.
+  rngUniform(out: Float32Array, low: number, high: number, seed: number, offset: number): void;
+  rngNormal(out: Float32Array, mean: number, std: number, seed: number, offset: number): void;
+  rngTruncatedNormal(out: Float32Array, mean: number, std: number, low: number, high: number, seed: number, offset: number): void;
+  // ---- end rng ----
   // ---- nn / train (nn_binding.cc, train_binding.cc) -------------------------
   nnBiasAct(x: Float32Array, rows: number, cols: number, bias: Float32Array | null, y: Float32Array, act: number, alpha: number): void;
   nnActBackward(x: Float32Array | null, y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number, act: number, alpha: number): void;

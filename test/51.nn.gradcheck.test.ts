@@ -10,9 +10,11 @@ import { finiteDifferences, refForward, refLoss, type RefLayer, type RefTarget }
 type LossName = 'mse' | 'softmaxCrossEntropy' | 'binaryCrossEntropy';
 const ROWS = 5;
 
+// Random (non-zero) biases: with zero biases a dead ReLU row feeds exact zeros
+// forward, putting the next pre-activation exactly on the kink.
 function build(hidden: ActivationName, last: ActivationName, outF: number, seed: number) {
   return new Sequential(
-    [new Dense(3, 4, { activation: hidden, alpha: 0.1 }), new Dense(4, 3, { activation: hidden, alpha: 0.1 }), new Dense(3, outF, { activation: last, alpha: 0.1 })],
+    [new Dense(3, 4, { activation: hidden, alpha: 0.1, biasInitializer: 'randomUniform' }), new Dense(4, 3, { activation: hidden, alpha: 0.1, biasInitializer: 'randomUniform' }), new Dense(3, outF, { activation: last, alpha: 0.1, biasInitializer: 'randomUniform' })],
     { seed },
   );
 }
