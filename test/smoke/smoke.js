@@ -32,6 +32,7 @@ const sizes = [0, 1, 3, 7, 8, 15, 16, 17, 33, 1000, 100003];
 const near = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 const info = simd.cpuInfo();
+const RNG_CHECKSUM = Number(process.env.SMOKE_RNG_CHECKSUM || 0) || null;
 console.log(`node ${process.version} ${process.arch}: ${JSON.stringify(info)}`);
 
 for (const isa of info.supported) {
@@ -59,6 +60,31 @@ for (const isa of info.supported) {
   });
 }
 simd.setIsa(info.best);
+
+// The counter-based RNG gives the same bits on every ISA, and on every
+// architecture: scripts/arm64-check.js passes the host's checksum in
+// SMOKE_RNG_CHECKSUM to the arm64 run.
+check('rng same bits on every ISA', () => {
+  const fills = info.supported.map((isa) => {
+    simd.setIsa(isa);
+    const out = new Float32Array(1003);
+    simd.rng.normal(out, { mean: 0, std: 1, seed: 2026 });
+    return new Uint32Array(out.buffer);
+  });
+  simd.setIsa(info.best);
+  for (const f of fills) assert.deepStrictEqual(f, fills[0]);
+  let checksum = 0;
+  for (const w of fills[0]) checksum = (Math.imul(checksum, 31) + w) >>> 0;
+  console.log(`rng checksum ${checksum}`);
+  if (RNG_CHECKSUM !== null) assert.strictEqual(checksum, RNG_CHECKSUM, 'rng bits differ from the host architecture');
+});
+check('initializer statistics', () => {
+  const w = simd.heUniform([400, 300], { seed: 1 });
+  const limit = Math.sqrt(6 / 400);
+  assert.ok(w.every((v) => Math.abs(v) <= limit));
+  const mean = w.reduce((a, b) => a + b, 0) / w.length;
+  assert.ok(Math.abs(mean) < 0.01 * limit);
+});
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -39,7 +39,7 @@ uint64_t offset_arg(const Napi::CallbackInfo& info, size_t index, const F32Array
 
 Napi::Value Uniform(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  F32Array out = f32_arg(info, 0, "out");
+  F32Array out = f32_out_arg(info, 0, "out");
   const float low = static_cast<float>(f32_value_arg(info, 1, "low"));
   const float high = static_cast<float>(f32_value_arg(info, 2, "high"));
   const uint64_t seed = size_arg(info, 3, "seed");
@@ -57,7 +57,7 @@ struct NormalArgs {
 };
 NormalArgs normal_args(const Napi::CallbackInfo& info) {
   // Braced initialisation runs left to right: arguments are checked in order.
-  NormalArgs a{f32_arg(info, 0, "out"), f32_value_arg(info, 1, "mean"), f32_value_arg(info, 2, "std")};
+  NormalArgs a{f32_out_arg(info, 0, "out"), f32_value_arg(info, 1, "mean"), f32_value_arg(info, 2, "std")};
   if (a.std < 0) throw_range_error(info.Env(), "'std' must be >= 0 (got " + std::to_string(a.std) + ")");
   return a;
 }
