@@ -12,6 +12,10 @@ export * as rng from './rng';
 export { Generator } from './rng';
 export type { GeneratorState } from './rng';
 export * from './init';
+export { matrix, isMatrix, assertMatrix, at } from './matrix';
+export type { Matrix } from './matrix';
+export { sgemm, sgemmAsync, matmul, matmulAsync } from './gemm';
+export type { Transpose, Activation, GemmEpilogue, MatmulOptions } from './gemm';
 // ---- nn / train (issue #6) ---------------------------------------------------
 export { Dense } from './nn/dense';
 export type { DenseOptions, DenseConfig } from './nn/dense';

@@ -30,6 +30,18 @@ export interface NativeAddon {
   rngNormal(out: Float32Array, mean: number, std: number, seed: number, offset: number): void;
   rngTruncatedNormal(out: Float32Array, mean: number, std: number, low: number, high: number, seed: number, offset: number): void;
   // ---- end rng ----
+  // ---- gemm_binding.cc (GEMM; owner: issue #5) ----
+  sgemm(
+    transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+    options?: { bias?: Float32Array; activation?: string },
+  ): void;
+  sgemmAsync(
+    transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+    options?: { bias?: Float32Array; activation?: string },
+  ): Promise<void>;
+  // ---- end gemm ----
   // ---- nn / train (nn_binding.cc, train_binding.cc) -------------------------
   nnBiasAct(x: Float32Array, rows: number, cols: number, bias: Float32Array | null, y: Float32Array, act: number, alpha: number): void;
   nnActBackward(x: Float32Array | null, y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number, act: number, alpha: number): void;

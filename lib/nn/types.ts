@@ -1,21 +1,10 @@
 /**
- * Shared types of the nn/train modules.
- *
- * TEMPORARY: `Matrix` mirrors lib/matrix.ts of the GEMM work and `Param` the
- * optimizer's type; both are structural, and become re-exports once those
- * branches are merged.
+ * Shared types of the nn/train modules. `Matrix` is lib/matrix.ts's;
+ * `Param` mirrors the optimizers' type (structural, so the two agree).
  * @packageDocumentation
  */
 
-/** A dense row-major float32 matrix: element (i, j) is `data[i * cols + j]`. */
-export interface Matrix {
-  /** Number of rows. */
-  readonly rows: number;
-  /** Number of columns. */
-  readonly cols: number;
-  /** The `rows * cols` elements, row after row. */
-  readonly data: Float32Array;
-}
+export type { Matrix } from '../matrix';
 
 /** A trainable tensor and its gradient (same length), as optimizers take it. */
 export interface Param {
@@ -30,13 +19,5 @@ export interface Param {
 /** Class labels (one per row), integers in `[0, classes)`. */
 export type Labels = Uint8Array | Int32Array;
 
-/** Checks a Matrix argument. @internal */
-export function checkMatrix(x: unknown, name: string): asserts x is Matrix {
-  if (typeof x !== 'object' || x === null) throw new TypeError(`'${name}' must be a Matrix {rows, cols, data} (got ${x === null ? 'null' : typeof x})`);
-  const m = x as Matrix;
-  if (!(m.data instanceof Float32Array)) throw new TypeError(`'${name}.data' must be a Float32Array`);
-  for (const k of ['rows', 'cols'] as const) {
-    if (!Number.isSafeInteger(m[k]) || m[k] < 0) throw new RangeError(`'${name}.${k}' must be a non-negative integer (got ${m[k]})`);
-  }
-  if (m.data.length !== m.rows * m.cols) throw new RangeError(`'${name}.data' must have rows * cols = ${m.rows * m.cols} elements (got ${m.data.length})`);
-}
+/** Checks a Matrix argument (TypeError/RangeError naming it). @internal */
+export { assertMatrix as checkMatrix } from '../matrix';
