@@ -90,5 +90,14 @@ inline Vec bitcast_f(IVec v) { return _mm256_castsi256_ps(v); }
 // True when any lane of a compare mask is set (to skip work no lane needs).
 inline bool any_true(Mask m) { return _mm256_movemask_ps(m) != 0; }
 
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace avx2
 }  // namespace simdtrain

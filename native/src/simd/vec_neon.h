@@ -86,5 +86,14 @@ inline Vec bitcast_f(IVec v) { return vreinterpretq_f32_u32(v); }
 // True when any lane of a compare mask is set (to skip work no lane needs).
 inline bool any_true(Mask m) { return vmaxvq_u32(m) != 0; }
 
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return vrndnq_f32(a); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace neon
 }  // namespace simdtrain

@@ -78,5 +78,17 @@ inline Vec bitcast_f(IVec v) { Vec r; std::memcpy(&r, &v, sizeof r); return r; }
 // True when any lane of a compare mask is set (to skip work no lane needs).
 inline bool any_true(Mask m) { return m; }
 
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return std::nearbyint(a); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;
+  float out;
+  __builtin_memcpy(&out, &bits, sizeof out);
+  return out;
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace scalar
 }  // namespace simdtrain

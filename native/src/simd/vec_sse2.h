@@ -95,5 +95,18 @@ inline Vec bitcast_f(IVec v) { return _mm_castsi128_ps(v); }
 // True when any lane of a compare mask is set (to skip work no lane needs).
 inline bool any_true(Mask m) { return _mm_movemask_ps(m) != 0; }
 
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even (SSE2 has no roundps: add and subtract
+// 1.5 * 2^23, which leaves no fraction bits). Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) {
+  const __m128 magic = _mm_set1_ps(12582912.0f);
+  return _mm_sub_ps(_mm_add_ps(a, magic), magic);
+}
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace sse2
 }  // namespace simdtrain
