@@ -93,6 +93,21 @@ check('rng same bits on every ISA', () => {
   console.log(`rng checksum ${checksum}`);
   if (RNG_CHECKSUM !== null) assert.strictEqual(checksum, RNG_CHECKSUM, 'rng bits differ from the host architecture');
 });
+check('MLP forward/backward agree across ISAs', () => {
+  const run = () => {
+    const net = new simd.Sequential([new simd.Dense(13, 17, { activation: 'gelu' }), new simd.Dense(17, 5, { activation: 'softmax' })], { seed: 3 });
+    const x = { rows: 9, cols: 13, data: randomFloats(9 * 13, 4) };
+    const y = net.forward(x);
+    net.backward({ rows: 9, cols: 5, data: randomFloats(9 * 5, 8) });
+    return [Float32Array.from(y.data), Float32Array.from(net.parameters()[0].grad)];
+  };
+  const results = info.supported.map((isa) => { simd.setIsa(isa); return run(); });
+  simd.setIsa(info.best);
+  for (const [y, g] of results) {
+    y.forEach((v, i) => near(v, results[0][0][i], 1e-5, 'forward'));
+    g.forEach((v, i) => near(v, results[0][1][i], 1e-5, 'weight gradient'));
+  }
+});
 check('initializer statistics', () => {
   const w = simd.heUniform([400, 300], { seed: 1 });
   const limit = Math.sqrt(6 / 400);
