@@ -2,6 +2,9 @@
 // (fixtures from scripts/gen-scheduler-fixtures.py) to 1e-12 relative;
 // stateDict round trips resume identically; bad options throw clear errors;
 // they drive fit() and single-lr optimizers.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CosineAnnealingLR, CosineAnnealingWarmRestarts, Dense, ExponentialLR, LinearLR, MultiStepLR, OneCycleLR,
@@ -256,5 +259,15 @@ describe('optimizer shapes and the trainer', () => {
     expect(scheduler.stateDict()).toEqual(replayed.stateDict());
     expect(scheduler.lastEpoch).toBe(6);
     expect(scheduler.getLastLr()[0]).toBeLessThan(2); // it did reduce
+  });
+});
+
+describe('docs/schedulers.md', () => {
+  const doc = readFileSync(path.join(__dirname, '..', 'docs', 'schedulers.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  it.each(blocks.map((code, i) => [i, code] as const))('example %i runs and prints what its comments say', (_i, code) => {
+    const out = execFileSync(process.execPath, ['-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 60_000 });
+    const promised = [...code.matchAll(/console\.log\(.*?\);?\s*\/\/ (.+)$/gm)].map((m) => m[1].replace(/ \(.*\)$/, '').trim());
+    for (const p of promised) expect(out.replace(/\s+/g, ' ')).toContain(p.replace(/\s+/g, ' '));
   });
 });
