@@ -37,3 +37,5 @@ export type { MnistSplit, MnistOptions } from './data/mnist';
 export { parseIdx, IdxFormatError } from './data/idx';
 export type { IdxTensor } from './data/idx';
 export * as functional from './nn/functional';
+// ---- learning-rate schedulers (issue #3) ---------------------------------------
+export * from './optim/schedulers';
