@@ -39,3 +39,5 @@ export type { IdxTensor } from './data/idx';
 export * as functional from './nn/functional';
 // ---- learning-rate schedulers (issue #3) ---------------------------------------
 export * from './optim/schedulers';
+// ---- optimizers (issue #3) -----------------------------------------------------
+export * from './optim';

@@ -50,6 +50,14 @@ export interface NativeAddon {
   nnLoss(loss: number, output: Float32Array, rows: number, cols: number, labels: Int32Array | null, targets: Float32Array | null, scale: number, grad: Float32Array | null): [number, number];
   NnPlan: new (layers: NativeLayerSpec[], params: Float32Array, grads: Float32Array, capacity: number) => NativeNnPlan;
   // ---- end nn / train ---------------------------------------------------------
+  // ---- optim_binding.cc (issue #3) ----
+  // kind: OptimKind; states: 3 per param (null = unused); scalars: 14 per param.
+  optimStep(kind: number, params: Float32Array[], grads: Float32Array[], states: Array<Float32Array | null>, scalars: Float64Array, skipNonFinite: boolean): boolean;
+  gradNorm(grads: Float32Array[], normType: number): number;
+  anyNonFinite(arrays: Float32Array[]): boolean;
+  clampAll(grads: Float32Array[], lo: number, hi: number): void;
+  scaleAll(grads: Float32Array[], factor: number): void;
+  // ---- end optim ----
 }
 
 /** One Dense layer as the native training plan sees it (train_binding.cc). */
