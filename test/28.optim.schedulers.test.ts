@@ -11,7 +11,7 @@ import {
   ReduceLROnPlateau, Sequential, SequentialLR, StepLR, type SchedulerTarget,
 } from 'simdtrain';
 import { blobs } from './helpers/datasets';
-import { SGD } from './helpers/optim';
+import { SGD } from 'simdtrain';
 import { build, fixture, momentumOf, optimizerFor, relErr, stepCase, type FixtureCase } from './helpers/schedulers';
 
 const TOL = 1e-12;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dense, Sequential, type History } from 'simdtrain';
 import { blobs, xor } from './helpers/datasets';
-import { Adam, SGD } from './helpers/optim';
+import { Adam, SGD } from 'simdtrain';
 
 const xorModel = (seed: number) => new Sequential([new Dense(2, 16, { activation: 'tanh' }), new Dense(16, 2)], { seed });
 const blobModel = (seed: number) => new Sequential([new Dense(5, 8, { activation: 'relu' }), new Dense(8, 2, { activation: 'softmax' })], { seed });

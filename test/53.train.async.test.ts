@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { AbortError, Dense, Sequential } from 'simdtrain';
 import { randomFloats } from './helpers/data';
-import { Adam } from './helpers/optim';
+import { Adam } from 'simdtrain';
 
 function mnistLike(n: number) {
   const x = { rows: n, cols: 784, data: randomFloats(n * 784, 5).map((v) => Math.max(0, v)) };

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, Dense, encodeSafetensors, loadCheckpoint, SafetensorsError, Sequential } from 'simdtrain';
 import { randomFloats } from './helpers/data';
 import { blobs } from './helpers/datasets';
-import { Adam } from './helpers/optim';
+import { Adam } from 'simdtrain';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simdtrain-ckpt-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

