@@ -17,3 +17,5 @@ export { Lion, LAMB } from './lion_lamb';
 export type { LionOptions, LAMBOptions } from './lion_lamb';
 export { clipGradNorm, clipGradValue, hasNonFiniteGrad } from './clip';
 export { optimizerByName, OPTIMIZERS_BY_NAME } from './by_name';
+export { sgdStep, adamStep, adagradStep, rmspropStep, adadeltaStep, adamaxStep, nadamStep, radamStep, lionStep, lambStep } from './functional';
+export type { StepOptions } from './functional';

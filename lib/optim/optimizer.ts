@@ -303,6 +303,15 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 }
 
+/**
+ * Gives `optimizer` the state of `param` (step count before this step, the
+ * caller's buffers used in place, scalars): lets the stateless functions in
+ * functional.ts reuse each class's exact update. @internal
+ */
+export function adoptState<O extends BaseOptions>(optimizer: Optimizer<O>, param: Param, state: TensorState): void {
+  (optimizer as unknown as { state: Map<Param, TensorState> }).state.set(param, state);
+}
+
 function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {
   return params.length > 0 && params[0] !== null && typeof params[0] === 'object' && 'params' in params[0];
 }
