@@ -108,6 +108,22 @@ check('MLP forward/backward agree across ISAs', () => {
     g.forEach((v, i) => near(v, results[0][1][i], 1e-5, 'weight gradient'));
   }
 });
+check('optimizers give the same bits on every ISA', () => {
+  for (const name of ['SGD', 'Adam', 'RMSprop', 'NAdam', 'LAMB']) {
+    const runs = info.supported.map((isa) => {
+      simd.setIsa(isa);
+      const p = { data: randomFloats(1031, 21), grad: new Float32Array(1031) };
+      const opt = new simd[name]([p], name === 'SGD' ? { lr: 0.01, momentum: 0.9 } : {});
+      for (let t = 0; t < 5; t++) {
+        p.grad.set(randomFloats(1031, 100 + t));
+        opt.step();
+      }
+      return new Uint32Array(p.data.buffer);
+    });
+    simd.setIsa(info.best);
+    for (const r of runs) assert.deepStrictEqual(r, runs[0], name);
+  }
+});
 check('initializer statistics', () => {
   const w = simd.heUniform([400, 300], { seed: 1 });
   const limit = Math.sqrt(6 / 400);
