@@ -108,7 +108,10 @@ check('MLP forward/backward agree across ISAs', () => {
     g.forEach((v, i) => near(v, results[0][1][i], 1e-5, 'weight gradient'));
   }
 });
-check('optimizers give the same bits on every ISA', () => {
+// Element-wise optimizers never fuse a multiply-add: same bits everywhere.
+// LAMB's per-tensor norms are summed in vector lanes, so its trust ratio (and
+// the result) may differ by an ulp between vector widths.
+check('optimizers give the same bits on every ISA (LAMB within 1e-6)', () => {
   for (const name of ['SGD', 'Adam', 'RMSprop', 'NAdam', 'LAMB']) {
     const runs = info.supported.map((isa) => {
       simd.setIsa(isa);
@@ -118,10 +121,13 @@ check('optimizers give the same bits on every ISA', () => {
         p.grad.set(randomFloats(1031, 100 + t));
         opt.step();
       }
-      return new Uint32Array(p.data.buffer);
+      return p.data;
     });
     simd.setIsa(info.best);
-    for (const r of runs) assert.deepStrictEqual(r, runs[0], name);
+    for (const r of runs) {
+      if (name === 'LAMB') r.forEach((v, i) => near(v, runs[0][i], 1e-6 * (Math.abs(runs[0][i]) + 1e-3), name));
+      else assert.deepStrictEqual(new Uint32Array(r.buffer), new Uint32Array(runs[0].buffer), name);
+    }
   }
 });
 check('initializer statistics', () => {
