@@ -26,8 +26,10 @@ inline Vec add(Vec a, Vec b) { return a + b; }
 inline Vec sub(Vec a, Vec b) { return a - b; }
 inline Vec mul(Vec a, Vec b) { return a * b; }
 inline Vec div(Vec a, Vec b) { return a / b; }
-inline Vec fmadd(Vec a, Vec b, Vec c) { return std::fma(a, b, c); }    // a*b + c
-inline Vec fnmadd(Vec a, Vec b, Vec c) { return std::fma(-a, b, c); }  // c - a*b
+// Two roundings, like plain C++ (and SSE2); std::fma would be a slow libm
+// call on the baseline target.
+inline Vec fmadd(Vec a, Vec b, Vec c) { return a * b + c; }   // a*b + c
+inline Vec fnmadd(Vec a, Vec b, Vec c) { return c - a * b; }  // c - a*b
 inline Vec sqrt(Vec a) { return std::sqrt(a); }
 inline Vec min(Vec a, Vec b) { return b < a ? b : a; }  // like minps: b when unordered
 inline Vec max(Vec a, Vec b) { return b > a ? b : a; }

@@ -8,9 +8,10 @@
 namespace simdtrain {
 namespace {
 
-// Below this many elements a thread hand-off costs more than it saves
-// (measured with bench/vector.bench.js: ~2 us per hand-off vs ~1 ns/element).
-constexpr size_t kMinElementsPerThread = 1 << 16;
+// Below this many elements per thread, waking a pool thread (tens of us)
+// costs more than it saves: bench/vector.bench.js showed 2 threads slower
+// than 1 at 1e5 elements with a 64 Ki threshold, and faster at 1e7.
+constexpr size_t kMinElementsPerThread = 1 << 18;
 // Reductions are computed per block of this many elements, then summed in
 // block order, which keeps results identical for any thread count.
 constexpr size_t kReduceBlock = 1 << 16;
