@@ -8,3 +8,4 @@
 export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
+export * from './viz';
