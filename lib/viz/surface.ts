@@ -23,7 +23,7 @@ export interface ContourPlotOptions {
   paths?: RacePath[];
   /** Image width in pixels, 360 to 4000 (default 640); the height follows (square plot area). */
   size?: number;
-  /** Number of contour levels, 3 to 100 (default 20). */
+  /** Number of contour levels, 3 to 100 (default: the function's own, else 20). */
   levels?: number;
   /** Title (default: the function's title). */
   title?: string;
@@ -62,7 +62,7 @@ const MARGIN = { left: 58, top: 40, bottom: 50, right: 14 };
 export function surfaceLayers(options: ContourPlotOptions): SurfaceLayers {
   const fn = getTestFunction(options.fn);
   const width = checkInteger('size', options.size ?? 640, 360, 4000);
-  const levelCount = checkInteger('levels', options.levels ?? 20, 3, 100);
+  const levelCount = checkInteger('levels', options.levels ?? fn.levels ?? 20, 3, 100);
   const paths = options.paths ?? [];
   const side = width - MARGIN.left - MARGIN.right - LEGEND_WIDTH;
   const plot: Rect = { left: MARGIN.left, top: MARGIN.top, width: side, height: side };

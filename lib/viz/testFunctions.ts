@@ -25,6 +25,8 @@ export interface TestFunction {
   readonly start: Point;
   /** True when contour levels should be log-spaced (steep valleys, huge range). */
   readonly logLevels: boolean;
+  /** Number of contour levels plots use by default (20 when absent). */
+  readonly levels?: number;
 }
 
 /** Beale: (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)², minimum (3, 0.5). */
@@ -79,10 +81,11 @@ export const rastrigin: TestFunction = {
   title: 'Rastrigin  20 + Σ (x² − 10 cos 2πx)',
   value: (x, y) => 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y),
   gradient: (x, y) => [2 * x + 20 * Math.PI * Math.sin(2 * Math.PI * x), 2 * y + 20 * Math.PI * Math.sin(2 * Math.PI * y)],
-  domain: { x: [-5.12, 5.12], y: [-5.12, 5.12] },
+  domain: { x: [-4.5, 1.5], y: [-3, 3] },
   minimum: [0, 0],
-  start: [-4.2, 3.8],
+  start: [-3.4, 1.3],
   logLevels: false,
+  levels: 8,
 };
 
 /** Every built-in test function by name. */
