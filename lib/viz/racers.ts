@@ -52,7 +52,7 @@ export const DEFAULT_OPTIMIZERS: readonly string[] = ['sgd', 'momentum', 'nester
 export const DEFAULT_LR: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   beale: { sgd: 0.01, momentum: 0.002, nesterov: 0.002, adagrad: 0.5, rmsprop: 0.02, adam: 0.1, adamw: 0.1, nadam: 0.1 },
   rosenbrock: { sgd: 0.001, momentum: 0.001, nesterov: 0.001, adagrad: 0.5, rmsprop: 0.01, adam: 0.1, adamw: 0.1, nadam: 0.1 },
-  saddle: { sgd: 0.01, momentum: 0.01, nesterov: 0.01, adagrad: 0.1, rmsprop: 0.01, adam: 0.02, adamw: 0.02, nadam: 0.02 },
+  saddle: { sgd: 0.01, momentum: 0.01, nesterov: 0.01, adagrad: 0.05, rmsprop: 0.01, adam: 0.02, adamw: 0.02, nadam: 0.02 },
   rastrigin: { sgd: 0.002, momentum: 0.002, nesterov: 0.002, adagrad: 1, rmsprop: 0.1, adam: 0.3, adamw: 0.3, nadam: 0.3 },
 };
 

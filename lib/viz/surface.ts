@@ -175,13 +175,20 @@ function drawOverlay(fn: TestFunction, paths: RacePath[], step: number, layout: 
   paths.forEach((path, i) => {
     const color = path.color ?? seriesColor(i);
     const px = pathPixels(path.points, step, layout);
-    clipped.push(el('path', { d: polylinePath(px), fill: 'none', stroke: color, 'stroke-width': 2.2, 'stroke-linejoin': 'round', 'stroke-opacity': 0.95 }));
+    // Earlier paths are drawn wider so that a path hidden under a later one still shows at its edges.
+    const widthPx = 2 + 0.6 * (paths.length - 1 - i);
+    clipped.push(el('path', { d: polylinePath(px), fill: 'none', stroke: color, 'stroke-width': widthPx, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' }));
+  });
+  // End dots go on top of every path.
+  paths.forEach((path, i) => {
+    const px = pathPixels(path.points, step, layout);
     const [ex, ey] = px[px.length - 1];
-    clipped.push(el('circle', { cx: ex, cy: ey, r: 4, fill: color, stroke: '#fff', 'stroke-width': 1 }));
+    clipped.push(el('circle', { cx: ex, cy: ey, r: 4, fill: path.color ?? seriesColor(i), stroke: '#fff', 'stroke-width': 1 }));
   });
   out.push(el('g', { 'clip-path': 'url(#plot-area)' }, clipped));
   out.push(el('circle', { cx: layout.x.toPx(start[0]), cy: layout.y.toPx(start[1]), r: 5, fill: '#fff', stroke: '#000', 'stroke-width': 2 }));
   if (fn.minimum) out.push(star(layout.x.toPx(fn.minimum[0]), layout.y.toPx(fn.minimum[1])));
+  if (fn.saddlePoint) out.push(cross(layout.x.toPx(fn.saddlePoint[0]), layout.y.toPx(fn.saddlePoint[1])));
   const lx = plot.left + plot.width + 22;
   let ly = plot.top + 8;
   out.push(text(lx, ly, paths.length ? `step ${Math.min(step, Math.max(...paths.map((p) => p.points.length - 1)))}` : '', { 'font-size': 12, 'font-weight': 'bold' }));
@@ -193,7 +200,14 @@ function drawOverlay(fn: TestFunction, paths: RacePath[], step: number, layout: 
   });
   out.push(el('circle', { cx: lx + 11, cy: ly, r: 5, fill: '#fff', stroke: '#000', 'stroke-width': 2 }), text(lx + 30, ly + 4, 'start', { 'font-size': 12 }));
   if (fn.minimum) out.push(star(lx + 11, ly + 24), text(lx + 30, ly + 28, `minimum (${fn.minimum.join(', ')})`, { 'font-size': 12 }));
+  if (fn.saddlePoint) out.push(cross(lx + 11, ly + 24), text(lx + 30, ly + 28, `saddle point (${fn.saddlePoint.join(', ')})`, { 'font-size': 12 }));
   return out;
+}
+
+/** A black × marker centred on (cx, cy). */
+function cross(cx: number, cy: number): string {
+  const d = `M${cx - 6} ${cy - 6}L${cx + 6} ${cy + 6}M${cx - 6} ${cy + 6}L${cx + 6} ${cy - 6}`;
+  return el('path', { d, stroke: '#000', 'stroke-width': 2.5, 'stroke-linecap': 'round' });
 }
 
 /** A five-pointed black star marker centred on (cx, cy). */

@@ -27,6 +27,8 @@ export interface TestFunction {
   readonly logLevels: boolean;
   /** Number of contour levels plots use by default (20 when absent). */
   readonly levels?: number;
+  /** A stationary point worth marking when there is no minimum (the saddle's origin). */
+  readonly saddlePoint?: Point;
 }
 
 /** Beale: (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)², minimum (3, 0.5). */
@@ -71,6 +73,7 @@ export const saddle: TestFunction = {
   gradient: (x, y) => [2 * x, -2 * y],
   domain: { x: [-1.5, 1.5], y: [-1.5, 1.5] },
   minimum: null,
+  saddlePoint: [0, 0],
   start: [1, 1e-3],
   logLevels: false,
 };
