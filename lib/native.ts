@@ -3,7 +3,8 @@
  *
  * The addon is found by node-gyp-build: first a prebuilt binary in
  * `prebuilds/<platform>-<arch>/` (N-API, so one binary serves every Node
- * version), then `build/Release/simdtrain.node` from a local compile. Nothing
+ * version), then `build/Release/simdtrain.node` from a local compile
+ * (`SIMDTRAIN_ADDON=/path/to/simdtrain.node` overrides both). Nothing
  * else lives here: the typed public API is in the modules that import this.
  * @packageDocumentation
  */
@@ -28,6 +29,9 @@ export interface NativeAddon {
 const packageRoot = path.join(__dirname, '..');
 
 function loadAddon(): NativeAddon {
+  // For sanitizer runs and debugging: load this exact binary instead.
+  const override = process.env.SIMDTRAIN_ADDON;
+  if (override) return require(path.resolve(override)) as NativeAddon;
   let loader: (dir: string) => unknown;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -63,6 +63,8 @@ describe('package loading', () => {
        try { require(path.join(dir, 'dist', 'native.js')); console.log('loaded?!'); }
        catch (e) { console.log(e.message); }
        fs.rmSync(dir, { recursive: true });`,
+      [],
+      { SIMDTRAIN_ADDON: '' }, // no override: exercise the real search
     );
     expect(out).toMatch(/could not load the native addon/);
     expect(out).toMatch(/prebuilds/);

@@ -1,6 +1,8 @@
 #include "args.h"
 
 #include <cmath>
+
+#include "busy_buffers.h"
 #include <limits>
 
 namespace simdtrain {
@@ -51,7 +53,9 @@ std::string describe(Napi::Value value) {
   return "object";
 }
 
-F32Array to_f32(Napi::Env env, Napi::Value value, const char* name) {
+namespace {
+
+F32Array to_f32_unchecked(Napi::Env env, Napi::Value value, const char* name) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     throw_type_error(env, quoted(name) + " must be a Float32Array (got " + describe(value) + ")");
   }
@@ -68,6 +72,20 @@ F32Array to_f32(Napi::Env env, Napi::Value value, const char* name) {
   out.length = array.ElementLength();
   out.name = name;
   return out;
+}
+
+}  // namespace
+
+F32Array to_f32(Napi::Env env, Napi::Value value, const char* name) {
+  F32Array array = to_f32_unchecked(env, value, name);
+  check_not_busy(env, array, /*write=*/false);
+  return array;
+}
+
+F32Array to_f32_out(Napi::Env env, Napi::Value value, const char* name) {
+  F32Array array = to_f32_unchecked(env, value, name);
+  check_not_busy(env, array, /*write=*/true);
+  return array;
 }
 
 double to_number(Napi::Env env, Napi::Value value, const char* name) {

@@ -32,9 +32,17 @@ struct F32Array {
 // ("Float64Array", "number", "undefined", "object", ...).
 std::string describe(Napi::Value value);
 
+// An input (read-only) Float32Array. Refused while a pending async operation
+// writes its memory.
 F32Array to_f32(Napi::Env env, Napi::Value value, const char* name);
 inline F32Array f32_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   return to_f32(info.Env(), info[index], name);
+}
+// An output (written) Float32Array. Refused while a pending async operation
+// reads or writes its memory.
+F32Array to_f32_out(Napi::Env env, Napi::Value value, const char* name);
+inline F32Array f32_out_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return to_f32_out(info.Env(), info[index], name);
 }
 
 // A number (any double, NaN and infinities included).

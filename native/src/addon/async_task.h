@@ -4,6 +4,8 @@
 // typed arrays it reads and writes), so the garbage collector cannot free
 // their memory while the work runs, even if JS drops every reference.
 // Arguments must be validated on the JS thread *before* the task is queued.
+// The Float32Arrays it reads and writes are listed as BufferUse so that
+// conflicting calls are refused while it runs (busy_buffers.h).
 #pragma once
 
 #include <napi.h>
@@ -13,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "busy_buffers.h"
+
 namespace simdtrain {
 namespace addon {
 
@@ -21,9 +25,11 @@ class AsyncTask : public Napi::AsyncWorker {
   // `work` runs off the event loop; it must not touch any napi_value.
   // `result` (optional) runs back on the JS thread to build the resolved value.
   static Napi::Promise Queue(Napi::Env env, const char* name, std::initializer_list<Napi::Value> keep_alive,
-                             std::function<void()> work,
+                             const std::vector<BufferUse>& buffers, std::function<void()> work,
                              std::function<Napi::Value(Napi::Env)> result = nullptr) {
+    const uint64_t ticket = claim_buffers(env, buffers);  // throws (nothing queued) on a conflict
     auto* task = new AsyncTask(env, name, std::move(work), std::move(result));
+    task->ticket_ = ticket;
     for (const Napi::Value& v : keep_alive) {
       if (v.IsObject()) task->kept_.push_back(Napi::Persistent(v.As<Napi::Object>()));
     }
@@ -45,15 +51,20 @@ class AsyncTask : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
+    release_buffers(ticket_);
     Napi::Env env = Env();
     deferred_.Resolve(result_ ? result_(env) : env.Undefined());
   }
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  void OnError(const Napi::Error& error) override {
+    release_buffers(ticket_);
+    deferred_.Reject(error.Value());
+  }
 
   Napi::Promise::Deferred deferred_;
   std::function<void()> work_;
   std::function<Napi::Value(Napi::Env)> result_;
   std::vector<Napi::ObjectReference> kept_;
+  uint64_t ticket_ = 0;
 };
 
 }  // namespace addon

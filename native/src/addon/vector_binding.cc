@@ -11,7 +11,7 @@ namespace {
 
 // fill(out, value)
 Napi::Value Fill(const Napi::CallbackInfo& info) {
-  F32Array out = f32_arg(info, 0, "out");
+  F32Array out = f32_out_arg(info, 0, "out");
   const double value = number_arg(info, 1, "value");
   vec_fill(out.data, out.length, static_cast<float>(value));
   return info.Env().Undefined();
@@ -19,7 +19,7 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
 
 // scale(x, alpha): x *= alpha in place
 Napi::Value Scale(const Napi::CallbackInfo& info) {
-  F32Array x = f32_arg(info, 0, "x");
+  F32Array x = f32_out_arg(info, 0, "x");
   const double alpha = number_arg(info, 1, "alpha");
   vec_scale(x.data, x.length, static_cast<float>(alpha));
   return info.Env().Undefined();
@@ -30,7 +30,7 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double alpha = number_arg(info, 0, "alpha");
   F32Array x = f32_arg(info, 1, "x");
-  F32Array y = f32_arg(info, 2, "y");
+  F32Array y = f32_out_arg(info, 2, "y");
   require_same_length(env, x, y);
   require_no_overlap(env, y, x, /*allow_identical=*/true);
   vec_axpy(x.length, static_cast<float>(alpha), x.data, y.data);

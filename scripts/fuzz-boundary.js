@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// >= 100,000 fast-check cases over every exported native function (see
+// test/fuzz/boundary.js). Usage: node scripts/fuzz-boundary.js [totalCases] [seed]
+'use strict';
+const path = require('path');
+const simd = require(path.join(__dirname, '..'));
+const { fuzzBoundary, specs } = require('../test/fuzz/boundary.js');
+
+const total = Number(process.argv[2] || 100000);
+const seed = Number(process.argv[3] || Date.now() % 2 ** 31);
+const list = specs.all(simd);
+const perSpec = Math.ceil(total / list.length);
+const t0 = Date.now();
+const ran = fuzzBoundary(simd, perSpec, seed);
+console.log(`boundary fuzz: ${ran} cases over ${list.length} functions (seed ${seed}) in ${((Date.now() - t0) / 1000).toFixed(1)}s: OK`);
