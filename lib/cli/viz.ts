@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { writeRaceFigures, raceSummary, checkFormats } from '../viz/figures';
+import { ensureWritableDir } from '../viz/output';
 import { runRace } from '../viz/race';
 import { DEFAULT_OPTIMIZERS, DEFAULT_STEPS, OPTIMIZER_NAMES, resolveRacers, type OptimizerClasses } from '../viz/racers';
 import { getTestFunction, TEST_FUNCTIONS, type Point } from '../viz/testFunctions';
@@ -61,14 +62,14 @@ export function runViz(args: string[], classes: OptimizerClasses): void {
   const steps = intOption('steps', values.steps, 1, 1e6);
   const size = intOption('size', values.size, 360, 4000);
   const frames = intOption('frames', values.frames, 2, 1000);
-  const formats = checkFormats(values.format === undefined ? ['svg', 'png', 'gif'] : list(values.format));
+  const formats = checkFormats(values.format === undefined ? ['svg', 'png', 'gif'] : list(values.format), 'format');
   let start: Point | undefined;
   if (values.start !== undefined) {
     const parts = list(values.start).map(Number);
     if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new RangeError(`'start' must be X,Y (two numbers), got ${JSON.stringify(values.start)}`);
     start = [parts[0], parts[1]];
   }
-  const outDir = values.out ?? 'viz';
+  const outDir = ensureWritableDir(values.out ?? 'viz', 'out');
   for (const fn of fns) {
     const race = runRace({ fn, optimizers: resolveRacers(specs, fn.name, classes), steps: steps ?? DEFAULT_STEPS[fn.name] ?? 300, start });
     const files = writeRaceFigures(race, { outDir, size, frames, formats });

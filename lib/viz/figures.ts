@@ -30,10 +30,10 @@ export interface RaceFigureOptions {
 
 const FORMATS: readonly FigureFormat[] = ['svg', 'png', 'gif'];
 
-/** Checks a list of format names. @throws RangeError naming `formats`. */
-export function checkFormats(formats: readonly string[]): FigureFormat[] {
-  if (!Array.isArray(formats) || formats.length === 0) throw new TypeError(`'formats' must be a non-empty array of svg, png, gif`);
-  for (const f of formats) if (!FORMATS.includes(f as FigureFormat)) throw new RangeError(`'formats' must hold only svg, png, gif; got ${JSON.stringify(f)}`);
+/** Checks a list of format names. @throws RangeError naming `option`. */
+export function checkFormats(formats: readonly string[], option = 'formats'): FigureFormat[] {
+  if (!Array.isArray(formats) || formats.length === 0) throw new TypeError(`'${option}' must be a non-empty array of svg, png, gif`);
+  for (const f of formats) if (!FORMATS.includes(f as FigureFormat)) throw new RangeError(`'${option}' must hold only svg, png, gif; got ${JSON.stringify(f)}`);
   return formats as FigureFormat[];
 }
 
