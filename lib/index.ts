@@ -9,3 +9,36 @@ export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
 export * from './viz';
+export * as rng from './rng';
+export { Generator } from './rng';
+export type { GeneratorState } from './rng';
+export * from './init';
+export { matrix, isMatrix, assertMatrix, at } from './matrix';
+export type { Matrix } from './matrix';
+export { sgemm, sgemmAsync, matmul, matmulAsync } from './gemm';
+export type { Transpose, Activation, GemmEpilogue, MatmulOptions } from './gemm';
+// ---- nn / train (issue #6) ---------------------------------------------------
+export { Dense } from './nn/dense';
+export type { DenseOptions, DenseConfig } from './nn/dense';
+export { Sequential } from './nn/sequential';
+export type { SequentialOptions, Evaluation } from './nn/sequential';
+export { ACTIVATIONS } from './nn/activations';
+export type { ActivationName } from './nn/activations';
+export { mse, softmaxCrossEntropy, binaryCrossEntropy } from './nn/losses';
+export type { Loss, LossName } from './nn/losses';
+export type { Param, Labels } from './nn/types';
+export { AbortError } from './train/fit';
+export type { FitOptions, History, EpochLogs, Callbacks, EarlyStoppingOptions, OptimizerLike, SchedulerLike } from './train/types';
+export { loadCheckpoint } from './io/checkpoint';
+export type { Checkpoint, SaveOptions } from './io/checkpoint';
+export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors';
+export type { Tensor, SafetensorsFile } from './io/safetensors';
+export { loadMnist } from './data/mnist';
+export type { MnistSplit, MnistOptions } from './data/mnist';
+export { parseIdx, IdxFormatError } from './data/idx';
+export type { IdxTensor } from './data/idx';
+export * as functional from './nn/functional';
+// ---- learning-rate schedulers (issue #3) ---------------------------------------
+export * from './optim/schedulers';
+// ---- optimizers (issue #3) -----------------------------------------------------
+export * from './optim';

@@ -24,6 +24,64 @@ export interface NativeAddon {
   dot(x: Float32Array, y: Float32Array): number;
   sum(x: Float32Array): number;
   sumOfSquares(x: Float32Array): number;
+  // ---- rng_binding.cc (issue #4: counter-based RNG) ----
+  // seed, offset: integers in [0, 2^53); out[i] takes stream element offset + i.
+  rngUniform(out: Float32Array, low: number, high: number, seed: number, offset: number): void;
+  rngNormal(out: Float32Array, mean: number, std: number, seed: number, offset: number): void;
+  rngTruncatedNormal(out: Float32Array, mean: number, std: number, low: number, high: number, seed: number, offset: number): void;
+  // ---- end rng ----
+  // ---- gemm_binding.cc (GEMM; owner: issue #5) ----
+  sgemm(
+    transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+    options?: { bias?: Float32Array; activation?: string },
+  ): void;
+  sgemmAsync(
+    transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
+    options?: { bias?: Float32Array; activation?: string },
+  ): Promise<void>;
+  // ---- end gemm ----
+  // ---- nn / train (nn_binding.cc, train_binding.cc) -------------------------
+  nnBiasAct(x: Float32Array, rows: number, cols: number, bias: Float32Array | null, y: Float32Array, act: number, alpha: number): void;
+  nnActBackward(x: Float32Array | null, y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number, act: number, alpha: number): void;
+  nnColSums(x: Float32Array, rows: number, cols: number, out: Float32Array, accumulate: boolean): void;
+  nnAllFinite(x: Float32Array): boolean;
+  nnLoss(loss: number, output: Float32Array, rows: number, cols: number, labels: Int32Array | null, targets: Float32Array | null, scale: number, grad: Float32Array | null): [number, number];
+  NnPlan: new (layers: NativeLayerSpec[], params: Float32Array, grads: Float32Array, capacity: number) => NativeNnPlan;
+  // ---- end nn / train ---------------------------------------------------------
+  // ---- optim_binding.cc (issue #3) ----
+  // kind: OptimKind; states: 3 per param (null = unused); scalars: 14 per param.
+  optimStep(kind: number, params: Float32Array[], grads: Float32Array[], states: Array<Float32Array | null>, scalars: Float64Array, skipNonFinite: boolean): boolean;
+  gradNorm(grads: Float32Array[], normType: number): number;
+  anyNonFinite(arrays: Float32Array[]): boolean;
+  clampAll(grads: Float32Array[], lo: number, hi: number): void;
+  scaleAll(grads: Float32Array[], factor: number): void;
+  // ---- end optim ----
+}
+
+/** One Dense layer as the native training plan sees it (train_binding.cc). */
+export interface NativeLayerSpec {
+  in: number;
+  out: number;
+  act: number;
+  alpha: number;
+  wOffset: number;
+  bOffset: number;
+  hasBias: boolean;
+}
+
+/**
+ * The native training plan: `[lossSum, correct]` results; `index` selects
+ * rows of `x` (a shuffled epoch) or is null for rows start..start+rows.
+ */
+export interface NativeNnPlan {
+  reserve(rows: number): void;
+  forward(x: Float32Array, rows: number, out: Float32Array): void;
+  backward(dOutput: Float32Array, rows: number, accumulate: boolean): void;
+  trainStep(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, scale: number, accumulate: boolean): Promise<[number, number]>;
+  evaluate(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: true): Promise<[number, number]>;
+  evaluate(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: false): [number, number];
 }
 
 const packageRoot = path.join(__dirname, '..');

@@ -31,6 +31,9 @@ const prebuildDir = path.join(root, 'prebuilds', 'linux-arm64');
 fs.mkdirSync(prebuildDir, { recursive: true });
 run('aarch64-linux-gnu-strip', ['--strip-unneeded', '-o', path.join(prebuildDir, 'simdtrain.node'), path.join(addonDir, 'Release', 'simdtrain.node')]);
 
+// The host's RNG checksum: the arm64 run must reproduce the same bits.
+const hostSmoke = execFileSync(process.execPath, [path.join(root, 'test', 'smoke', 'smoke.js')], { cwd: root, encoding: 'utf8' });
+const checksum = /rng checksum (\d+)/.exec(hostSmoke)[1];
 const { bin, version } = fetchNode('arm64', process.versions.node);
 console.log(`\n--- public API smoke test on arm64 Node ${version} (qemu)`);
-run('qemu-aarch64', [bin, path.join(root, 'test', 'smoke', 'smoke.js')], { ...qemuEnv, PREBUILDS_ONLY: '1' });
+run('qemu-aarch64', [bin, path.join(root, 'test', 'smoke', 'smoke.js')], { ...qemuEnv, PREBUILDS_ONLY: '1', SMOKE_RNG_CHECKSUM: checksum });

@@ -1,18 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `simdtrain` command line. `npm start` runs it with no arguments.
- * For now the only command is `info` (the trainer adds `train`).
+ * The `simdtrain` command line: `simdtrain [command] [options]`. Commands
+ * are listed in ./commands.ts; `npm start` runs the default one (train).
  */
-import { runInfo } from './info';
-
-const commands: Record<string, { summary: string; run: (args: string[]) => void | Promise<void> }> = {
-  info: { summary: 'print the CPU/ISA report and a native-vs-JS kernel comparison', run: () => runInfo() },
-};
-const defaultCommand = 'info';
+import { commands, defaultCommand } from './commands';
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: simdtrain [command] [options]\n\ncommands:\n${lines.join('\n')}\n\ndefault: ${defaultCommand}`;
+  return `usage: simdtrain [command] [options]\n\ncommands:\n${lines.join('\n')}\n\ndefault: ${defaultCommand}; 'simdtrain <command> --help' for its options`;
 }
 
 async function main(argv: string[]): Promise<void> {

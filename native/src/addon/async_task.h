@@ -34,7 +34,7 @@ class AsyncTask : public Napi::AsyncWorker {
       if (v.IsObject()) task->kept_.push_back(Napi::Persistent(v.As<Napi::Object>()));
     }
     Napi::Promise promise = task->deferred_.Promise();
-    task->Queue();
+    task->Napi::AsyncWorker::Queue();  // the static Queue above hides the base one
     return promise;
   }
 

@@ -59,5 +59,45 @@ inline float reduce_max(Vec v) {
   return _mm_cvtss_f32(m);
 }
 
+// ---- 32-bit integer lanes (counter-based RNG, rng kernels) ----------------
+// Exact integer ops plus bit casts and int->float conversion; together with
+// add/sub/mul/div/sqrt above they give the same bits on every ISA.
+using IVec = __m256i;
+
+inline IVec iset1(uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
+inline IVec iota_u32() { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
+inline IVec iloadu(const uint32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+inline void istoreu(uint32_t* p, IVec v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+inline IVec iadd(IVec a, IVec b) { return _mm256_add_epi32(a, b); }
+inline IVec ixor(IVec a, IVec b) { return _mm256_xor_si256(a, b); }
+inline IVec iand(IVec a, IVec b) { return _mm256_and_si256(a, b); }
+inline IVec ior(IVec a, IVec b) { return _mm256_or_si256(a, b); }
+template <int kBits>
+inline IVec ishr(IVec a) { return _mm256_srli_epi32(a, kBits); }
+template <int kBits>
+inline IVec ishl(IVec a) { return _mm256_slli_epi32(a, kBits); }
+// vpmuludq multiplies the even lanes; odd lanes are shifted into even
+// position for a second multiply, then blended back.
+inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
+  const __m256i even = _mm256_mul_epu32(a, b);
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+  *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
+inline Vec cvt_i32_f32(IVec a) { return _mm256_cvtepi32_ps(a); }
+inline IVec bitcast_i(Vec v) { return _mm256_castps_si256(v); }
+inline Vec bitcast_f(IVec v) { return _mm256_castsi256_ps(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return _mm256_movemask_ps(m) != 0; }
+
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace avx2
 }  // namespace simdtrain

@@ -45,5 +45,45 @@ inline Vec select(Mask m, Vec if_true, Vec if_false) { return _mm512_mask_blend_
 inline float reduce_add(Vec v) { return _mm512_reduce_add_ps(v); }
 inline float reduce_max(Vec v) { return _mm512_reduce_max_ps(v); }
 
+// ---- 32-bit integer lanes (counter-based RNG, rng kernels) ----------------
+// Exact integer ops plus bit casts and int->float conversion; together with
+// add/sub/mul/div/sqrt above they give the same bits on every ISA.
+using IVec = __m512i;
+
+inline IVec iset1(uint32_t x) { return _mm512_set1_epi32(static_cast<int>(x)); }
+inline IVec iota_u32() { return _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
+inline IVec iloadu(const uint32_t* p) { return _mm512_loadu_si512(p); }
+inline void istoreu(uint32_t* p, IVec v) { _mm512_storeu_si512(p, v); }
+inline IVec iadd(IVec a, IVec b) { return _mm512_add_epi32(a, b); }
+inline IVec ixor(IVec a, IVec b) { return _mm512_xor_si512(a, b); }
+inline IVec iand(IVec a, IVec b) { return _mm512_and_si512(a, b); }
+inline IVec ior(IVec a, IVec b) { return _mm512_or_si512(a, b); }
+template <int kBits>
+inline IVec ishr(IVec a) { return _mm512_srli_epi32(a, kBits); }
+template <int kBits>
+inline IVec ishl(IVec a) { return _mm512_slli_epi32(a, kBits); }
+// vpmuludq multiplies the even lanes; odd lanes are shifted into even
+// position for a second multiply, then blended back under an opmask.
+inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
+  const __m512i even = _mm512_mul_epu32(a, b);
+  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+  *lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  *hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
+}
+inline Vec cvt_i32_f32(IVec a) { return _mm512_cvtepi32_ps(a); }
+inline IVec bitcast_i(Vec v) { return _mm512_castps_si512(v); }
+inline Vec bitcast_f(IVec v) { return _mm512_castsi512_ps(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return m != 0; }
+
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace avx512
 }  // namespace simdtrain

@@ -52,5 +52,48 @@ inline Vec select(Mask m, Vec if_true, Vec if_false) { return vbslq_f32(m, if_tr
 inline float reduce_add(Vec v) { return vaddvq_f32(v); }
 inline float reduce_max(Vec v) { return vmaxvq_f32(v); }
 
+// ---- 32-bit integer lanes (counter-based RNG, rng kernels) ----------------
+// Exact integer ops plus bit casts and int->float conversion; together with
+// add/sub/mul/div/sqrt above they give the same bits on every ISA.
+using IVec = uint32x4_t;
+
+inline IVec iset1(uint32_t x) { return vdupq_n_u32(x); }
+inline IVec iota_u32() {
+  static const uint32_t kIota[4] = {0, 1, 2, 3};
+  return vld1q_u32(kIota);
+}
+inline IVec iloadu(const uint32_t* p) { return vld1q_u32(p); }
+inline void istoreu(uint32_t* p, IVec v) { vst1q_u32(p, v); }
+inline IVec iadd(IVec a, IVec b) { return vaddq_u32(a, b); }
+inline IVec ixor(IVec a, IVec b) { return veorq_u32(a, b); }
+inline IVec iand(IVec a, IVec b) { return vandq_u32(a, b); }
+inline IVec ior(IVec a, IVec b) { return vorrq_u32(a, b); }
+template <int kBits>
+inline IVec ishr(IVec a) { return vshrq_n_u32(a, kBits); }
+template <int kBits>
+inline IVec ishl(IVec a) { return vshlq_n_u32(a, kBits); }
+// umull / umull2 give the 64-bit products of lanes 0-1 and 2-3; uzp1/uzp2
+// gather their low and high words back into lane order.
+inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
+  const uint32x4_t p01 = vreinterpretq_u32_u64(vmull_u32(vget_low_u32(a), vget_low_u32(b)));  // [lo0 hi0 lo1 hi1]
+  const uint32x4_t p23 = vreinterpretq_u32_u64(vmull_high_u32(a, b));                          // [lo2 hi2 lo3 hi3]
+  *lo = vuzp1q_u32(p01, p23);
+  *hi = vuzp2q_u32(p01, p23);
+}
+inline Vec cvt_i32_f32(IVec a) { return vcvtq_f32_s32(vreinterpretq_s32_u32(a)); }
+inline IVec bitcast_i(Vec v) { return vreinterpretq_u32_f32(v); }
+inline Vec bitcast_f(IVec v) { return vreinterpretq_f32_u32(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return vmaxvq_u32(m) != 0; }
+
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return vrndnq_f32(a); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace neon
 }  // namespace simdtrain

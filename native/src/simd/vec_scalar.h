@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace simdtrain {
 namespace scalar {
@@ -45,6 +46,49 @@ inline Vec select(Mask m, Vec if_true, Vec if_false) { return m ? if_true : if_f
 
 inline float reduce_add(Vec v) { return v; }
 inline float reduce_max(Vec v) { return v; }
+
+// ---- 32-bit integer lanes (counter-based RNG, rng kernels) ----------------
+// Exact integer ops plus bit casts and int->float conversion; together with
+// add/sub/mul/div/sqrt above they give the same bits on every ISA.
+using IVec = uint32_t;
+
+inline IVec iset1(uint32_t x) { return x; }
+// Lane indices 0, 1, ..., kLanes - 1.
+inline IVec iota_u32() { return 0u; }
+inline IVec iloadu(const uint32_t* p) { return *p; }
+inline void istoreu(uint32_t* p, IVec v) { *p = v; }
+inline IVec iadd(IVec a, IVec b) { return a + b; }  // wraps mod 2^32
+inline IVec ixor(IVec a, IVec b) { return a ^ b; }
+inline IVec iand(IVec a, IVec b) { return a & b; }
+inline IVec ior(IVec a, IVec b) { return a | b; }
+template <int kBits>
+inline IVec ishr(IVec a) { return a >> kBits; }  // logical
+template <int kBits>
+inline IVec ishl(IVec a) { return a << kBits; }
+// Full 32x32 -> 64-bit unsigned product, split into high and low words.
+inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
+  const uint64_t p = static_cast<uint64_t>(a) * b;
+  *hi = static_cast<uint32_t>(p >> 32);
+  *lo = static_cast<uint32_t>(p);
+}
+// Lanes read as signed int32, converted with round-to-nearest.
+inline Vec cvt_i32_f32(IVec a) { return static_cast<float>(static_cast<int32_t>(a)); }
+inline IVec bitcast_i(Vec v) { IVec r; std::memcpy(&r, &v, sizeof r); return r; }
+inline Vec bitcast_f(IVec v) { Vec r; std::memcpy(&r, &v, sizeof r); return r; }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return m; }
+
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even. Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) { return std::nearbyint(a); }
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;
+  float out;
+  __builtin_memcpy(&out, &bits, sizeof out);
+  return out;
+}
+// ---- end nn ops -------------------------------------------------------------
 
 }  // namespace scalar
 }  // namespace simdtrain

@@ -63,5 +63,50 @@ inline float reduce_max(Vec v) {
   return _mm_cvtss_f32(m);
 }
 
+// ---- 32-bit integer lanes (counter-based RNG, rng kernels) ----------------
+// Exact integer ops plus bit casts and int->float conversion; together with
+// add/sub/mul/div/sqrt above they give the same bits on every ISA.
+using IVec = __m128i;
+
+inline IVec iset1(uint32_t x) { return _mm_set1_epi32(static_cast<int>(x)); }
+inline IVec iota_u32() { return _mm_setr_epi32(0, 1, 2, 3); }
+inline IVec iloadu(const uint32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline void istoreu(uint32_t* p, IVec v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+inline IVec iadd(IVec a, IVec b) { return _mm_add_epi32(a, b); }
+inline IVec ixor(IVec a, IVec b) { return _mm_xor_si128(a, b); }
+inline IVec iand(IVec a, IVec b) { return _mm_and_si128(a, b); }
+inline IVec ior(IVec a, IVec b) { return _mm_or_si128(a, b); }
+template <int kBits>
+inline IVec ishr(IVec a) { return _mm_srli_epi32(a, kBits); }
+template <int kBits>
+inline IVec ishl(IVec a) { return _mm_slli_epi32(a, kBits); }
+// pmuludq multiplies the even lanes; the odd lanes are shifted down into
+// even position for a second multiply, then the halves are interleaved back.
+inline void mul_hilo_u32(IVec a, IVec b, IVec* hi, IVec* lo) {
+  const __m128i even = _mm_mul_epu32(a, b);                                       // [lo0 hi0 lo2 hi2]
+  const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));  // [lo1 hi1 lo3 hi3]
+  const __m128i low_half = _mm_set_epi32(0, -1, 0, -1);
+  *lo = _mm_or_si128(_mm_and_si128(even, low_half), _mm_slli_epi64(odd, 32));
+  *hi = _mm_or_si128(_mm_srli_epi64(even, 32), _mm_andnot_si128(low_half, odd));
+}
+inline Vec cvt_i32_f32(IVec a) { return _mm_cvtepi32_ps(a); }
+inline IVec bitcast_i(Vec v) { return _mm_castps_si128(v); }
+inline Vec bitcast_f(IVec v) { return _mm_castsi128_ps(v); }
+// True when any lane of a compare mask is set (to skip work no lane needs).
+inline bool any_true(Mask m) { return _mm_movemask_ps(m) != 0; }
+
+// ---- nn ops (train branch): building blocks for exp/tanh/erf ----------------
+// Round to nearest, ties to even (SSE2 has no roundps: add and subtract
+// 1.5 * 2^23, which leaves no fraction bits). Valid for |a| < 2^22.
+inline Vec round_nearest(Vec a) {
+  const __m128 magic = _mm_set1_ps(12582912.0f);
+  return _mm_sub_ps(_mm_add_ps(a, magic), magic);
+}
+// 2^n for an integral n in [-126, 127] held as a float (no NaN).
+inline Vec pow2i(Vec n) {
+  return _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127)), 23));
+}
+// ---- end nn ops -------------------------------------------------------------
+
 }  // namespace sse2
 }  // namespace simdtrain

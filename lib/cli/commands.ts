@@ -1,0 +1,26 @@
+/**
+ * The table of `simdtrain` subcommands: one file per command under lib/cli/,
+ * loaded only when run. To add a command, add one entry here.
+ * @packageDocumentation
+ */
+
+/** A subcommand: a one-line summary and its runner (argv after the name). */
+export interface Command {
+  summary: string;
+  run(args: string[]): void | Promise<void>;
+}
+
+/** Every command, by name. */
+export const commands: Record<string, Command> = {
+  train: {
+    summary: 'train a 784-256-128-10 MLP on MNIST and report test accuracy (default)',
+    run: async (args) => (await import('./train')).runTrain(args),
+  },
+  info: {
+    summary: 'print the CPU/ISA report and a native-vs-JS kernel comparison',
+    run: async () => (await import('./info')).runInfo(),
+  },
+};
+
+/** The command `npm start` (no arguments) runs. */
+export const defaultCommand = 'train';

@@ -1,0 +1,130 @@
+/**
+ * The safetensors format: an 8-byte little-endian header length N, N bytes
+ * of JSON (`{ name: { dtype, shape, data_offsets: [begin, end] }, ...,
+ * "__metadata__": { key: "string" } }`), then the raw little-endian tensor
+ * bytes, offsets relative to the end of the header. Only F32 is read and
+ * written here. Every field is validated on read: a truncated or corrupt
+ * file is a {@link SafetensorsError}, never a bad tensor.
+ * @packageDocumentation
+ */
+
+/** One F32 tensor. */
+export interface Tensor {
+  /** Sizes, outermost first. */
+  shape: number[];
+  /** shape.reduce(*) values, row-major. */
+  data: Float32Array;
+}
+
+/** Tensors by name, plus the string metadata map. */
+export interface SafetensorsFile {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** A malformed safetensors file. */
+export class SafetensorsError extends Error {
+  /** @internal */
+  constructor(source: string, message: string) {
+    super(`${source}: not a valid safetensors file: ${message}`);
+    this.name = 'SafetensorsError';
+  }
+}
+
+const MAX_HEADER = 100 * 1024 * 1024;
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Serializes tensors (in insertion order) and metadata to bytes. */
+export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+  if (!littleEndian) throw new Error('safetensors writing needs a little-endian platform');
+  const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) {
+    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new TypeError(`metadata '${k}' must be a string`);
+    header.__metadata__ = metadata;
+  }
+  let offset = 0;
+  for (const [name, t] of entries) {
+    if (name === '__metadata__') throw new RangeError(`'__metadata__' is not a tensor name`);
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (count !== t.data.length) throw new RangeError(`tensor '${name}': shape [${t.shape.join(', ')}] does not match ${t.data.length} values`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
+    offset += 4 * count;
+  }
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - (json.length % 8)) % 8; // keep the data 8-byte aligned
+  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const [, t] of entries) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
+  }
+  return out;
+}
+
+function isIntArray(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((v) => Number.isSafeInteger(v) && v >= 0);
+}
+
+/**
+ * Parses safetensors bytes; `source` names the file in errors.
+ * @throws SafetensorsError for any inconsistency (length, JSON, dtype,
+ * shapes, offsets outside the data, overlaps or gaps).
+ */
+export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsFile {
+  const fail = (m: string): never => {
+    throw new SafetensorsError(source, m);
+  };
+  if (bytes.length < 8) fail(`only ${bytes.length} bytes (truncated?)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getBigUint64(0, true);
+  if (n > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) fail(`header length ${n} exceeds the file (${bytes.length} bytes; truncated?)`);
+  const headerEnd = 8 + Number(n);
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, Number(n)).toString('utf8'));
+  } catch (e) {
+    fail(`header is not JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  const dataLength = bytes.length - headerEnd;
+  const metadata: Record<string, string> = {};
+  const spans: [number, number, string][] = [];
+  const tensors = new Map<string, Tensor>();
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail('__metadata__ is not an object');
+      for (const [k, v] of Object.entries(entry as object)) {
+        if (typeof v !== 'string') fail(`__metadata__ '${k}' is not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof e !== 'object' || e === null) fail(`tensor '${name}' is not an object`);
+    if (e.dtype !== 'F32') fail(`tensor '${name}' has dtype ${JSON.stringify(e.dtype)} (only F32 is supported)`);
+    if (!isIntArray(e.shape)) fail(`tensor '${name}' has a bad shape`);
+    if (!isIntArray(e.data_offsets) || e.data_offsets.length !== 2) fail(`tensor '${name}' has bad data_offsets`);
+    const shape = e.shape as number[];
+    const [begin, end] = e.data_offsets as number[];
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end < begin || end - begin !== 4 * count) fail(`tensor '${name}': data_offsets [${begin}, ${end}] do not hold shape [${shape.join(', ')}] of F32`);
+    if (end > dataLength) fail(`tensor '${name}' ends at byte ${end} but the data has ${dataLength} (truncated?)`);
+    spans.push([begin, end, name]);
+    const data = new Float32Array(count);
+    new Uint8Array(data.buffer).set(bytes.subarray(headerEnd + begin, headerEnd + end));
+    if (!littleEndian) fail('reading needs a little-endian platform');
+    tensors.set(name, { shape, data });
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let at = 0;
+  for (const [begin, end, name] of spans) {
+    if (begin !== at) fail(`tensor '${name}' starts at ${begin}, expected ${at} (overlap or gap)`);
+    at = end;
+  }
+  if (at !== dataLength) fail(`${dataLength - at} bytes after the last tensor`);
+  return { tensors, metadata };
+}

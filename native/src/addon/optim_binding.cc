@@ -1,0 +1,265 @@
+// Fused optimizer steps over a whole list of tensors in one call, plus the
+// gradient utilities behind clipGradNorm / clipGradValue / skipNonFinite.
+//
+//   optimStep(kind, params[], grads[], states[], scalars, skipNonFinite) -> applied
+//     states:  3 entries per tensor (Float32Array or null), see optim_types.h
+//     scalars: Float64Array, kOptimScalarCount doubles per tensor
+//   gradNorm(arrays[], normType 1 | 2 | Infinity) -> number
+//   anyNonFinite(arrays[]) -> boolean
+//   clampAll(arrays[], lo, hi)
+//   scaleAll(arrays[], factor)
+// Everything is validated before anything is written.
+#include <napi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "../kernels/optim/optim_ops.h"
+#include "../kernels/vector/vector_ops.h"
+#include "args.h"
+#include "registry.h"
+
+namespace simdtrain {
+namespace addon {
+namespace {
+
+// Float32Arrays named "<what>[i]"; the names live as long as the list.
+struct ArrayList {
+  std::deque<std::string> names;
+  std::vector<F32Array> arrays;
+};
+
+Napi::Array to_array(Napi::Env env, Napi::Value value, const char* name) {
+  if (!value.IsArray()) throw_type_error(env, std::string("'") + name + "' must be an Array (got " + describe(value) + ")");
+  return value.As<Napi::Array>();
+}
+
+// Reads a JS Array of Float32Array; with allow_null, null/undefined entries
+// become empty arrays with data == nullptr. `written` lists are refused while
+// a pending async operation uses their memory at all, read lists only while
+// one writes it.
+void read_list(Napi::Env env, Napi::Value value, const char* name, bool allow_null, bool written, ArrayList* out) {
+  Napi::Array list = to_array(env, value, name);
+  const uint32_t count = list.Length();
+  for (uint32_t i = 0; i < count; ++i) {
+    out->names.push_back(std::string(name) + "[" + std::to_string(i) + "]");
+    Napi::Value item = list.Get(i);
+    if (allow_null && (item.IsNull() || item.IsUndefined())) {
+      F32Array empty;
+      empty.name = out->names.back().c_str();
+      out->arrays.push_back(empty);
+    } else {
+      const char* item_name = out->names.back().c_str();
+      out->arrays.push_back(written ? to_f32_out(env, item, item_name) : to_f32(env, item, item_name));
+    }
+  }
+}
+
+std::string quoted(const F32Array& a) { return std::string("'") + a.name + "'"; }
+
+// Written buffers must not overlap each other; read-only ones must not
+// overlap any written buffer (they may overlap each other).
+void require_disjoint(Napi::Env env, std::vector<const F32Array*> written, const std::vector<const F32Array*>& read) {
+  written.erase(std::remove_if(written.begin(), written.end(), [](const F32Array* a) { return a->length == 0; }), written.end());
+  std::sort(written.begin(), written.end(), [](const F32Array* a, const F32Array* b) { return a->byte_begin() < b->byte_begin(); });
+  for (size_t i = 1; i < written.size(); ++i) {
+    if (written[i]->byte_begin() < written[i - 1]->byte_end()) {
+      throw_range_error(env, quoted(*written[i]) + " and " + quoted(*written[i - 1]) +
+                                 " share memory (is a param listed twice?)");
+    }
+  }
+  for (const F32Array* r : read) {
+    if (r->length == 0) continue;
+    // The last written range starting before r's end is the only candidate
+    // besides any that start inside r; check the neighbours of r's position.
+    auto it = std::lower_bound(written.begin(), written.end(), r->byte_end(),
+                               [](const F32Array* a, uintptr_t end) { return a->byte_begin() < end; });
+    if (it != written.begin() && (*(it - 1))->byte_end() > r->byte_begin()) {
+      throw_range_error(env, quoted(*r) + " overlaps " + quoted(**(it - 1)));
+    }
+  }
+}
+
+bool needs_slot(OptimKind kind, uint32_t flags, int slot) {
+  switch (kind) {
+    case OptimKind::sgd: return slot == 0 && (flags & kFlagMomentum);
+    case OptimKind::adam: return slot < 2 || (flags & kFlagAmsgrad);
+    case OptimKind::adagrad:
+    case OptimKind::lion: return slot == 0;
+    case OptimKind::rmsprop: return slot == 0 || (slot == 1 && (flags & kFlagMomentum)) || (slot == 2 && (flags & kFlagCentered));
+    default: return slot < 2;  // adamax, nadam, radam, adadelta, lamb
+  }
+}
+
+const char* const kScalarNames[kOptimScalarCount] = {"flags", "lr", "weightDecay", "beta1", "beta2", "eps",
+                                                      "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"};
+
+OptimScalars read_scalars(Napi::Env env, const double* row, size_t tensor) {
+  auto fail = [&](size_t k, const char* what) {
+    throw_range_error(env, "'scalars' of tensor " + std::to_string(tensor) + ": '" + kScalarNames[k] + "' must be " +
+                               what + " (got " + std::to_string(row[k]) + ")");
+  };
+  for (size_t k = 0; k < kOptimScalarCount; ++k) {
+    if (!std::isfinite(row[k])) fail(k, "finite");
+  }
+  if (row[0] < 0 || row[0] != std::floor(row[0]) || row[0] > kOptimFlagMask) fail(0, "a valid flag set");
+  for (size_t k : {1, 2, 5}) {
+    if (row[k] < 0) fail(k, ">= 0");
+  }
+  for (size_t k : {3, 4}) {
+    if (row[k] < 0 || row[k] > 1) fail(k, "in [0, 1]");
+  }
+  OptimScalars s;
+  s.flags = static_cast<uint32_t>(row[0]);
+  s.lr = static_cast<float>(row[1]);
+  s.wd = static_cast<float>(row[2]);
+  s.b1 = static_cast<float>(row[3]);
+  s.b2 = static_cast<float>(row[4]);
+  s.eps = static_cast<float>(row[5]);
+  for (int k = 0; k < 8; ++k) s.c[k] = static_cast<float>(row[6 + k]);
+  return s;
+}
+
+Napi::Value OptimStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const size_t kind_index = size_arg(info, 0, "kind");
+  if (kind_index >= static_cast<size_t>(kOptimKindCount)) throw_range_error(env, "'kind' is not a known optimizer");
+  const auto kind = static_cast<OptimKind>(kind_index);
+  ArrayList params, grads, states;
+  read_list(env, info[1], "params", false, true, &params);
+  read_list(env, info[2], "grads", false, false, &grads);
+  read_list(env, info[3], "states", true, true, &states);
+  const size_t count = params.arrays.size();
+  if (grads.arrays.size() != count) {
+    throw_range_error(env, "'grads' must have one entry per param (got " + std::to_string(grads.arrays.size()) +
+                               " for " + std::to_string(count) + " params)");
+  }
+  if (states.arrays.size() != kOptimStateSlots * count) {
+    throw_range_error(env, "'states' must have " + std::to_string(kOptimStateSlots) + " entries per param (got " +
+                               std::to_string(states.arrays.size()) + " for " + std::to_string(count) + " params)");
+  }
+  if (!info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw_type_error(env, "'scalars' must be a Float64Array (got " + describe(info[4]) + ")");
+  }
+  Napi::Float64Array table = info[4].As<Napi::Float64Array>();
+  if (table.ElementLength() != count * kOptimScalarCount) {
+    throw_range_error(env, "'scalars' must have " + std::to_string(kOptimScalarCount) + " entries per param (got " +
+                               std::to_string(table.ElementLength()) + ")");
+  }
+  const bool skip_non_finite = to_bool(env, info[5], "skipNonFinite");
+
+  std::vector<OptimTensorArgs> tensors(count);
+  std::vector<const F32Array*> written, read;
+  for (size_t i = 0; i < count; ++i) {
+    const F32Array& p = params.arrays[i];
+    const F32Array& g = grads.arrays[i];
+    require_same_length(env, g, p);
+    OptimTensorArgs& t = tensors[i];
+    t.scalars = read_scalars(env, table.Data() + i * kOptimScalarCount, i);
+    t.lr = table.Data()[i * kOptimScalarCount + 1];
+    t.n = p.length;
+    float* slot[kOptimStateSlots];
+    for (int k = 0; k < kOptimStateSlots; ++k) {
+      const F32Array& s = states.arrays[i * kOptimStateSlots + k];
+      if (s.data == nullptr && needs_slot(kind, t.scalars.flags, k)) {
+        throw_type_error(env, "'" + std::string(s.name) + "' must be a Float32Array (this optimizer needs it)");
+      }
+      if (s.data != nullptr) {
+        require_same_length(env, s, p);
+        written.push_back(&s);
+      }
+      slot[k] = s.data;
+    }
+    written.push_back(&p);
+    read.push_back(&g);
+    t.span = OptimSpan{p.data, g.data, slot[0], slot[1], slot[2]};
+  }
+  require_disjoint(env, written, read);
+
+  if (skip_non_finite) {
+    std::vector<const float*> xs(count);
+    std::vector<size_t> ns(count);
+    for (size_t i = 0; i < count; ++i) {
+      xs[i] = grads.arrays[i].data;
+      ns[i] = grads.arrays[i].length;
+    }
+    if (arrays_any_nonfinite(xs.data(), ns.data(), count)) return Napi::Boolean::New(env, false);
+  }
+  optim_step(kind, tensors.data(), count);
+  return Napi::Boolean::New(env, true);
+}
+
+void collect(const ArrayList& list, std::vector<float*>* xs, std::vector<size_t>* ns) {
+  for (const F32Array& a : list.arrays) {
+    xs->push_back(a.data);
+    ns->push_back(a.length);
+  }
+}
+
+Napi::Value GradNorm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ArrayList list;
+  read_list(env, info[0], "grads", false, false, &list);
+  const double p = number_arg(info, 1, "normType");
+  if (!(p == 1 || p == 2 || p == INFINITY)) throw_range_error(env, "'normType' must be 1, 2 or Infinity natively");
+  std::vector<float*> xs;
+  std::vector<size_t> ns;
+  collect(list, &xs, &ns);
+  const double norm = arrays_norm(xs.data(), ns.data(), xs.size(), p == INFINITY ? 0 : static_cast<int>(p));
+  return Napi::Number::New(env, norm);
+}
+
+Napi::Value AnyNonFinite(const Napi::CallbackInfo& info) {
+  ArrayList list;
+  read_list(info.Env(), info[0], "arrays", false, false, &list);
+  std::vector<float*> xs;
+  std::vector<size_t> ns;
+  collect(list, &xs, &ns);
+  return Napi::Boolean::New(info.Env(), arrays_any_nonfinite(xs.data(), ns.data(), xs.size()));
+}
+
+Napi::Value ClampAll(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ArrayList list;
+  read_list(env, info[0], "grads", false, true, &list);
+  const double lo = to_number(env, info[1], "lo");
+  const double hi = to_number(env, info[2], "hi");
+  if (std::isnan(lo) || std::isnan(hi) || lo > hi) throw_range_error(env, "'lo' and 'hi' must satisfy lo <= hi");
+  std::vector<const F32Array*> written;
+  for (const F32Array& a : list.arrays) written.push_back(&a);
+  require_disjoint(env, written, {});
+  std::vector<float*> xs;
+  std::vector<size_t> ns;
+  collect(list, &xs, &ns);
+  arrays_clamp(xs.data(), ns.data(), xs.size(), static_cast<float>(lo), static_cast<float>(hi));
+  return env.Undefined();
+}
+
+Napi::Value ScaleAll(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ArrayList list;
+  read_list(env, info[0], "grads", false, true, &list);
+  const double factor = to_finite(env, info[1], "factor");
+  std::vector<const F32Array*> written;
+  for (const F32Array& a : list.arrays) written.push_back(&a);
+  require_disjoint(env, written, {});
+  for (const F32Array& a : list.arrays) vec_scale(a.data, a.length, static_cast<float>(factor));
+  return env.Undefined();
+}
+
+void Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("optimStep", Napi::Function::New(env, OptimStep, "optimStep"));
+  exports.Set("gradNorm", Napi::Function::New(env, GradNorm, "gradNorm"));
+  exports.Set("anyNonFinite", Napi::Function::New(env, AnyNonFinite, "anyNonFinite"));
+  exports.Set("clampAll", Napi::Function::New(env, ClampAll, "clampAll"));
+  exports.Set("scaleAll", Napi::Function::New(env, ScaleAll, "scaleAll"));
+}
+
+BindingRegistrar registrar("optim", Init);
+
+}  // namespace
+}  // namespace addon
+}  // namespace simdtrain

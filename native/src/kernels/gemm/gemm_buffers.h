@@ -1,0 +1,32 @@
+// Per-thread packing buffers for the GEMM driver: 64-byte aligned, grown on
+// demand and reused across calls, so the loops never allocate. Each pool
+// thread (and each caller thread) owns its own set through thread_local.
+#pragma once
+
+#include <cstddef>
+
+namespace simdtrain {
+
+class GemmPackBuffer {
+ public:
+  GemmPackBuffer() = default;
+  GemmPackBuffer(const GemmPackBuffer&) = delete;
+  GemmPackBuffer& operator=(const GemmPackBuffer&) = delete;
+  ~GemmPackBuffer();
+  // At least `floats` floats, 64-byte aligned; contents unspecified.
+  // Throws std::bad_alloc when memory runs out.
+  float* get(size_t floats);
+
+ private:
+  float* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+struct GemmThreadBuffers {
+  GemmPackBuffer a, b, scratch;
+};
+
+// The calling thread's buffers.
+GemmThreadBuffers& gemm_thread_buffers();
+
+}  // namespace simdtrain

@@ -1,0 +1,176 @@
+// The GEMM driver (ISA-independent): Goto/BLIS cache blocking around the
+// per-ISA macro-kernel, plus the small-matrix path and the threading.
+//
+// Loops, outermost first (mc/kc/nc/mr/nr from the active ISA's table):
+//   ic over M by MC       rows of the packed A block (L3)
+//     pc over K by KC     pack A[ic, pc] into MR-row panels
+//       jc over N by NC   pack B[pc, jc] into NR-column panels (L2)
+//         macro-kernel:   ir over MC by MR (A micro-panel stays in L1)
+//                           jr over NC by NR (B micro-panels stream from L2)
+// beta applies on the first pc block only (later blocks accumulate) and the
+// bias/ReLU epilogue on the last, so C is read and written once per K block.
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "../../core/thread_pool.h"
+#include "gemm.h"
+#include "gemm_buffers.h"
+#include "gemm_table.h"
+
+namespace simdtrain {
+namespace {
+
+// Below this many multiply-adds (m*n*k) one thread is as fast as two: the
+// pool hand-off (~10-20 us on a VM) eats the gain. Measured on Zen 5 with two
+// real cores: 128x128x256 (4.2 M) gains nothing, 128x256x784 (26 M) gains 45%.
+constexpr double kMinParallelWork = 8e6;
+// When every A micro-panel meets at most this many B micro-panels, packing A
+// costs more than it saves and the kernel reads A in place (measured: MLP
+// output layers such as 128x128 * 128x10).
+constexpr size_t kInPlaceAMaxPanels = 4;
+
+const GemmKernels& kernels() { return SIMDTRAIN_PICK(kGemmKernels); }
+
+size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+
+// One thread's share: the whole Goto loop nest on an independent block of C.
+void run_block(const GemmKernels& kern, const GemmArgs& g) {
+  const GemmBlocking& bl = kern.blocking;
+  GemmThreadBuffers& buf = gemm_thread_buffers();
+  const size_t kc_max = std::min(g.k, bl.kc);
+  const bool a_in_place = round_up(g.n, bl.nr) / bl.nr <= kInPlaceAMaxPanels;
+  float* pa = a_in_place ? nullptr : buf.a.get(round_up(std::min(g.m, bl.mc), bl.mr) * kc_max);
+  float* pb = buf.b.get(round_up(std::min(g.n, bl.nc), bl.nr) * kc_max);
+  float* scratch = a_in_place ? buf.scratch.get(bl.mr * kc_max) : nullptr;
+  // Strides of op(A) and op(B) in (row, depth) / (depth, column) order.
+  const size_t a_rs = g.trans_a ? 1 : g.lda, a_cs = g.trans_a ? g.lda : 1;
+  const size_t b_rs = g.trans_b ? 1 : g.ldb, b_cs = g.trans_b ? g.ldb : 1;
+  const bool relu = g.epilogue.activation == Activation::relu;
+
+  for (size_t ic = 0; ic < g.m; ic += bl.mc) {
+    const size_t mc = std::min(bl.mc, g.m - ic);
+    for (size_t pc = 0; pc < g.k; pc += bl.kc) {
+      const size_t kc = std::min(bl.kc, g.k - pc);
+      const bool first = pc == 0, last = pc + kc == g.k;
+      const float* a_block = g.a + ic * a_rs + pc * a_cs;
+      if (!a_in_place) kern.pack_a(g.trans_a, a_block, g.lda, mc, kc, pa);
+      for (size_t jc = 0; jc < g.n; jc += bl.nc) {
+        const size_t nc = std::min(bl.nc, g.n - jc);
+        kern.pack_b(g.trans_b, g.b + pc * b_rs + jc * b_cs, g.ldb, kc, nc, pb);
+        GemmBlock blk;
+        blk.mc = mc;
+        blk.nc = nc;
+        blk.kc = kc;
+        blk.a = a_in_place ? a_block : pa;
+        blk.a_rs = a_rs;
+        blk.a_cs = a_cs;
+        blk.a_packed = !a_in_place;
+        blk.b = pb;
+        blk.c = g.c + ic * g.ldc + jc;
+        blk.ldc = g.ldc;
+        blk.alpha = g.alpha;
+        blk.beta = first ? g.beta : 1.0f;
+        blk.bias = last && g.epilogue.bias ? g.epilogue.bias + jc : nullptr;
+        blk.relu = last && relu;
+        blk.scratch = scratch;
+        kern.macro_kernel(blk);
+      }
+    }
+  }
+}
+
+// The sub-problem computing C[i0:i1, j0:j1].
+GemmArgs sub_problem(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t j1) {
+  GemmArgs s = g;
+  s.m = i1 - i0;
+  s.n = j1 - j0;
+  s.a = g.a + (g.trans_a ? i0 : i0 * g.lda);
+  s.b = g.b + (g.trans_b ? j0 * g.ldb : j0);
+  s.c = g.c + i0 * g.ldc + j0;
+  if (g.epilogue.bias) s.epilogue.bias = g.epilogue.bias + j0;
+  return s;
+}
+
+// Splits [0, n) into `parts` ranges on multiples of `unit`; returns range t.
+void split(size_t n, size_t unit, size_t parts, size_t t, size_t* begin, size_t* end) {
+  const size_t units = (n + unit - 1) / unit;
+  *begin = std::min(n, units * t / parts * unit);
+  *end = std::min(n, units * (t + 1) / parts * unit);
+}
+
+void run_threaded(const GemmKernels& kern, const GemmArgs& g, size_t threads) {
+  const GemmBlocking& bl = kern.blocking;
+  // Choose the tm x tn grid (tm * tn = threads) with the smallest largest
+  // block, counted in whole register tiles.
+  size_t best_tm = 1, best_cost = SIZE_MAX;
+  for (size_t tm = 1; tm <= threads; ++tm) {
+    if (threads % tm) continue;
+    const size_t tn = threads / tm;
+    const size_t rows = (g.m + bl.mr - 1) / bl.mr, cols = (g.n + bl.nr - 1) / bl.nr;
+    if (rows < tm || cols < tn) continue;
+    const size_t cost = ((rows + tm - 1) / tm) * ((cols + tn - 1) / tn);
+    if (cost < best_cost) best_cost = cost, best_tm = tm;
+  }
+  if (best_cost == SIZE_MAX) return run_block(kern, g);
+  const size_t tm = best_tm, tn = threads / tm;
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  run_parallel(threads, [&](size_t t) {
+    size_t i0, i1, j0, j1;
+    split(g.m, bl.mr, tm, t / tn, &i0, &i1);
+    split(g.n, bl.nr, tn, t % tn, &j0, &j1);
+    if (i0 >= i1 || j0 >= j1) return;
+    try {
+      run_block(kern, sub_problem(g, i0, i1, j0, j1));
+    } catch (...) {  // never let an exception escape a pool thread
+      std::lock_guard<std::mutex> lock(error_mutex);
+      error = std::current_exception();
+    }
+  });
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
+bool gemm_span(size_t rows, size_t cols, size_t ld, size_t* out) {
+  if (rows == 0 || cols == 0) {
+    *out = 0;
+    return true;
+  }
+  size_t span;
+  if (__builtin_mul_overflow(rows - 1, ld, &span) || __builtin_add_overflow(span, cols, &span)) return false;
+  *out = span;
+  return true;
+}
+
+const char* gemm_check(const GemmArgs& g) {
+  if (g.lda < std::max<size_t>(1, g.trans_a ? g.m : g.k)) return "lda is smaller than a stored row of A";
+  if (g.ldb < std::max<size_t>(1, g.trans_b ? g.k : g.n)) return "ldb is smaller than a stored row of B";
+  if (g.ldc < std::max<size_t>(1, g.n)) return "ldc is smaller than a row of C";
+  if (g.m && g.n && !g.c) return "c is null";
+  if (g.m && g.n && g.k && g.alpha != 0.0f && (!g.a || !g.b)) return "a or b is null";
+  return nullptr;
+}
+
+void sgemm(const GemmArgs& g) {
+  if (const char* problem = gemm_check(g)) throw std::invalid_argument(std::string("sgemm: ") + problem);
+  if (g.m == 0 || g.n == 0) return;
+  const GemmKernels& kern = kernels();
+  if (g.k == 0 || g.alpha == 0.0f) {
+    kern.scale_c(g.m, g.n, g.c, g.ldc, g.beta, g.epilogue.bias, g.epilogue.activation == Activation::relu);
+    return;
+  }
+  const size_t threads = static_cast<size_t>(get_num_threads());
+  const double work = static_cast<double>(g.m) * g.n * g.k;
+  if (threads > 1 && work >= kMinParallelWork) {
+    run_threaded(kern, g, threads);
+  } else {
+    run_block(kern, g);
+  }
+}
+
+}  // namespace simdtrain

@@ -1,0 +1,137 @@
+// The threaded, dispatched sgemm() against gemm_reference: every ISA, 1 and
+// 2 threads, the four transpose combinations, shapes just off every block
+// size of the ISA's table (MR, NR, KC, MC, NC +-1), padded leading
+// dimensions, alpha/beta in {0, 1, -0.5}, NaN in C with beta = 0, and the
+// bias + ReLU epilogue.
+#include <string>
+#include <vector>
+
+#include "../src/core/thread_pool.h"
+#include "../src/kernels/gemm/gemm_table.h"
+#include "../src/simd/dispatch.h"
+#include "gemm_test_util.h"
+#include "test_framework.h"
+
+using simdtrain::GemmArgs;
+
+namespace {
+
+// Runs every case on each of `isas`, with 1 and 2 threads.
+void run_cases(const std::vector<testing::GemmCase>& cases, const char* label,
+               const std::vector<simdtrain::Isa>& isas = testing::runnable_isas()) {
+  for (auto isa : isas) {
+    simdtrain::set_active_isa(isa);
+    for (int threads : {1, 2}) {
+      simdtrain::set_num_threads(threads);
+      uint32_t seed = 1;
+      for (const auto& c : cases) {
+        const std::string err = testing::check_gemm_case(c, seed++, [](const GemmArgs& g) { simdtrain::sgemm(g); });
+        if (!err.empty()) {
+          testing::report_failure(__FILE__, __LINE__, std::string(label) + " " + simdtrain::isa_name(isa) + " threads=" +
+                                                          std::to_string(threads) + " " + testing::describe(c) + ": " + err);
+        }
+      }
+    }
+  }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+}  // namespace
+
+TEST(gemm_small_shapes_all_transposes_alpha_beta) {
+  std::vector<testing::GemmCase> cases;
+  const size_t sizes[] = {0, 1, 2, 3, 7, 13, 17, 31};
+  const float scalars[] = {0.0f, 1.0f, -0.5f};
+  size_t i = 0;
+  for (size_t m : sizes)
+    for (size_t n : sizes)
+      for (size_t k : {size_t{0}, size_t{1}, size_t{5}, size_t{37}}) {
+        testing::GemmCase c;
+        c.m = m, c.n = n, c.k = k;
+        c.ta = i & 1, c.tb = (i >> 1) & 1;
+        c.alpha = scalars[i % 3];
+        c.beta = scalars[(i / 3) % 3];
+        c.nan_c = c.beta == 0.0f && i % 2;
+        c.pad = i % 3;
+        c.bias = i % 4 == 1;
+        c.relu = i % 5 == 2;
+        cases.push_back(c);
+        ++i;
+      }
+  run_cases(cases, "small");
+}
+
+TEST(gemm_shapes_just_off_every_block_size) {
+  for (auto isa : testing::runnable_isas()) {
+    const auto& bl = SIMDTRAIN_TABLE_FOR(isa, kGemmKernels)->blocking;
+    std::vector<testing::GemmCase> cases;
+    int variant = 0;
+    auto add = [&](size_t m, size_t n, size_t k) {
+      testing::GemmCase c;
+      c.m = m, c.n = n, c.k = k;
+      c.ta = variant & 1, c.tb = (variant >> 1) & 1;
+      c.pad = 1 + variant % 3;
+      c.beta = variant % 3 == 0 ? 0.0f : -0.5f;
+      c.nan_c = c.beta == 0.0f;
+      c.alpha = variant % 2 ? -0.5f : 1.0f;
+      c.bias = variant % 2 == 0;
+      c.relu = variant % 4 == 0;
+      cases.push_back(c);
+      ++variant;
+    };
+    for (size_t d : {size_t{0}, size_t{1}, size_t{2}}) {
+      add(bl.mr - 1 + d, bl.nr - 1 + d, bl.kc - 1 + d);         // register tile and KC edges
+      add(bl.mc - 1 + d, 2 * bl.nr + 1, 9);                      // MC edge
+      add(2 * bl.mr + 1, bl.nc - 1 + d, 11);                     // NC edge
+      add(3 * bl.mr + 1, 2 * bl.nr - 1, 2 * bl.kc + d);          // several K blocks
+    }
+    add(61, 67, 71);  // primes
+    add(128, 10, 128);  // MLP output layer: in-place A path
+    add(128, 128, 10);
+    // Above the threading threshold (8 M multiply-adds): split over M or N.
+    add(1009, 331, 40);
+    add(257, 1031, 97);
+    run_cases(cases, "block edges", {isa});  // this ISA's own block sizes
+  }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+TEST(gemm_threaded_result_matches_single_thread_bit_for_bit) {
+  // Each C element is computed by one thread with the same blocking, so the
+  // thread count must not change a single bit.
+  const size_t m = 301, n = 203, k = 517;
+  std::vector<float> a = testing::random_floats(m * k, 1), b = testing::random_floats(k * n, 2);
+  for (auto isa : testing::runnable_isas()) {
+    simdtrain::set_active_isa(isa);
+    std::vector<float> c1(m * n), c2(m * n, 1.0f);
+    GemmArgs g;
+    g.m = m, g.n = n, g.k = k, g.a = a.data(), g.b = b.data(), g.lda = k, g.ldb = n, g.ldc = n;
+    simdtrain::set_num_threads(1);
+    g.c = c1.data();
+    simdtrain::sgemm(g);
+    simdtrain::set_num_threads(2);
+    g.c = c2.data();
+    simdtrain::sgemm(g);
+    CHECK(c1 == c2);
+  }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+TEST(gemm_check_rejects_short_leading_dimensions) {
+  float dummy[1];
+  GemmArgs g;
+  g.m = 4, g.n = 5, g.k = 6, g.lda = 6, g.ldb = 5, g.ldc = 5;
+  CHECK(simdtrain::gemm_check(g) != nullptr);  // null arrays
+  g.a = g.b = g.c = dummy;
+  CHECK(simdtrain::gemm_check(g) == nullptr);
+  g.lda = 5;
+  CHECK(simdtrain::gemm_check(g) != nullptr);
+  g.trans_a = true;  // stored 6 x 4: lda >= 4
+  CHECK(simdtrain::gemm_check(g) == nullptr);
+  g.ldc = 4;
+  CHECK(simdtrain::gemm_check(g) != nullptr);
+  size_t span = 0;
+  CHECK(simdtrain::gemm_span(3, 4, 10, &span) && span == 24);
+  CHECK(simdtrain::gemm_span(0, 4, 10, &span) && span == 0);
+  CHECK(!simdtrain::gemm_span(size_t{1} << 33, 4, size_t{1} << 33, &span));
+}
