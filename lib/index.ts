@@ -8,6 +8,7 @@
 export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
 export type { CpuInfo, IsaName } from './cpu';
 export * as vec from './vector';
+export * from './viz';
 export * as rng from './rng';
 export { Generator } from './rng';
 export type { GeneratorState } from './rng';
