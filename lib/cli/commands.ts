@@ -16,6 +16,13 @@ export const commands: Record<string, Command> = {
     summary: 'train a 784-256-128-10 MLP on MNIST and report test accuracy (default)',
     run: async (args) => (await import('./train')).runTrain(args),
   },
+  viz: {
+    summary: 'race optimizers on 2-D test functions: contour plots (SVG/PNG) and animated GIFs',
+    run: async (args) => {
+      const [{ runViz }, { SIMDTRAIN_OPTIMIZERS }] = await Promise.all([import('./viz'), import('../viz/optimizers')]);
+      runViz(args, SIMDTRAIN_OPTIMIZERS);
+    },
+  },
   info: {
     summary: 'print the CPU/ISA report and a native-vs-JS kernel comparison',
     run: async () => (await import('./info')).runInfo(),

@@ -27,3 +27,5 @@ export type { RgbaImage } from './raster';
 export { writeRaceFigures, raceSummary } from './figures';
 export type { RaceFigureOptions, FigureFormat } from './figures';
 export { SERIES_COLORS, seriesColor } from './palette';
+export { runOptimizerRace, SIMDTRAIN_OPTIMIZERS } from './optimizers';
+export type { OptimizerRaceOptions } from './optimizers';
