@@ -36,7 +36,10 @@ inline void store_vec(Chunk chunk, float* c, const float* bias, Vec x, const Til
 // Where a tile reads its operands and which part of it is stored.
 struct TileArgs {
   size_t kc;
-  const float* a;  // packed panel (element (r,k) at a[k*MR + r]) or in place (a[r*a_rs + k*a_cs])
+  // Element (r,k) of A at a[r*a_rs + k*a_cs]: a packed panel has a_rs = 1,
+  // a_cs = MR; in-place A has a_rs = lda, a_cs = 1, or (op(A) = Aᵀ) a_rs = 1,
+  // a_cs = lda.
+  const float* a;
   size_t a_rs, a_cs;
   const float* b;  // packed panel (element (k,j) at b[k*NR + j]) or in place (b[k*b_rs + j])
   size_t b_rs;
@@ -45,17 +48,19 @@ struct TileArgs {
   size_t r0, mr, nr;  // rows [r0, mr) and columns [0, nr) of the tile are stored
 };
 
-// A kMR x (kNV*kLanes) tile. kPackedA / kPackedB: the operand is a packed
-// panel, else it is read in place (the small-matrix path; a partial edge of
-// in-place B is read with masked loads, never past column nr). kFull: the
+// A kMR x (kNV*kLanes) tile. kUnitRowsA: a_rs == 1 (packed panels and
+// in-place Aᵀ: the kMR values of one k are adjacent, addressed by constant
+// offsets), else a_cs == 1 (in-place A). kPackedB: B is a packed panel, else
+// it is read in place (the small-matrix path; a partial edge of in-place B is
+// read with masked loads, never past column nr). kFull: the
 // whole tile is stored, else only rows [r0, mr) and columns < nr. Edge tiles
 // use smaller kMR / kNV instantiations of the same code so a thin edge does
 // not pay for a full tile of FMAs.
-template <size_t kMR, size_t kNV, bool kPackedA, bool kPackedB, bool kFull>
+template <size_t kMR, size_t kNV, bool kUnitRowsA, bool kPackedB, bool kFull>
 void micro_kernel(const TileArgs& t, const TileStore& st) {
   const size_t kc = t.kc, ldc = t.ldc, mr = t.mr, nr = t.nr, r0 = kFull ? 0 : t.r0;
-  const size_t rs = kPackedA ? 1 : t.a_rs;
-  const size_t cs = kPackedA ? MR : t.a_cs;
+  const size_t rs = kUnitRowsA ? 1 : t.a_rs;
+  const size_t cs = kUnitRowsA ? t.a_cs : 1;
   const size_t bs = kPackedB ? NR : t.b_rs;
   const float* a = t.a;
   const float* b = t.b;
@@ -108,31 +113,31 @@ void micro_kernel(const TileArgs& t, const TileStore& st) {
 }
 
 // Picks the smallest instantiation that covers an mr x nr tile.
-template <bool kPackedA, bool kPackedB>
+template <bool kUnitRowsA, bool kPackedB>
 void tile(const TileArgs& t, const TileStore& st) {
   constexpr size_t kHalfMR = (MR + 1) / 2;
   const size_t mr = t.mr, nr = t.nr;
   const bool narrow = NV > 1 && nr <= kLanes;
   const bool short_rows = kHalfMR < MR && mr <= kHalfMR;
   if (mr == MR && nr == NR && t.r0 == 0) {
-    micro_kernel<MR, NV, kPackedA, kPackedB, true>(t, st);
+    micro_kernel<MR, NV, kUnitRowsA, kPackedB, true>(t, st);
   } else if (narrow && short_rows) {
-    micro_kernel<kHalfMR, 1, kPackedA, kPackedB, false>(t, st);
+    micro_kernel<kHalfMR, 1, kUnitRowsA, kPackedB, false>(t, st);
   } else if (narrow) {
-    micro_kernel<MR, 1, kPackedA, kPackedB, false>(t, st);
+    micro_kernel<MR, 1, kUnitRowsA, kPackedB, false>(t, st);
   } else if (short_rows) {
-    micro_kernel<kHalfMR, NV, kPackedA, kPackedB, false>(t, st);
+    micro_kernel<kHalfMR, NV, kUnitRowsA, kPackedB, false>(t, st);
   } else {
-    micro_kernel<MR, NV, kPackedA, kPackedB, false>(t, st);
+    micro_kernel<MR, NV, kUnitRowsA, kPackedB, false>(t, st);
   }
 }
 
-template <bool kPackedA>
+template <bool kUnitRowsA>
 void tile_b(bool packed_b, const TileArgs& t, const TileStore& st) {
   if (packed_b) {
-    tile<kPackedA, true>(t, st);
+    tile<kUnitRowsA, true>(t, st);
   } else {
-    tile<kPackedA, false>(t, st);
+    tile<kUnitRowsA, false>(t, st);
   }
 }
 
@@ -150,12 +155,12 @@ void macro_kernel(const GemmBlock& blk) {
     t.r0 = 0;
     t.mr = rows;
     size_t row = i;  // first row of C the tile covers
-    bool packed_a = true;
     if (blk.a_packed) {
       t.a = blk.a + i * kc;  // panel i / MR
+      t.a_rs = 1;
+      t.a_cs = MR;
     } else if (rows == MR) {
       t.a = blk.a + i * blk.a_rs;
-      packed_a = false;
     } else {
       // Partial last panel of in-place A: never read rows past mc. When the
       // block has enough rows, run the smallest kernel height that covers it
@@ -167,12 +172,14 @@ void macro_kernel(const GemmBlock& blk) {
         t.a = blk.a + row * blk.a_rs;
         t.r0 = h - rows;
         t.mr = h;
-        packed_a = false;
       } else {
         gemm_pack_panel(blk.a + i * blk.a_rs, blk.a_rs, blk.a_cs, rows, kc, MR, blk.scratch);
         t.a = blk.scratch;
+        t.a_rs = 1;
+        t.a_cs = MR;
       }
     }
+    const bool unit_rows_a = t.a_rs == 1;
     for (size_t j = 0; j < blk.nc; j += NR) {
       t.nr = blk.nc - j < NR ? blk.nc - j : NR;
       t.c = blk.c + row * blk.ldc + j;
@@ -187,7 +194,7 @@ void macro_kernel(const GemmBlock& blk) {
         t.b = blk.scratch_b;
       }
       const TileStore st = {blk.alpha, blk.beta, blk.bias ? blk.bias + j : nullptr, blk.relu};
-      if (packed_a) {
+      if (unit_rows_a) {
         tile_b<true>(packed_b, t, st);
       } else {
         tile_b<false>(packed_b, t, st);
