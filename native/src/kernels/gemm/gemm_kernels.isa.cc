@@ -95,6 +95,15 @@ void micro_kernel(const TileArgs& t, const TileStore& st) {
       for (size_t v = 0; v < kNV; ++v) acc[r][v] = fmadd(ar, bv[v], acc[r][v]);
     }
   }
+  if (kFull && st.alpha == 1.0f && st.beta == 0.0f && !st.bias && !st.relu) {
+    // The plain C = A·B store (most calls), without per-vector checks.
+#pragma GCC unroll 32
+    for (size_t r = 0; r < kMR; ++r) {
+#pragma GCC unroll 8
+      for (size_t v = 0; v < kNV; ++v) storeu(c + r * ldc + v * kLanes, acc[r][v]);
+    }
+    return;
+  }
 #pragma GCC unroll 32
   for (size_t r = 0; r < kMR; ++r) {
     if (!kFull && (r < r0 || r >= mr)) continue;
