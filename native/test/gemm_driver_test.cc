@@ -96,6 +96,40 @@ TEST(gemm_shapes_just_off_every_block_size) {
   simdtrain::set_active_isa(testing::runnable_isas().back());
 }
 
+TEST(gemm_small_path_in_place_a_and_b_edges) {
+  // N <= 4 register tiles: A (and B when not transposed) are read in place;
+  // a partial last row panel runs shifted up (rows below MR) or packed
+  // (fewer rows than the kernel height); a partial last column tile of B is
+  // read with masked loads (or packed where masks are slow). Every transpose
+  // combination, K across one and two K blocks, 1 and 2 threads.
+  for (auto isa : testing::runnable_isas()) {
+    const auto& bl = SIMDTRAIN_TABLE_FOR(isa, kGemmKernels)->blocking;
+    const size_t half = (bl.mr + 1) / 2;
+    std::vector<testing::GemmCase> cases;
+    int variant = 0;
+    const size_t ms[] = {1, half, half + 1, bl.mr + 1, bl.mr + half + 1, 2 * bl.mr - 1, 64, 128};
+    const size_t ns[] = {1, 10, bl.nr - 1, bl.nr + 1, 4 * bl.nr - 1, 4 * bl.nr};
+    for (size_t m : ms)
+      for (size_t n : ns)
+        for (size_t k : {size_t{10}, bl.kc + 3})
+          for (int trans = 0; trans < 4; ++trans) {
+            testing::GemmCase c;
+            c.m = m, c.n = n, c.k = k;
+            c.ta = trans & 1, c.tb = trans >> 1;
+            c.pad = variant % 3;
+            c.alpha = variant % 5 == 1 ? -0.5f : 1.0f;
+            c.beta = variant % 3 == 2 ? -0.5f : 0.0f;
+            c.nan_c = c.beta == 0.0f && variant % 2;
+            c.bias = variant % 4 == 3;
+            c.relu = variant % 7 == 3;
+            cases.push_back(c);
+            ++variant;
+          }
+    run_cases(cases, "small path", {isa});
+  }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
 TEST(gemm_threaded_result_matches_single_thread_bit_for_bit) {
   // Each C element is computed by one thread with the same blocking, so the
   // thread count must not change a single bit.

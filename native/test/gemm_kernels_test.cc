@@ -20,19 +20,25 @@ const GemmKernels& table(simdtrain::Isa isa) { return *SIMDTRAIN_TABLE_FOR(isa, 
 
 size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
-// One packed block through the table, no driver: requires m <= mc, k <= kc, n <= nc.
-void table_gemm(const GemmKernels& t, const GemmArgs& g, bool in_place_a) {
+// One block through the table, no driver: requires m <= mc, k <= kc, n <= nc.
+// in_place_b only applies to op(B) = B (the driver's rule).
+void table_gemm(const GemmKernels& t, const GemmArgs& g, bool in_place_a, bool in_place_b) {
   const auto& bl = t.blocking;
-  std::vector<float> pa(round_up(g.m, bl.mr) * g.k + 1), pb(round_up(g.n, bl.nr) * g.k + 1), scratch(bl.mr * g.k + 1);
+  in_place_b = in_place_b && !g.trans_b;
+  std::vector<float> pa(round_up(g.m, bl.mr) * g.k + 1), pb(round_up(g.n, bl.nr) * g.k + 1), scratch(bl.mr * g.k + 1),
+      scratch_b(bl.nr * g.k + 1);
   if (!in_place_a) t.pack_a(g.trans_a, g.a, g.lda, g.m, g.k, pa.data());
-  t.pack_b(g.trans_b, g.b, g.ldb, g.k, g.n, pb.data());
+  if (!in_place_b) t.pack_b(g.trans_b, g.b, g.ldb, g.k, g.n, pb.data());
   GemmBlock blk{};
   blk.mc = g.m, blk.nc = g.n, blk.kc = g.k;
   blk.a = in_place_a ? g.a : pa.data();
   blk.a_rs = g.trans_a ? 1 : g.lda;
   blk.a_cs = g.trans_a ? g.lda : 1;
   blk.a_packed = !in_place_a;
-  blk.b = pb.data();
+  blk.b = in_place_b ? g.b : pb.data();
+  blk.b_rs = g.ldb;
+  blk.b_packed = !in_place_b;
+  blk.scratch_b = scratch_b.data();
   blk.c = g.c, blk.ldc = g.ldc;
   blk.alpha = g.alpha, blk.beta = g.beta;
   blk.bias = g.epilogue.bias;
@@ -85,7 +91,7 @@ TEST(gemm_macro_kernel_matches_reference_on_every_isa) {
   for (auto isa : testing::runnable_isas()) {
     const auto& t = table(isa);
     const size_t mr = t.blocking.mr, nr = t.blocking.nr;
-    const size_t ms[] = {1, mr - 1 ? mr - 1 : 1, mr, mr + 1, 3 * mr + 2};
+    const size_t ms[] = {1, mr - 1 ? mr - 1 : 1, mr, mr + 1, 2 * mr - 1, 3 * mr + 2};
     const size_t ns[] = {1, nr > 1 ? nr - 1 : 2, nr, nr + 1, 2 * nr + 3};
     const size_t ks[] = {1, 2, 17};
     int cases = 0;
@@ -103,18 +109,20 @@ TEST(gemm_macro_kernel_matches_reference_on_every_isa) {
             c.nan_c = variant == 0;
             c.bias = variant >= 2;
             c.relu = variant == 2;
-            for (bool in_place : {false, true}) {
+            for (int in_place = 0; in_place < 4; ++in_place) {
+              const bool ipa = in_place & 1, ipb = in_place & 2;
               const std::string err = testing::check_gemm_case(
                   c, static_cast<uint32_t>(m * 131 + n * 7 + k + variant),
-                  [&](const GemmArgs& g) { table_gemm(t, g, in_place); });
+                  [&](const GemmArgs& g) { table_gemm(t, g, ipa, ipb); });
               if (!err.empty()) {
                 testing::report_failure(__FILE__, __LINE__, std::string(simdtrain::isa_name(isa)) + " " +
-                                                                testing::describe(c) + (in_place ? " in-place A: " : ": ") + err);
+                                                                testing::describe(c) + (ipa ? " in-place A" : "") +
+                                                                (ipb ? " in-place B" : "") + ": " + err);
               }
               ++cases;
             }
           }
-    CHECK(cases == 5 * 5 * 3 * 4 * 2);
+    CHECK(cases == 6 * 5 * 3 * 4 * 4);
   }
 }
 

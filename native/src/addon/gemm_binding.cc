@@ -56,7 +56,9 @@ F32Array used(const F32Array& array, size_t span) {
 struct Parsed {
   GemmArgs args;
   Napi::Value a, b, c, bias;       // kept alive by the async form
-  std::vector<BufferUse> buffers;  // claimed by the async form while it runs
+  // Used ranges, claimed by the async form while it runs (the sync form
+  // allocates nothing for them).
+  F32Array a_used, b_used, c_used, bias_used;
 };
 
 Parsed parse(const Napi::CallbackInfo& info) {
@@ -90,7 +92,9 @@ Parsed parse(const Napi::CallbackInfo& info) {
   require_no_overlap(env, used(c, c_span), used(b, b_span), false);
 
   p.a = info[6], p.b = info[8], p.c = info[11];
-  p.buffers = {{used(a, a_span), false}, {used(b, b_span), false}, {used(c, c_span), true}};
+  p.a_used = used(a, a_span);
+  p.b_used = used(b, b_span);
+  p.c_used = used(c, c_span);
   if (info.Length() > 13 && !info[13].IsUndefined()) {
     if (!info[13].IsObject() || info[13].IsArray() || info[13].IsTypedArray()) {
       throw_type_error(env, "'options' must be an object (got " + describe(info[13]) + ")");
@@ -106,7 +110,7 @@ Parsed parse(const Napi::CallbackInfo& info) {
       require_no_overlap(env, used(c, c_span), bv, false);
       g.epilogue.bias = bv.data;
       p.bias = bias;
-      p.buffers.push_back({bv, false});
+      p.bias_used = bv;
     }
     Napi::Value act = opts.Get("activation");
     if (!act.IsUndefined()) {
@@ -136,7 +140,9 @@ Napi::Value SgemmAsync(const Napi::CallbackInfo& info) {
   Parsed p = parse(info);
   const GemmArgs args = p.args;
   Napi::Value bias = p.bias.IsEmpty() ? info.Env().Undefined() : p.bias;
-  return AsyncTask::Queue(info.Env(), "simdtrain.sgemm", {p.a, p.b, p.c, bias}, p.buffers, [args]() { sgemm(args); });
+  std::vector<BufferUse> buffers = {{p.a_used, false}, {p.b_used, false}, {p.c_used, true}};
+  if (!p.bias.IsEmpty()) buffers.push_back({p.bias_used, false});
+  return AsyncTask::Queue(info.Env(), "simdtrain.sgemm", {p.a, p.b, p.c, bias}, buffers, [args]() { sgemm(args); });
 }
 
 void Init(Napi::Env env, Napi::Object exports) {

@@ -23,19 +23,19 @@ namespace SIMDTRAIN_NS {
 
 #if defined(SIMDTRAIN_TARGET_AVX512)
 // 32 zmm: 28 accumulators + 2 B vectors + broadcasts.
-constexpr GemmBlocking kGemmBlocking = {/*mr=*/14, /*nv=*/2, /*nr=*/32, /*kc=*/384, /*mc=*/1008, /*nc=*/320};
+constexpr GemmBlocking kGemmBlocking = {/*mr=*/14, /*nv=*/2, /*nr=*/32, /*kc=*/384, /*mc=*/1008, /*nc=*/320, /*cheap_partial_loads=*/true};
 #elif defined(SIMDTRAIN_TARGET_AVX2)
 // 16 ymm: 12 accumulators + 2 B vectors + 1 broadcast (the classic 6x16).
-constexpr GemmBlocking kGemmBlocking = {/*mr=*/6, /*nv=*/2, /*nr=*/16, /*kc=*/384, /*mc=*/1008, /*nc=*/640};
+constexpr GemmBlocking kGemmBlocking = {/*mr=*/6, /*nv=*/2, /*nr=*/16, /*kc=*/384, /*mc=*/1008, /*nc=*/640, /*cheap_partial_loads=*/true};
 #elif defined(SIMDTRAIN_TARGET_SSE2)
 // 16 xmm, no FMA (mul + add needs a temporary): 12 accumulators + 2 B + 1 A + 1 tmp.
-constexpr GemmBlocking kGemmBlocking = {/*mr=*/6, /*nv=*/2, /*nr=*/8, /*kc=*/256, /*mc=*/1008, /*nc=*/1024};
+constexpr GemmBlocking kGemmBlocking = {/*mr=*/6, /*nv=*/2, /*nr=*/8, /*kc=*/256, /*mc=*/1008, /*nc=*/1024, /*cheap_partial_loads=*/false};
 #elif defined(SIMDTRAIN_TARGET_NEON)
 // 32 q registers: 24 accumulators + 3 B vectors + 1 broadcast.
-constexpr GemmBlocking kGemmBlocking = {/*mr=*/8, /*nv=*/3, /*nr=*/12, /*kc=*/256, /*mc=*/1024, /*nc=*/1020};
+constexpr GemmBlocking kGemmBlocking = {/*mr=*/8, /*nv=*/3, /*nr=*/12, /*kc=*/256, /*mc=*/1024, /*nc=*/1020, /*cheap_partial_loads=*/false};
 #else
 // Scalar reference build: one-lane "vectors", 4 x 3 tile in 16 FP registers.
-constexpr GemmBlocking kGemmBlocking = {/*mr=*/4, /*nv=*/3, /*nr=*/3, /*kc=*/256, /*mc=*/1024, /*nc=*/1023};
+constexpr GemmBlocking kGemmBlocking = {/*mr=*/4, /*nv=*/3, /*nr=*/3, /*kc=*/256, /*mc=*/1024, /*nc=*/1023, /*cheap_partial_loads=*/true};
 #endif
 
 static_assert(kGemmBlocking.nr == kGemmBlocking.nv * kLanes, "nr must be nv vectors");

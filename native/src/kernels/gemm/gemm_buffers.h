@@ -23,7 +23,7 @@ class GemmPackBuffer {
 };
 
 struct GemmThreadBuffers {
-  GemmPackBuffer a, b, scratch;
+  GemmPackBuffer a, b, scratch, scratch_b;
 };
 
 // The calling thread's buffers.

@@ -43,9 +43,12 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
   GemmThreadBuffers& buf = gemm_thread_buffers();
   const size_t kc_max = std::min(g.k, bl.kc);
   const bool a_in_place = round_up(g.n, bl.nr) / bl.nr <= kInPlaceAMaxPanels;
+  // Small products read op(B) = B in place as well (no packing at all).
+  const bool b_in_place = a_in_place && !g.trans_b;
   float* pa = a_in_place ? nullptr : buf.a.get(round_up(std::min(g.m, bl.mc), bl.mr) * kc_max);
-  float* pb = buf.b.get(round_up(std::min(g.n, bl.nc), bl.nr) * kc_max);
+  float* pb = b_in_place ? nullptr : buf.b.get(round_up(std::min(g.n, bl.nc), bl.nr) * kc_max);
   float* scratch = a_in_place ? buf.scratch.get(bl.mr * kc_max) : nullptr;
+  float* scratch_b = b_in_place && !bl.cheap_partial_loads ? buf.scratch_b.get(bl.nr * kc_max) : nullptr;
   // Strides of op(A) and op(B) in (row, depth) / (depth, column) order.
   const size_t a_rs = g.trans_a ? 1 : g.lda, a_cs = g.trans_a ? g.lda : 1;
   const size_t b_rs = g.trans_b ? 1 : g.ldb, b_cs = g.trans_b ? g.ldb : 1;
@@ -60,7 +63,8 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
       if (!a_in_place) kern.pack_a(g.trans_a, a_block, g.lda, mc, kc, pa);
       for (size_t jc = 0; jc < g.n; jc += bl.nc) {
         const size_t nc = std::min(bl.nc, g.n - jc);
-        kern.pack_b(g.trans_b, g.b + pc * b_rs + jc * b_cs, g.ldb, kc, nc, pb);
+        const float* b_block = g.b + pc * b_rs + jc * b_cs;
+        if (!b_in_place) kern.pack_b(g.trans_b, b_block, g.ldb, kc, nc, pb);
         GemmBlock blk;
         blk.mc = mc;
         blk.nc = nc;
@@ -69,7 +73,9 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
         blk.a_rs = a_rs;
         blk.a_cs = a_cs;
         blk.a_packed = !a_in_place;
-        blk.b = pb;
+        blk.b = b_in_place ? b_block : pb;
+        blk.b_rs = g.ldb;
+        blk.b_packed = !b_in_place;
         blk.c = g.c + ic * g.ldc + jc;
         blk.ldc = g.ldc;
         blk.alpha = g.alpha;
@@ -77,6 +83,7 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
         blk.bias = last && g.epilogue.bias ? g.epilogue.bias + jc : nullptr;
         blk.relu = last && relu;
         blk.scratch = scratch;
+        blk.scratch_b = scratch_b;
         kern.macro_kernel(blk);
       }
     }

@@ -26,23 +26,45 @@ struct TileStore {
 
 template <class Chunk>
 inline void store_vec(Chunk chunk, float* c, const float* bias, Vec x, const TileStore& st) {
-  x = mul(x, set1(st.alpha));
+  if (st.alpha != 1.0f) x = mul(x, set1(st.alpha));  // skipped for alpha = 1 (same bits)
   if (st.beta != 0.0f) x = fmadd(set1(st.beta), chunk.load(c), x);
   if (st.bias) x = add(x, chunk.load(bias));
   if (st.relu) x = select(cmp_lt(x, zero()), zero(), x);  // keeps NaN
   chunk.store(c, x);
 }
 
-// A kMR x (kNV*kLanes) tile. kPackedA: A is a packed panel (element (r,k) at
-// a[k*MR + r]); otherwise it is read in place at a[r*a_rs + k*a_cs] (the
-// small-matrix path). kFull: the whole tile is stored, else only rows < mr
-// and columns < nr. Edge tiles use smaller kMR / kNV instantiations of the
-// same code so a thin edge does not pay for a full tile of FMAs.
-template <size_t kMR, size_t kNV, bool kPackedA, bool kFull>
-void micro_kernel(size_t kc, const float* a, size_t a_rs, size_t a_cs, const float* b, float* c, size_t ldc,
-                  const TileStore& st, size_t mr, size_t nr) {
-  const size_t rs = kPackedA ? 1 : a_rs;
-  const size_t cs = kPackedA ? MR : a_cs;
+// Where a tile reads its operands and which part of it is stored.
+struct TileArgs {
+  size_t kc;
+  // Element (r,k) of A at a[r*a_rs + k*a_cs]: a packed panel has a_rs = 1,
+  // a_cs = MR; in-place A has a_rs = lda, a_cs = 1, or (op(A) = Aᵀ) a_rs = 1,
+  // a_cs = lda.
+  const float* a;
+  size_t a_rs, a_cs;
+  const float* b;  // packed panel (element (k,j) at b[k*NR + j]) or in place (b[k*b_rs + j])
+  size_t b_rs;
+  float* c;
+  size_t ldc;
+  size_t r0, mr, nr;  // rows [r0, mr) and columns [0, nr) of the tile are stored
+};
+
+// A kMR x (kNV*kLanes) tile. kUnitRowsA: a_rs == 1 (packed panels and
+// in-place Aᵀ: the kMR values of one k are adjacent, addressed by constant
+// offsets), else a_cs == 1 (in-place A). kPackedB: B is a packed panel, else
+// it is read in place (the small-matrix path; a partial edge of in-place B is
+// read with masked loads, never past column nr). kFull: the
+// whole tile is stored, else only rows [r0, mr) and columns < nr. Edge tiles
+// use smaller kMR / kNV instantiations of the same code so a thin edge does
+// not pay for a full tile of FMAs.
+template <size_t kMR, size_t kNV, bool kUnitRowsA, bool kPackedB, bool kFull>
+void micro_kernel(const TileArgs& t, const TileStore& st) {
+  const size_t kc = t.kc, ldc = t.ldc, mr = t.mr, nr = t.nr, r0 = kFull ? 0 : t.r0;
+  const size_t rs = kUnitRowsA ? 1 : t.a_rs;
+  const size_t cs = kUnitRowsA ? t.a_cs : 1;
+  const size_t bs = kPackedB ? NR : t.b_rs;
+  const float* a = t.a;
+  const float* b = t.b;
+  float* c = t.c;
   if (kFull) {
 #pragma GCC unroll 32
     for (size_t r = 0; r < kMR; ++r) __builtin_prefetch(c + r * ldc, 1);  // C is needed after the k loop
@@ -53,10 +75,19 @@ void micro_kernel(size_t kc, const float* a, size_t a_rs, size_t a_cs, const flo
 #pragma GCC unroll 8
     for (size_t v = 0; v < kNV; ++v) acc[r][v] = zero();
   }
-  for (size_t k = 0; k < kc; ++k, a += cs, b += NR) {
+  for (size_t k = 0; k < kc; ++k, a += cs, b += bs) {
     Vec bv[kNV];
 #pragma GCC unroll 8
-    for (size_t v = 0; v < kNV; ++v) bv[v] = loadu(b + v * kLanes);
+    for (size_t v = 0; v < kNV; ++v) {
+      const size_t j = v * kLanes;
+      if (kPackedB || kFull || j + kLanes <= nr) {
+        bv[v] = loadu(b + j);
+      } else if (j < nr) {  // in-place B edge: never read past column nr
+        bv[v] = TailChunk{nr - j}.load(b + j);
+      } else {
+        bv[v] = zero();
+      }
+    }
 #pragma GCC unroll 32
     for (size_t r = 0; r < kMR; ++r) {
       const Vec ar = set1(a[r * rs]);
@@ -64,9 +95,18 @@ void micro_kernel(size_t kc, const float* a, size_t a_rs, size_t a_cs, const flo
       for (size_t v = 0; v < kNV; ++v) acc[r][v] = fmadd(ar, bv[v], acc[r][v]);
     }
   }
+  if (kFull && st.alpha == 1.0f && st.beta == 0.0f && !st.bias && !st.relu) {
+    // The plain C = A·B store (most calls), without per-vector checks.
+#pragma GCC unroll 32
+    for (size_t r = 0; r < kMR; ++r) {
+#pragma GCC unroll 8
+      for (size_t v = 0; v < kNV; ++v) storeu(c + r * ldc + v * kLanes, acc[r][v]);
+    }
+    return;
+  }
 #pragma GCC unroll 32
   for (size_t r = 0; r < kMR; ++r) {
-    if (!kFull && r >= mr) break;
+    if (!kFull && (r < r0 || r >= mr)) continue;
     float* crow = c + r * ldc;
 #pragma GCC unroll 8
     for (size_t v = 0; v < kNV; ++v) {
@@ -82,51 +122,91 @@ void micro_kernel(size_t kc, const float* a, size_t a_rs, size_t a_cs, const flo
 }
 
 // Picks the smallest instantiation that covers an mr x nr tile.
-template <bool kPackedA>
-void tile(size_t kc, const float* a, size_t a_rs, size_t a_cs, const float* b, float* c, size_t ldc,
-          const TileStore& st, size_t mr, size_t nr) {
+template <bool kUnitRowsA, bool kPackedB>
+void tile(const TileArgs& t, const TileStore& st) {
   constexpr size_t kHalfMR = (MR + 1) / 2;
+  const size_t mr = t.mr, nr = t.nr;
   const bool narrow = NV > 1 && nr <= kLanes;
   const bool short_rows = kHalfMR < MR && mr <= kHalfMR;
-  if (mr == MR && nr == NR) {
-    micro_kernel<MR, NV, kPackedA, true>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+  if (mr == MR && nr == NR && t.r0 == 0) {
+    micro_kernel<MR, NV, kUnitRowsA, kPackedB, true>(t, st);
   } else if (narrow && short_rows) {
-    micro_kernel<kHalfMR, 1, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+    micro_kernel<kHalfMR, 1, kUnitRowsA, kPackedB, false>(t, st);
   } else if (narrow) {
-    micro_kernel<MR, 1, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+    micro_kernel<MR, 1, kUnitRowsA, kPackedB, false>(t, st);
   } else if (short_rows) {
-    micro_kernel<kHalfMR, NV, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+    micro_kernel<kHalfMR, NV, kUnitRowsA, kPackedB, false>(t, st);
   } else {
-    micro_kernel<MR, NV, kPackedA, false>(kc, a, a_rs, a_cs, b, c, ldc, st, mr, nr);
+    micro_kernel<MR, NV, kUnitRowsA, kPackedB, false>(t, st);
+  }
+}
+
+template <bool kUnitRowsA>
+void tile_b(bool packed_b, const TileArgs& t, const TileStore& st) {
+  if (packed_b) {
+    tile<kUnitRowsA, true>(t, st);
+  } else {
+    tile<kUnitRowsA, false>(t, st);
   }
 }
 
 void macro_kernel(const GemmBlock& blk) {
+  constexpr size_t kHalfMR = (MR + 1) / 2;
   const size_t kc = blk.kc;
   for (size_t i = 0; i < blk.mc; i += MR) {
-    const size_t mr = blk.mc - i < MR ? blk.mc - i : MR;
-    const float* a;
-    bool packed = true;
+    const size_t rows = blk.mc - i < MR ? blk.mc - i : MR;
+    TileArgs t;
+    t.kc = kc;
+    t.a_rs = blk.a_rs;
+    t.a_cs = blk.a_cs;
+    t.b_rs = blk.b_rs;
+    t.ldc = blk.ldc;
+    t.r0 = 0;
+    t.mr = rows;
+    size_t row = i;  // first row of C the tile covers
     if (blk.a_packed) {
-      a = blk.a + i * kc;  // panel i / MR
-    } else if (mr == MR) {
-      a = blk.a + i * blk.a_rs;
-      packed = false;
+      t.a = blk.a + i * kc;  // panel i / MR
+      t.a_rs = 1;
+      t.a_cs = MR;
+    } else if (rows == MR) {
+      t.a = blk.a + i * blk.a_rs;
     } else {
-      // In-place A: pack the partial last panel so the kernel never reads
-      // rows past mc.
-      gemm_pack_panel(blk.a + i * blk.a_rs, blk.a_rs, blk.a_cs, mr, kc, MR, blk.scratch);
-      a = blk.scratch;
-    }
-    for (size_t j = 0; j < blk.nc; j += NR) {
-      const size_t nr = blk.nc - j < NR ? blk.nc - j : NR;
-      const float* b = blk.b + j * kc;  // panel j / NR
-      float* c = blk.c + i * blk.ldc + j;
-      const TileStore st = {blk.alpha, blk.beta, blk.bias ? blk.bias + j : nullptr, blk.relu};
-      if (packed) {
-        tile<true>(kc, a, 0, 0, b, c, blk.ldc, st, mr, nr);
+      // Partial last panel of in-place A: never read rows past mc. When the
+      // block has enough rows, run the smallest kernel height that covers it
+      // over the rows ending at mc and store only the new ones (same bits,
+      // no packing); else pack it.
+      const size_t h = rows <= kHalfMR ? kHalfMR : MR;
+      if (blk.mc >= h) {
+        row = blk.mc - h;
+        t.a = blk.a + row * blk.a_rs;
+        t.r0 = h - rows;
+        t.mr = h;
       } else {
-        tile<false>(kc, a, blk.a_rs, blk.a_cs, b, c, blk.ldc, st, mr, nr);
+        gemm_pack_panel(blk.a + i * blk.a_rs, blk.a_rs, blk.a_cs, rows, kc, MR, blk.scratch);
+        t.a = blk.scratch;
+        t.a_rs = 1;
+        t.a_cs = MR;
+      }
+    }
+    const bool unit_rows_a = t.a_rs == 1;
+    for (size_t j = 0; j < blk.nc; j += NR) {
+      t.nr = blk.nc - j < NR ? blk.nc - j : NR;
+      t.c = blk.c + row * blk.ldc + j;
+      bool packed_b = true;
+      if (blk.b_packed) {
+        t.b = blk.b + j * kc;  // panel j / NR
+      } else if (t.nr == NR || kGemmBlocking.cheap_partial_loads) {
+        t.b = blk.b + j;
+        packed_b = false;
+      } else {
+        if (i == 0) gemm_pack_panel(blk.b + j, 1, blk.b_rs, t.nr, kc, NR, blk.scratch_b);  // once per block
+        t.b = blk.scratch_b;
+      }
+      const TileStore st = {blk.alpha, blk.beta, blk.bias ? blk.bias + j : nullptr, blk.relu};
+      if (unit_rows_a) {
+        tile_b<true>(packed_b, t, st);
+      } else {
+        tile_b<false>(packed_b, t, st);
       }
     }
   }

@@ -34,18 +34,17 @@ void pack_strided(const float* src, size_t ld, size_t rows, size_t kc, float* ds
   }
   constexpr size_t kBlock = 16;
   alignas(64) float tmp[W][kBlock];
-  size_t k = 0;
-  for (; k + kBlock <= kc; k += kBlock, dst += kBlock * W) {
+  for (size_t k = 0; k < kc; k += kBlock, dst += kBlock * W) {
+    const size_t depth = kc - k < kBlock ? kc - k : kBlock;  // the last block may be short (masked loads)
     for (size_t r = 0; r < W; ++r) {
       const float* row = src + r * ld + k;
-      for_each_chunk(kBlock, [&](size_t i, auto chunk) { chunk.store(&tmp[r][i], chunk.load(row + i)); });
+      for_each_chunk(depth, [&](size_t i, auto chunk) { chunk.store(&tmp[r][i], chunk.load(row + i)); });
     }
-    for (size_t kk = 0; kk < kBlock; ++kk) {
+    for (size_t kk = 0; kk < depth; ++kk) {
 #pragma GCC unroll 32
       for (size_t r = 0; r < W; ++r) dst[kk * W + r] = tmp[r][kk];
     }
   }
-  gemm_pack_panel(src + k, ld, 1, rows, kc - k, W, dst);
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ struct GemmBlocking {
   size_t kc;  // depth of a packed block
   size_t mc;  // rows of a packed A block
   size_t nc;  // columns of a packed B block
+  // Masked partial loads are cheap (AVX2/AVX-512 masks, scalar): the kernel
+  // reads a partial edge of in-place B with them instead of packing it.
+  bool cheap_partial_loads;
 };
 
 // One macro-kernel call: C[0:mc, 0:nc] (+)= alpha * Ablock * Bpacked.
@@ -29,9 +32,12 @@ struct GemmBlock {
   const float* a;
   size_t a_rs, a_cs;
   bool a_packed;
-  // Packed B block: panels of nr columns, element (k,j) of panel q at
-  // b[q*nr*kc + k*nr + j%nr], columns past nc zero.
+  // B block: packed (panels of nr columns, element (k,j) of panel q at
+  // b[q*nr*kc + k*nr + j%nr], columns past nc zero) when b_packed, else read
+  // in place at b[k*b_rs + j] (small products with op(B) = B).
   const float* b;
+  size_t b_rs;
+  bool b_packed;
   float* c;
   size_t ldc;
   float alpha;
@@ -39,6 +45,7 @@ struct GemmBlock {
   const float* bias;  // nc floats added to every row, or null
   bool relu;
   float* scratch;     // mr * kc floats (64-byte aligned): packs a partial panel of in-place A
+  float* scratch_b;   // nr * kc floats: packs the partial edge panel of in-place B (ISAs without cheap masks)
 };
 
 struct GemmKernels {
