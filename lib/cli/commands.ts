@@ -23,6 +23,10 @@ export const commands: Record<string, Command> = {
       runViz(args, SIMDTRAIN_OPTIMIZERS);
     },
   },
+  compare: {
+    summary: 'train one small MLP with several optimizers on an MNIST subset and plot their curves',
+    run: async (args) => (await import('./compare')).runCompare(args),
+  },
   info: {
     summary: 'print the CPU/ISA report and a native-vs-JS kernel comparison',
     run: async () => (await import('./info')).runInfo(),

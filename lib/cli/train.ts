@@ -30,6 +30,7 @@ options:
   --threads <n>        native threads                      (default: all cores)
   --limit <n>          use only the first n training images
   --save <file>        write the trained model (safetensors) there
+  --plot <file>        draw loss and accuracy per epoch (.png or .svg)
   --data-dir <dir>     folder with the MNIST IDX files
   -h, --help           this text`;
 
@@ -62,6 +63,7 @@ export async function runTrain(args: string[]): Promise<void> {
       threads: { type: 'string' },
       limit: { type: 'string' },
       save: { type: 'string' },
+      plot: { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -78,6 +80,7 @@ export async function runTrain(args: string[]): Promise<void> {
   if (lr !== undefined && !(lr > 0 && Number.isFinite(lr))) throw new Error(`--lr must be a positive number (got '${values.lr}')`);
   const hidden = values.hidden.split(',').filter((s) => s.trim() !== '').map((s) => positiveInt(s.trim(), 'hidden', 1));
 
+  if (values.plot !== undefined && !/\.(png|svg)$/i.test(values.plot)) throw new RangeError(`--plot must end in .png or .svg (got '${values.plot}')`);
   const dataOptions = { dataDir: values['data-dir'] };
   const train = loadMnist('train', { ...dataOptions, limit: values.limit === undefined ? undefined : positiveInt(values.limit, 'limit', 1) });
   const test = loadMnist('test', dataOptions);
@@ -123,6 +126,11 @@ export async function runTrain(args: string[]): Promise<void> {
   const result = await model.evaluate(test.images, test.labels, { loss: 'softmaxCrossEntropy' });
   const meanEpoch = history.seconds.reduce((a, b) => a + b, 0) / Math.max(history.epochs, 1);
   console.log(`test: loss ${result.loss.toFixed(4)}, accuracy ${(result.accuracy * 100).toFixed(2)}% (${test.labels.length} images); mean epoch ${meanEpoch.toFixed(2)} s`);
+  if (values.plot) {
+    const { plotHistory } = await import('../viz/history');
+    plotHistory(history, values.plot, { title: `MNIST ${sizes.join('-')} (${values.optimizer})` });
+    console.log(`wrote ${values.plot}`);
+  }
   if (values.save) {
     await model.save(values.save, { optimizer: typeof optimizer.stateDict === 'function' ? optimizer : undefined, epoch: history.epochs });
     console.log(`saved ${values.save}`);
