@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import * as fs from 'node:fs';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
 
 /** An RGBA image: 4 bytes per pixel, rows top to bottom. */
 export interface RgbaImage {
@@ -37,8 +37,26 @@ function fonts(): ResvgRenderOptions['font'] {
   return fontOptions;
 }
 
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvg: ResvgModule | undefined;
+
+// Loaded on first use: resvg ships a native binary per platform, and
+// `require('simdtrain')` must work where none was installed (pictures then
+// fail with this message, everything else works).
+function resvgModule(): ResvgModule {
+  if (!resvg) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      resvg = require('@resvg/resvg-js') as ResvgModule;
+    } catch (e) {
+      throw new Error(`simdtrain: PNG output needs @resvg/resvg-js, which did not load on ${process.platform}-${process.arch} (${(e as Error).message.split('\n')[0]}); SVG output still works`);
+    }
+  }
+  return resvg;
+}
+
 function render(svg: string) {
-  return new Resvg(svg, { font: fonts(), fitTo: { mode: 'original' }, shapeRendering: 2, textRendering: 1 }).render();
+  return new (resvgModule().Resvg)(svg, { font: fonts(), fitTo: { mode: 'original' }, shapeRendering: 2, textRendering: 1 }).render();
 }
 
 /** Renders SVG text to a PNG file's bytes. */
