@@ -130,6 +130,36 @@ TEST(gemm_small_path_in_place_a_and_b_edges) {
   simdtrain::set_active_isa(testing::runnable_isas().back());
 }
 
+TEST(gemm_short_wide_products_read_b_in_place) {
+  // M <= 256 with many column panels: A is packed but op(B) = B is read in
+  // place (partial last column tile masked, or packed where masks are slow),
+  // with K and N split into equal blocks (K = 2*KC+7 -> 3 blocks).
+  for (auto isa : testing::runnable_isas()) {
+    const auto& bl = SIMDTRAIN_TABLE_FOR(isa, kGemmKernels)->blocking;
+    std::vector<testing::GemmCase> cases;
+    int variant = 0;
+    const size_t shapes[][3] = {{bl.mr * 3 + 1, 5 * bl.nr + 3, 2 * bl.kc + 7},
+                                {255, bl.nc + bl.nr + 1, 17},
+                                {256, 5 * bl.nr + 3, 9},
+                                {257, 5 * bl.nr + 1, 11}};
+    for (const auto& shape : shapes)
+      for (int trans = 0; trans < 4; ++trans) {
+        testing::GemmCase c;
+        c.m = shape[0], c.n = shape[1], c.k = shape[2];
+        c.ta = trans & 1, c.tb = trans >> 1;
+        c.pad = variant % 3;
+        c.beta = variant % 3 == 2 ? -0.5f : 0.0f;
+        c.nan_c = c.beta == 0.0f && variant % 2;
+        c.bias = variant % 4 == 3;
+        c.relu = variant % 5 == 3;
+        cases.push_back(c);
+        ++variant;
+      }
+    run_cases(cases, "short wide", {isa});
+  }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
 TEST(gemm_threaded_result_matches_single_thread_bit_for_bit) {
   // Each C element is computed by one thread with the same blocking, so the
   // thread count must not change a single bit.

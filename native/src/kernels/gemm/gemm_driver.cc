@@ -32,10 +32,20 @@ constexpr double kMinParallelWork = 8e6;
 // costs more than it saves and the kernel reads A in place (measured: MLP
 // output layers such as 128x128 * 128x10).
 constexpr size_t kInPlaceAMaxPanels = 4;
+// Up to this many rows (M), op(B) = B is not packed either: it is read by so
+// few A row panels that packing costs more than the strided reads (measured:
+// 128x784 * 784x256 +9 %, 100x1000 * 1000x1000 +12 %; 512^2 no gain).
+constexpr size_t kInPlaceBMaxRows = 256;
 
 const GemmKernels& kernels() { return SIMDTRAIN_PICK(kGemmKernels); }
 
 size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+
+// Largest step <= `limit` (a multiple of `unit`) that splits n into equal-ish blocks.
+size_t balanced(size_t n, size_t limit, size_t unit) {
+  const size_t blocks = (n + limit - 1) / limit;
+  return round_up((n + blocks - 1) / blocks, unit);
+}
 
 // One thread's share: the whole Goto loop nest on an independent block of C.
 void run_block(const GemmKernels& kern, const GemmArgs& g) {
@@ -44,7 +54,10 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
   const size_t kc_max = std::min(g.k, bl.kc);
   const bool a_in_place = round_up(g.n, bl.nr) / bl.nr <= kInPlaceAMaxPanels;
   // Small products read op(B) = B in place as well (no packing at all).
-  const bool b_in_place = a_in_place && !g.trans_b;
+  // op(B) = B is read in place (no packing at all) by small products and by
+  // short, wide ones: with few row panels, packing B costs more than the
+  // strided reads it saves.
+  const bool b_in_place = (a_in_place || g.m <= kInPlaceBMaxRows) && !g.trans_b;
   float* pa = a_in_place ? nullptr : buf.a.get(round_up(std::min(g.m, bl.mc), bl.mr) * kc_max);
   float* pb = b_in_place ? nullptr : buf.b.get(round_up(std::min(g.n, bl.nc), bl.nr) * kc_max);
   float* scratch = a_in_place ? buf.scratch.get(bl.mr * kc_max) : nullptr;
@@ -54,15 +67,19 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
   const size_t b_rs = g.trans_b ? 1 : g.ldb, b_cs = g.trans_b ? g.ldb : 1;
   const bool relu = g.epilogue.activation == Activation::relu;
 
+  // Equal blocks: K = 784 runs as 3 x 262, not 384 + 384 + 16 (a thin last
+  // block pays a full C read/write for little work).
+  const size_t kc_step = balanced(g.k, bl.kc, 1);
+  const size_t nc_step = balanced(g.n, bl.nc, bl.nr);
   for (size_t ic = 0; ic < g.m; ic += bl.mc) {
     const size_t mc = std::min(bl.mc, g.m - ic);
-    for (size_t pc = 0; pc < g.k; pc += bl.kc) {
-      const size_t kc = std::min(bl.kc, g.k - pc);
+    for (size_t pc = 0; pc < g.k; pc += kc_step) {
+      const size_t kc = std::min(kc_step, g.k - pc);
       const bool first = pc == 0, last = pc + kc == g.k;
       const float* a_block = g.a + ic * a_rs + pc * a_cs;
       if (!a_in_place) kern.pack_a(g.trans_a, a_block, g.lda, mc, kc, pa);
-      for (size_t jc = 0; jc < g.n; jc += bl.nc) {
-        const size_t nc = std::min(bl.nc, g.n - jc);
+      for (size_t jc = 0; jc < g.n; jc += nc_step) {
+        const size_t nc = std::min(nc_step, g.n - jc);
         const float* b_block = g.b + pc * b_rs + jc * b_cs;
         if (!b_in_place) kern.pack_b(g.trans_b, b_block, g.ldb, kc, nc, pb);
         GemmBlock blk;
