@@ -3,6 +3,7 @@
 // size of the ISA's table (MR, NR, KC, MC, NC +-1), padded leading
 // dimensions, alpha/beta in {0, 1, -0.5}, NaN in C with beta = 0, and the
 // bias + ReLU epilogue.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -157,6 +158,77 @@ TEST(gemm_short_wide_products_read_b_in_place) {
       }
     run_cases(cases, "short wide", {isa});
   }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+TEST(gemm_narrow_weight_gradients_against_reference) {
+  // op(A) = Aᵀ, op(B) = B and N below one vector: where masked loads are cheap
+  // the driver computes Cᵀ with vectors along M and stores tiles transposed,
+  // with every tile height 1..MR. Elsewhere it is the normal path.
+  for (auto isa : testing::runnable_isas()) {
+    const auto& bl = SIMDTRAIN_TABLE_FOR(isa, kGemmKernels)->blocking;
+    const size_t lanes = bl.nr / bl.nv;
+    std::vector<testing::GemmCase> cases;
+    int variant = 0;
+    for (size_t n : {size_t{1}, size_t{2}, size_t{10}, lanes - 1, bl.mr + 1})
+      for (size_t m : {bl.nr, bl.nr + 1, 2 * bl.nr + 5, size_t{300}})
+        for (size_t k : {size_t{1}, size_t{13}, 2 * bl.kc + 7}) {
+          if (n == 0 || (k > 100 && m > 100 && variant % 2)) {
+            ++variant;
+            continue;
+          }
+          testing::GemmCase c;
+          c.ta = true;
+          c.m = m, c.n = n, c.k = k;
+          c.pad = variant % 3;
+          c.alpha = variant % 5 == 1 ? -0.5f : 1.0f;
+          c.beta = variant % 3 == 2 ? -0.5f : 0.0f;
+          c.nan_c = c.beta == 0.0f && variant % 2;
+          c.bias = variant % 4 == 3;
+          c.relu = variant % 7 == 3;
+          cases.push_back(c);
+          ++variant;
+        }
+    run_cases(cases, "narrow TN", {isa});
+  }
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+TEST(gemm_narrow_weight_gradients_give_the_bits_of_the_normal_path) {
+  // Cᵀ tiles compute the same FMA chains in the same order as the normal
+  // path, so Xᵀ·dY must equal (a materialised Xᵀ)·dY bit for bit, including
+  // alpha, beta, bias and ReLU, with 1 and 2 threads (M large enough to split).
+  for (auto isa : testing::runnable_isas()) {
+    simdtrain::set_active_isa(isa);
+    for (size_t m : {size_t{128}, size_t{8200}}) {
+      const size_t n = 10, k = 129;
+      const std::vector<float> x = testing::random_floats(k * m, 5);  // K x M, read as Xᵀ
+      const std::vector<float> dy = testing::random_floats(k * n, 6);
+      const std::vector<float> bias = testing::random_floats(n, 7);
+      std::vector<float> xt(m * k);
+      for (size_t p = 0; p < k; ++p)
+        for (size_t i = 0; i < m; ++i) xt[i * k + p] = x[p * m + i];
+      const std::vector<float> c0 = testing::random_floats(m * n, 8);
+      for (int threads : {1, 2}) {
+        simdtrain::set_num_threads(threads);
+        for (int variant = 0; variant < 3; ++variant) {
+          std::vector<float> c_tn = c0, c_nn = c0;
+          GemmArgs g;
+          g.m = m, g.n = n, g.k = k;
+          g.alpha = variant == 1 ? -0.5f : 1.0f;
+          g.beta = variant == 2 ? 0.25f : 0.0f;
+          if (variant == 2) g.epilogue.bias = bias.data(), g.epilogue.activation = simdtrain::Activation::relu;
+          g.b = dy.data(), g.ldb = n, g.ldc = n;
+          g.trans_a = true, g.a = x.data(), g.lda = m, g.c = c_tn.data();
+          simdtrain::sgemm(g);
+          g.trans_a = false, g.a = xt.data(), g.lda = k, g.c = c_nn.data();
+          simdtrain::sgemm(g);
+          CHECK(std::memcmp(c_tn.data(), c_nn.data(), c_tn.size() * sizeof(float)) == 0);
+        }
+      }
+    }
+  }
+  simdtrain::set_num_threads(1);
   simdtrain::set_active_isa(testing::runnable_isas().back());
 }
 

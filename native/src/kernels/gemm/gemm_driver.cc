@@ -47,8 +47,9 @@ size_t balanced(size_t n, size_t limit, size_t unit) {
   return round_up((n + blocks - 1) / blocks, unit);
 }
 
-// One thread's share: the whole Goto loop nest on an independent block of C.
-void run_block(const GemmKernels& kern, const GemmArgs& g) {
+// One thread's share: the whole Goto loop nest on an independent block of C
+// (of Cᵀ when trans_c: see transposed()).
+void run_block(const GemmKernels& kern, const GemmArgs& g, bool trans_c) {
   const GemmBlocking& bl = kern.blocking;
   GemmThreadBuffers& buf = gemm_thread_buffers();
   const size_t kc_max = std::min(g.k, bl.kc);
@@ -93,11 +94,12 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
         blk.b = b_in_place ? b_block : pb;
         blk.b_rs = g.ldb;
         blk.b_packed = !b_in_place;
-        blk.c = g.c + ic * g.ldc + jc;
+        blk.c = trans_c ? g.c + jc * g.ldc + ic : g.c + ic * g.ldc + jc;
         blk.ldc = g.ldc;
         blk.alpha = g.alpha;
         blk.beta = first ? g.beta : 1.0f;
-        blk.bias = last && g.epilogue.bias ? g.epilogue.bias + jc : nullptr;
+        blk.bias = last && g.epilogue.bias ? g.epilogue.bias + (trans_c ? ic : jc) : nullptr;
+        blk.trans_c = trans_c;
         blk.relu = last && relu;
         blk.scratch = scratch;
         blk.scratch_b = scratch_b;
@@ -107,15 +109,15 @@ void run_block(const GemmKernels& kern, const GemmArgs& g) {
   }
 }
 
-// The sub-problem computing C[i0:i1, j0:j1].
-GemmArgs sub_problem(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t j1) {
+// The sub-problem computing C[i0:i1, j0:j1] (of Cᵀ when trans_c).
+GemmArgs sub_problem(const GemmArgs& g, bool trans_c, size_t i0, size_t i1, size_t j0, size_t j1) {
   GemmArgs s = g;
   s.m = i1 - i0;
   s.n = j1 - j0;
   s.a = g.a + (g.trans_a ? i0 : i0 * g.lda);
   s.b = g.b + (g.trans_b ? j0 * g.ldb : j0);
-  s.c = g.c + i0 * g.ldc + j0;
-  if (g.epilogue.bias) s.epilogue.bias = g.epilogue.bias + j0;
+  s.c = trans_c ? g.c + j0 * g.ldc + i0 : g.c + i0 * g.ldc + j0;
+  if (g.epilogue.bias) s.epilogue.bias = g.epilogue.bias + (trans_c ? i0 : j0);
   return s;
 }
 
@@ -126,7 +128,7 @@ void split(size_t n, size_t unit, size_t parts, size_t t, size_t* begin, size_t*
   *end = std::min(n, units * (t + 1) / parts * unit);
 }
 
-void run_threaded(const GemmKernels& kern, const GemmArgs& g, size_t threads) {
+void run_threaded(const GemmKernels& kern, const GemmArgs& g, bool trans_c, size_t threads) {
   const GemmBlocking& bl = kern.blocking;
   // Choose the tm x tn grid (tm * tn = threads) with the smallest largest
   // block, counted in whole register tiles.
@@ -139,7 +141,7 @@ void run_threaded(const GemmKernels& kern, const GemmArgs& g, size_t threads) {
     const size_t cost = ((rows + tm - 1) / tm) * ((cols + tn - 1) / tn);
     if (cost < best_cost) best_cost = cost, best_tm = tm;
   }
-  if (best_cost == SIZE_MAX) return run_block(kern, g);
+  if (best_cost == SIZE_MAX) return run_block(kern, g, trans_c);
   const size_t tm = best_tm, tn = threads / tm;
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -149,13 +151,32 @@ void run_threaded(const GemmKernels& kern, const GemmArgs& g, size_t threads) {
     split(g.n, bl.nr, tn, t % tn, &j0, &j1);
     if (i0 >= i1 || j0 >= j1) return;
     try {
-      run_block(kern, sub_problem(g, i0, i1, j0, j1));
+      run_block(kern, sub_problem(g, trans_c, i0, i1, j0, j1), trans_c);
     } catch (...) {  // never let an exception escape a pool thread
       std::lock_guard<std::mutex> lock(error_mutex);
       error = std::current_exception();
     }
   });
   if (error) std::rethrow_exception(error);
+}
+
+// Narrow weight gradients (op(A) = Aᵀ, op(B) = B, N below one vector, e.g.
+// Xᵀ·dY of a 10-class output layer) leave most lanes of a one-vector tile
+// idle. Computing Cᵀ = Bᵀ·A instead puts the vectors along M, where A's rows
+// are contiguous, and the kernel stores its tiles transposed. Same products in
+// the same order, so the same bits. Needs masked loads for B's edge.
+bool use_transposed(const GemmBlocking& bl, const GemmArgs& g) {
+  const size_t lanes = bl.nr / bl.nv;
+  return g.trans_a && !g.trans_b && bl.cheap_partial_loads && g.n < lanes && g.m >= bl.nr;
+}
+
+// The problem Cᵀ = op(B)ᵀ·op(A)ᵀ, written into C transposed (run with trans_c).
+GemmArgs transposed(const GemmArgs& g) {
+  GemmArgs t = g;
+  t.m = g.n, t.n = g.m;
+  t.a = g.b, t.lda = g.ldb, t.trans_a = !g.trans_b;
+  t.b = g.a, t.ldb = g.lda, t.trans_b = !g.trans_a;
+  return t;
 }
 
 }  // namespace
@@ -188,12 +209,14 @@ void sgemm(const GemmArgs& g) {
     kern.scale_c(g.m, g.n, g.c, g.ldc, g.beta, g.epilogue.bias, g.epilogue.activation == Activation::relu);
     return;
   }
+  const bool trans_c = use_transposed(kern.blocking, g);
+  const GemmArgs& p = trans_c ? transposed(g) : g;
   const size_t threads = static_cast<size_t>(get_num_threads());
   const double work = static_cast<double>(g.m) * g.n * g.k;
   if (threads > 1 && work >= kMinParallelWork) {
-    run_threaded(kern, g, threads);
+    run_threaded(kern, p, trans_c, threads);
   } else {
-    run_block(kern, g);
+    run_block(kern, p, trans_c);
   }
 }
 

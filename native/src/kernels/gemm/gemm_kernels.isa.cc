@@ -7,6 +7,9 @@
 // values of A, and does MR*NV independent FMAs into accumulators that stay in
 // registers for the whole k loop (MR*NV chains hide the FMA latency). C is
 // touched once per tile, where alpha, beta, bias and ReLU are applied.
+#include <array>
+#include <utility>
+
 #include "../../simd/target.h"
 #include "gemm_isa.h"
 
@@ -57,19 +60,13 @@ struct TileArgs {
 // use smaller kMR / kNV instantiations of the same code so a thin edge does
 // not pay for a full tile of FMAs.
 template <size_t kMR, size_t kNV, bool kUnitRowsA, bool kPackedB, bool kFull>
-void micro_kernel(const TileArgs& t, const TileStore& st) {
-  const size_t kc = t.kc, ldc = t.ldc, mr = t.mr, nr = t.nr, r0 = kFull ? 0 : t.r0;
+__attribute__((always_inline)) inline void accumulate(const TileArgs& t, Vec (&acc)[kMR][kNV]) {
+  const size_t kc = t.kc, nr = t.nr;
   const size_t rs = kUnitRowsA ? 1 : t.a_rs;
   const size_t cs = kUnitRowsA ? t.a_cs : 1;
   const size_t bs = kPackedB ? NR : t.b_rs;
   const float* a = t.a;
   const float* b = t.b;
-  float* c = t.c;
-  if (kFull) {
-#pragma GCC unroll 32
-    for (size_t r = 0; r < kMR; ++r) __builtin_prefetch(c + r * ldc, 1);  // C is needed after the k loop
-  }
-  Vec acc[kMR][kNV];
 #pragma GCC unroll 32
   for (size_t r = 0; r < kMR; ++r) {
 #pragma GCC unroll 8
@@ -95,6 +92,18 @@ void micro_kernel(const TileArgs& t, const TileStore& st) {
       for (size_t v = 0; v < kNV; ++v) acc[r][v] = fmadd(ar, bv[v], acc[r][v]);
     }
   }
+}
+
+template <size_t kMR, size_t kNV, bool kUnitRowsA, bool kPackedB, bool kFull>
+void micro_kernel(const TileArgs& t, const TileStore& st) {
+  const size_t ldc = t.ldc, mr = t.mr, nr = t.nr, r0 = kFull ? 0 : t.r0;
+  float* c = t.c;
+  if (kFull) {
+#pragma GCC unroll 32
+    for (size_t r = 0; r < kMR; ++r) __builtin_prefetch(c + r * ldc, 1);  // C is needed after the k loop
+  }
+  Vec acc[kMR][kNV];
+  accumulate<kMR, kNV, kUnitRowsA, kPackedB, kFull>(t, acc);
   if (kFull && st.alpha == 1.0f && st.beta == 0.0f && !st.bias && !st.relu) {
     // The plain C = A·B store (most calls), without per-vector checks.
 #pragma GCC unroll 32
@@ -120,6 +129,54 @@ void micro_kernel(const TileArgs& t, const TileStore& st) {
     }
   }
 }
+
+// The same accumulation for a tile of Cᵀ (the driver swapped the operands:
+// Cᵀ = op(B)ᵀ·op(A)ᵀ), stored transposed: element (r, j) of the tile goes to
+// c[j*ldc + r] and the bias is per tile row. Used when N is narrower than one
+// vector and op(A) = Aᵀ (weight gradients of an output layer, N = 10): the
+// vectors then run along M at full width instead of filling 10 of 16 lanes.
+// Products are the same FMA chains in the same order, so the bits equal the
+// normal path's. Exactly kH rows (1..MR): no row past N is read.
+template <size_t kH>
+void micro_kernel_tc(const TileArgs& t, const TileStore& st) {
+  Vec acc[kH][NV];
+  accumulate<kH, NV, true, false, false>(t, acc);
+  constexpr size_t kW = NR;
+  alignas(64) float tile[kH][kW];
+  const size_t nr = t.nr, ldc = t.ldc;
+  float* c = t.c;
+  if (st.beta != 0.0f) {  // gather the old C in tile orientation (beta = 0 never reads it)
+    for (size_t j = 0; j < kW; ++j) {
+#pragma GCC unroll 16
+      for (size_t r = 0; r < kH; ++r) tile[r][j] = j < nr ? c[j * ldc + r] : 0.0f;
+    }
+  }
+#pragma GCC unroll 16
+  for (size_t r = 0; r < kH; ++r) {
+#pragma GCC unroll 8
+    for (size_t v = 0; v < NV; ++v) {
+      Vec x = acc[r][v];
+      if (st.alpha != 1.0f) x = mul(x, set1(st.alpha));
+      if (st.beta != 0.0f) x = fmadd(set1(st.beta), loadu(&tile[r][v * kLanes]), x);
+      if (st.bias) x = add(x, set1(st.bias[r]));
+      if (st.relu) x = select(cmp_lt(x, zero()), zero(), x);  // keeps NaN
+      storeu(&tile[r][v * kLanes], x);
+    }
+  }
+  for (size_t j = 0; j < nr; ++j) {
+#pragma GCC unroll 16
+    for (size_t r = 0; r < kH; ++r) c[j * ldc + r] = tile[r][j];
+  }
+}
+
+using TileFn = void (*)(const TileArgs&, const TileStore&);
+
+template <size_t... kI>
+constexpr std::array<TileFn, sizeof...(kI)> make_tc_kernels(std::index_sequence<kI...>) {
+  return {&micro_kernel_tc<kI + 1>...};
+}
+// micro_kernel_tc<h> for every tile height h = 1..MR.
+constexpr auto kTransposedKernels = make_tc_kernels(std::make_index_sequence<MR>{});
 
 // Picks the smallest instantiation that covers an mr x nr tile.
 template <bool kUnitRowsA, bool kPackedB>
@@ -150,7 +207,32 @@ void tile_b(bool packed_b, const TileArgs& t, const TileStore& st) {
   }
 }
 
+// A block of Cᵀ (blk.trans_c, see micro_kernel_tc): A's rows are unit
+// strided (in place or packed), B is read in place, every tile height exact.
+void macro_kernel_transposed(const GemmBlock& blk) {
+  for (size_t i = 0; i < blk.mc; i += MR) {
+    const size_t rows = blk.mc - i < MR ? blk.mc - i : MR;
+    TileArgs t;
+    t.kc = blk.kc;
+    t.a = blk.a_packed ? blk.a + i * blk.kc : blk.a + i;
+    t.a_rs = 1;
+    t.a_cs = blk.a_packed ? MR : blk.a_cs;
+    t.b_rs = blk.b_rs;
+    t.ldc = blk.ldc;
+    t.r0 = 0;
+    t.mr = rows;
+    const TileStore st = {blk.alpha, blk.beta, blk.bias ? blk.bias + i : nullptr, blk.relu};
+    for (size_t j = 0; j < blk.nc; j += NR) {
+      t.nr = blk.nc - j < NR ? blk.nc - j : NR;
+      t.b = blk.b + j;
+      t.c = blk.c + j * blk.ldc + i;
+      kTransposedKernels[rows - 1](t, st);
+    }
+  }
+}
+
 void macro_kernel(const GemmBlock& blk) {
+  if (blk.trans_c) return macro_kernel_transposed(blk);
   constexpr size_t kHalfMR = (MR + 1) / 2;
   const size_t kc = blk.kc;
   for (size_t i = 0; i < blk.mc; i += MR) {

@@ -44,6 +44,10 @@ struct GemmBlock {
   float beta;         // 0: C is written without being read
   const float* bias;  // nc floats added to every row, or null
   bool relu;
+  // The block is of Cᵀ: its element (i, j) is stored at c[j*ldc + i] and the
+  // bias is per row. Only with op(A) rows unit-strided (a_rs = 1 or packed),
+  // B in place, and cheap_partial_loads (see the driver).
+  bool trans_c;
   float* scratch;     // mr * kc floats (64-byte aligned): packs a partial panel of in-place A
   float* scratch_b;   // nr * kc floats: packs the partial edge panel of in-place B (ISAs without cheap masks)
 };
