@@ -158,7 +158,7 @@ TEST(gemm_short_wide_products_read_b_in_place) {
 TEST(gemm_narrow_weight_gradients_against_reference) {
   // op(A) = Aᵀ, op(B) = B and N below one vector: where masked loads are cheap
   // the driver computes Cᵀ with vectors along M and stores tiles transposed,
-  // with every tile height 1..MR. Elsewhere it is the normal path.
+  // with every tile height 1..TC_MR. Elsewhere it is the normal path.
   for (auto isa : testing::runnable_isas()) {
     const auto& bl = SIMDTRAIN_TABLE_FOR(isa, kGemmKernels)->blocking;
     const size_t lanes = bl.nr / bl.nv;
@@ -171,6 +171,7 @@ TEST(gemm_narrow_weight_gradients_against_reference) {
           if (k > 100 && m > 100 && variant % 2) continue;  // keep the reference cheap
           cases.push_back(varied_case(m, n, k, true, false, variant));
         }
+    for (size_t n = 1; n < lanes; ++n, ++variant) cases.push_back(varied_case(bl.nr + 3, n, 20, true, false, variant));
     run_cases(cases, "narrow TN", {isa});
   }
   simdtrain::set_active_isa(testing::runnable_isas().back());

@@ -1,5 +1,6 @@
 #include "busy_buffers.h"
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -22,6 +23,9 @@ std::vector<Claim>& registry() {
   return claims;
 }
 uint64_t next_ticket = 1;  // guarded by registry_mutex()
+// Number of claims, readable without the lock: most calls happen while no
+// async operation is pending and then skip the lock entirely.
+std::atomic<size_t> claim_count{0};
 
 // Caller holds the lock.
 const Claim* find_conflict(uintptr_t begin, uintptr_t end, bool write) {
@@ -40,8 +44,8 @@ const Claim* find_conflict(uintptr_t begin, uintptr_t end, bool write) {
 }  // namespace
 
 void check_not_busy(Napi::Env env, const F32Array& array, bool write) {
+  if (claim_count.load(std::memory_order_acquire) == 0) return;
   std::lock_guard<std::mutex> lock(registry_mutex());
-  if (registry().empty()) return;
   if (const Claim* c = find_conflict(array.byte_begin(), array.byte_end(), write)) throw_busy(env, array, *c);
 }
 
@@ -54,6 +58,7 @@ uint64_t claim_buffers(Napi::Env env, const std::vector<BufferUse>& uses) {
   for (const BufferUse& u : uses) {
     if (u.array.length) registry().push_back({ticket, u.array.byte_begin(), u.array.byte_end(), u.write});
   }
+  claim_count.store(registry().size(), std::memory_order_release);
   return ticket;
 }
 
@@ -63,6 +68,7 @@ void release_buffers(uint64_t ticket) {
   for (size_t i = claims.size(); i-- > 0;) {
     if (claims[i].ticket == ticket) claims.erase(claims.begin() + static_cast<std::ptrdiff_t>(i));
   }
+  claim_count.store(claims.size(), std::memory_order_release);
 }
 
 }  // namespace addon

@@ -53,7 +53,8 @@ void run_block(const GemmKernels& kern, const GemmArgs& g, bool trans_c) {
   const GemmBlocking& bl = kern.blocking;
   GemmThreadBuffers& buf = gemm_thread_buffers();
   const size_t kc_max = std::min(g.k, bl.kc);
-  const bool a_in_place = round_up(g.n, bl.nr) / bl.nr <= kInPlaceAMaxPanels;
+  // (A transposed-C block reads its A, at most TC_MR rows, in place too.)
+  const bool a_in_place = trans_c || round_up(g.n, bl.nr) / bl.nr <= kInPlaceAMaxPanels;
   // Small products read op(B) = B in place as well (no packing at all).
   // op(B) = B is read in place (no packing at all) by small products and by
   // short, wide ones: with few row panels, packing B costs more than the
@@ -130,13 +131,14 @@ void split(size_t n, size_t unit, size_t parts, size_t t, size_t* begin, size_t*
 
 void run_threaded(const GemmKernels& kern, const GemmArgs& g, bool trans_c, size_t threads) {
   const GemmBlocking& bl = kern.blocking;
+  const size_t row_unit = trans_c ? bl.tc_mr : bl.mr;  // rows of one register tile
   // Choose the tm x tn grid (tm * tn = threads) with the smallest largest
   // block, counted in whole register tiles.
   size_t best_tm = 1, best_cost = SIZE_MAX;
   for (size_t tm = 1; tm <= threads; ++tm) {
     if (threads % tm) continue;
     const size_t tn = threads / tm;
-    const size_t rows = (g.m + bl.mr - 1) / bl.mr, cols = (g.n + bl.nr - 1) / bl.nr;
+    const size_t rows = (g.m + row_unit - 1) / row_unit, cols = (g.n + bl.nr - 1) / bl.nr;
     if (rows < tm || cols < tn) continue;
     const size_t cost = ((rows + tm - 1) / tm) * ((cols + tn - 1) / tn);
     if (cost < best_cost) best_cost = cost, best_tm = tm;
@@ -147,7 +149,7 @@ void run_threaded(const GemmKernels& kern, const GemmArgs& g, bool trans_c, size
   std::mutex error_mutex;
   run_parallel(threads, [&](size_t t) {
     size_t i0, i1, j0, j1;
-    split(g.m, bl.mr, tm, t / tn, &i0, &i1);
+    split(g.m, row_unit, tm, t / tn, &i0, &i1);
     split(g.n, bl.nr, tn, t % tn, &j0, &j1);
     if (i0 >= i1 || j0 >= j1) return;
     try {

@@ -20,6 +20,7 @@ namespace {
 constexpr size_t MR = kGemmBlocking.mr;
 constexpr size_t NV = kGemmBlocking.nv;
 constexpr size_t NR = kGemmBlocking.nr;
+constexpr size_t TC_MR = kGemmBlocking.tc_mr;
 
 struct TileStore {
   float alpha, beta;
@@ -136,7 +137,7 @@ void micro_kernel(const TileArgs& t, const TileStore& st) {
 // vector and op(A) = Aᵀ (weight gradients of an output layer, N = 10): the
 // vectors then run along M at full width instead of filling 10 of 16 lanes.
 // Products are the same FMA chains in the same order, so the bits equal the
-// normal path's. Exactly kH rows (1..MR): no row past N is read.
+// normal path's. Exactly kH rows (1..TC_MR): no row past N is read.
 template <size_t kH>
 void micro_kernel_tc(const TileArgs& t, const TileStore& st) {
   Vec acc[kH][NV];
@@ -175,8 +176,8 @@ template <size_t... kI>
 constexpr std::array<TileFn, sizeof...(kI)> make_tc_kernels(std::index_sequence<kI...>) {
   return {&micro_kernel_tc<kI + 1>...};
 }
-// micro_kernel_tc<h> for every tile height h = 1..MR.
-constexpr auto kTransposedKernels = make_tc_kernels(std::make_index_sequence<MR>{});
+// micro_kernel_tc<h> for every tile height h = 1..TC_MR.
+constexpr auto kTransposedKernels = make_tc_kernels(std::make_index_sequence<TC_MR>{});
 
 // Picks the smallest instantiation that covers an mr x nr tile.
 template <bool kUnitRowsA, bool kPackedB>
@@ -207,16 +208,16 @@ void tile_b(bool packed_b, const TileArgs& t, const TileStore& st) {
   }
 }
 
-// A block of Cᵀ (blk.trans_c, see micro_kernel_tc): A's rows are unit
-// strided (in place or packed), B is read in place, every tile height exact.
+// A block of Cᵀ (blk.trans_c, see micro_kernel_tc): A and B are read in
+// place, A's rows unit-strided; every tile height is exact.
 void macro_kernel_transposed(const GemmBlock& blk) {
-  for (size_t i = 0; i < blk.mc; i += MR) {
-    const size_t rows = blk.mc - i < MR ? blk.mc - i : MR;
+  for (size_t i = 0; i < blk.mc; i += TC_MR) {
+    const size_t rows = blk.mc - i < TC_MR ? blk.mc - i : TC_MR;
     TileArgs t;
     t.kc = blk.kc;
-    t.a = blk.a_packed ? blk.a + i * blk.kc : blk.a + i;
+    t.a = blk.a + i;
     t.a_rs = 1;
-    t.a_cs = blk.a_packed ? MR : blk.a_cs;
+    t.a_cs = blk.a_cs;
     t.b_rs = blk.b_rs;
     t.ldc = blk.ldc;
     t.r0 = 0;

@@ -18,6 +18,7 @@ struct GemmBlocking {
   size_t kc;  // depth of a packed block
   size_t mc;  // rows of a packed A block
   size_t nc;  // columns of a packed B block
+  size_t tc_mr;  // rows of a transposed-C tile (see GemmBlock::trans_c)
   // Masked partial loads are cheap (AVX2/AVX-512 masks, scalar): the kernel
   // reads a partial edge of in-place B with them instead of packing it.
   bool cheap_partial_loads;
@@ -45,8 +46,8 @@ struct GemmBlock {
   const float* bias;  // nc floats added to every row, or null
   bool relu;
   // The block is of Cᵀ: its element (i, j) is stored at c[j*ldc + i] and the
-  // bias is per row. Only with op(A) rows unit-strided (a_rs = 1 or packed),
-  // B in place, and cheap_partial_loads (see the driver).
+  // bias is per row. Only with A and B in place, A's rows unit-strided
+  // (a_rs = 1), and cheap_partial_loads (see the driver).
   bool trans_c;
   float* scratch;     // mr * kc floats (64-byte aligned): packs a partial panel of in-place A
   float* scratch_b;   // nr * kc floats: packs the partial edge panel of in-place B (ISAs without cheap masks)
