@@ -58,13 +58,12 @@ namespace {
 F32Array to_f32_unchecked(Napi::Env env, Napi::Value value, const char* name) {
   // One napi_get_typedarray_info call (Napi::TypedArray's accessors would
   // each make their own): it dominates the cost of a small sgemm call.
-  bool is_typed_array = false;
+  // (It fails with napi_invalid_arg on anything but a TypedArray.)
   napi_typedarray_type type = napi_int8_array;
   size_t length = 0;
   void* data = nullptr;
   napi_value buffer = nullptr;
-  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array ||
-      napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, nullptr) != napi_ok ||
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, nullptr) != napi_ok ||
       type != napi_float32_array) {
     throw_type_error(env, quoted(name) + " must be a Float32Array (got " + describe(value) + ")");
   }
@@ -94,8 +93,12 @@ F32Array to_f32_out(Napi::Env env, Napi::Value value, const char* name) {
 }
 
 double to_number(Napi::Env env, Napi::Value value, const char* name) {
-  if (!value.IsNumber()) throw_type_error(env, quoted(name) + " must be a number (got " + describe(value) + ")");
-  return value.As<Napi::Number>().DoubleValue();
+  // One call: napi_get_value_double itself fails on anything but a number.
+  double x = 0.0;
+  if (napi_get_value_double(env, value, &x) != napi_ok) {
+    throw_type_error(env, quoted(name) + " must be a number (got " + describe(value) + ")");
+  }
+  return x;
 }
 
 double to_finite(Napi::Env env, Napi::Value value, const char* name) {

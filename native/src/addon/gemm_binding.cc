@@ -20,7 +20,8 @@ namespace addon {
 namespace {
 
 bool to_trans(Napi::Env env, Napi::Value v, const char* name) {
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
+  bool flag = false;
+  if (napi_get_value_bool(env, v, &flag) == napi_ok) return flag;  // fails on non-booleans
   if (v.IsString()) {
     const std::string s = v.As<Napi::String>().Utf8Value();
     if (s == "N" || s == "n") return false;
