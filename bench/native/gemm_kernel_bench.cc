@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <vector>
 
 #include "../../native/src/core/thread_pool.h"
@@ -87,6 +88,9 @@ int main(int argc, char** argv) {
     for (int r = 0; r < rounds; ++r) {
       best_ours = std::min(best_ours, median_seconds(ours, min_seconds));
       best_blas = std::min(best_blas, median_seconds(blas, min_seconds));
+      // OpenBLAS's idle workers spin for a while after a call: let them park
+      // so they do not steal the second core from the next measurement.
+      if (threads > 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     const double flops = 2.0 * M * N * K;
     std::printf("%s{\"shape\":\"%s\",\"simdtrainGflops\":%.2f,\"openblasGflops\":%.2f}", s > 4 ? "," : "", argv[s],

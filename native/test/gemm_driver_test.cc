@@ -104,7 +104,7 @@ TEST(gemm_shapes_just_off_every_block_size) {
     add(61, 67, 71);  // primes
     add(128, 10, 128);  // MLP output layer: in-place A path
     add(128, 128, 10);
-    // Above the threading threshold (8 M multiply-adds): split over M or N.
+    // Above the threading threshold (1 M multiply-adds): split over M or N.
     add(1009, 331, 40);
     add(257, 1031, 97);
     run_cases(cases, "block edges", {isa});  // this ISA's own block sizes

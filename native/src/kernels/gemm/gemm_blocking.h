@@ -29,7 +29,9 @@ namespace SIMDTRAIN_NS {
 // and 128 rows split into whole tiles, two loads per 16 FMAs are within the
 // load ports' reach, and the in-place A rows need fewer address registers).
 // Transposed tiles (N = 10 = one tile of 10 rows) may use up to 14 rows.
-constexpr GemmBlocking kGemmBlocking = {/*mr=*/8, /*nv=*/2, /*nr=*/32, /*kc=*/384, /*mc=*/1008, /*nc=*/320, /*tc_mr=*/14, /*cheap_partial_loads=*/true};
+// MC = 4096 (a 6 MiB A block, L3): B is packed once per 4096 rows; measured
+// +3-8 % over 1008 at 1024^2-2048^2 with one and two threads.
+constexpr GemmBlocking kGemmBlocking = {/*mr=*/8, /*nv=*/2, /*nr=*/32, /*kc=*/384, /*mc=*/4096, /*nc=*/320, /*tc_mr=*/14, /*cheap_partial_loads=*/true};
 #elif defined(SIMDTRAIN_TARGET_AVX2)
 // 16 ymm: 12 accumulators + 2 B vectors + 1 broadcast (the classic 6x16).
 constexpr GemmBlocking kGemmBlocking = {/*mr=*/6, /*nv=*/2, /*nr=*/16, /*kc=*/384, /*mc=*/1008, /*nc=*/640, /*tc_mr=*/6, /*cheap_partial_loads=*/true};

@@ -25,9 +25,11 @@ namespace simdtrain {
 namespace {
 
 // Below this many multiply-adds (m*n*k) one thread is as fast as two: the
-// pool hand-off (~10-20 us on a VM) eats the gain. Measured on Zen 5 with two
-// real cores: 128x128x256 (4.2 M) gains nothing, 128x256x784 (26 M) gains 45%.
-constexpr double kMinParallelWork = 8e6;
+// pool hand-off eats the gain. Measured on Zen 5 with two free cores and
+// workers that spin 100 us between jobs (thread_pool.cc): 128x128x128 (2 M)
+// 195 -> 263 GFLOPS, 128x128x256 198 -> 323, 96^3 (0.9 M) 197 -> 248, but
+// 64x64x128 (0.5 M) 200 -> 142 and 64^3 194 -> 86.
+constexpr double kMinParallelWork = 1e6;
 // When every A micro-panel meets at most this many B micro-panels, packing A
 // costs more than it saves and the kernel reads A in place (measured: MLP
 // output layers such as 128x128 * 128x10).
