@@ -8,6 +8,10 @@
 //
 // The host may be shared: each native figure is the best of two rounds of
 // medians, OpenBLAS and simdtrain alternating, so both see the same noise.
+// Two simdtrain columns: called from JS (what a Node program gets, ~0.3 us of
+// Node-API argument checking included) and the C++ entry simdtrain::sgemm
+// timed in one C++ process with OpenBLAS (bench/native/gemm_kernel_bench.cc,
+// built here with CMake): kernel against kernel, no call overhead on either.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -54,7 +58,7 @@ function buildNative() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simdtrain-gemm-bench-'));
   const src = path.join(__dirname, 'openblas');
   const cc = process.env.CC || 'cc';
-  const out = { probe: null, openblas: null };
+  const out = { probe: null, openblas: null, kernel: null };
   const avx512 = simd.cpuInfo().supported.includes('avx512');
   try {
     out.probe = path.join(dir, 'fma_peak');
@@ -72,7 +76,34 @@ function buildNative() {
     out.openblas = null;
     notes.push(`OpenBLAS harness not built (needs cc and libopenblas-dev): skipped (${String(e.stderr || e.message).split('\n')[0]})`);
   }
+  if (out.openblas) out.kernel = buildKernelBench(dir);
   return out;
+}
+
+// The C++ side-by-side harness: the CMake static libraries (Release, the
+// same flags as the addon) plus bench/native/gemm_kernel_bench.cc.
+function buildKernelBench(dir) {
+  const root = path.join(__dirname, '..');
+  const build = path.join(root, 'build-bench');
+  try {
+    const quiet = { stdio: 'pipe' };
+    execFileSync('cmake', ['-S', root, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '--log-level=WARNING'], quiet);
+    execFileSync('cmake', ['--build', build, '--target', 'simdtrain_core', '-j', String(os.cpus().length)], quiet);
+    const libs = fs.readdirSync(build).filter((f) => /^libsimdtrain_isa_.*\.a$/.test(f)).map((f) => `-l${f.slice(3, -2)}`);
+    const exe = path.join(dir, 'gemm_kernel_bench');
+    const inc = fs.existsSync('/usr/include/x86_64-linux-gnu/openblas-pthread') ? ['-I/usr/include/x86_64-linux-gnu/openblas-pthread'] : [];
+    execFileSync(process.env.CXX || 'g++', ['-O2', '-std=c++17', ...inc, path.join(__dirname, 'native', 'gemm_kernel_bench.cc'), '-o', exe,
+      `-L${build}`, '-lsimdtrain_core', ...libs, '-lsimdtrain_core', '-lopenblas', '-lpthread'], quiet);
+    return exe;
+  } catch (e) {
+    notes.push(`C++ side-by-side harness not built (needs cmake, g++, libopenblas-dev): skipped (${String(e.stderr || e.message).split('\n')[0]})`);
+    return null;
+  }
+}
+
+function runKernelBench(exe, threads) {
+  const out = execFileSync(exe, [String(threads), String(MIN_SECONDS), '1', ...SHAPES.map(shapeArg)], { env: openblasEnv(), encoding: 'utf8' });
+  return JSON.parse(out).results;
 }
 
 // OpenBLAS picks its kernels from CPUID unless told otherwise: drop the
@@ -178,6 +209,7 @@ async function main() {
   };
   probe();
   const best = { simdtrain: { 1: {}, 2: {} }, openblas: { 1: {}, 2: {} } };
+  const kernel = { 1: {}, 2: {} }; // shape -> { ours, openblas } GFLOPS, best over rounds
   const keepBest = (store, name, seconds) => {
     store[name] = Math.min(store[name] ?? Infinity, seconds);
   };
@@ -195,6 +227,13 @@ async function main() {
         }
       }
       for (const s of SHAPES) keepBest(best.simdtrain[threads], s.name, timeSimdtrain(s, threads));
+      if (bin.kernel) {
+        runKernelBench(bin.kernel, threads).forEach((x, i) => {
+          const k = (kernel[threads][SHAPES[i].name] ??= { ours: 0, openblas: 0 });
+          k.ours = Math.max(k.ours, x.simdtrainGflops);
+          k.openblas = Math.max(k.openblas, x.openblasGflops);
+        });
+      }
     }
   }
   simd.setNumThreads(os.cpus().length);
@@ -216,6 +255,9 @@ async function main() {
         '%peak': peaks[threads] ? (100 * ours) / peaks[threads] : '',
         openblas: ob,
         'x openblas': ob ? ours / ob : '',
+        'c++ simdtrain': kernel[threads][s.name]?.ours ?? '',
+        'c++ openblas': kernel[threads][s.name]?.openblas ?? '',
+        'c++ x openblas': kernel[threads][s.name] ? kernel[threads][s.name].ours / kernel[threads][s.name].openblas : '',
         'tfjs-wasm': threads === 1 ? gf(s, js['tfjs-wasm']?.[s.name]) : '',
         'tfjs-cpu': threads === 1 ? gf(s, js['tfjs-cpu']?.[s.name]) : '',
         'ml-matrix': threads === 1 ? gf(s, js['ml-matrix']?.[s.name]) : '',
@@ -224,6 +266,7 @@ async function main() {
     }
   }
   notes.push('GFLOPS = 2MNK / median seconds per call; native columns: best of 2 rounds; blank = not run (slow peers only up to 64 MFLOP, JS peers single-threaded)');
+  notes.push('simdtrain / openblas: called from JS / from its own C process; c++ columns: both C++ entries timed alternately in one process (bench/native/gemm_kernel_bench.cc)');
   notes.push(`total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   report('gemm', rows, { notes });
 }
