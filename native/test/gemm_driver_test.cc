@@ -155,10 +155,11 @@ TEST(gemm_short_wide_products_read_b_in_place) {
   simdtrain::set_active_isa(testing::runnable_isas().back());
 }
 
-TEST(gemm_narrow_weight_gradients_against_reference) {
-  // op(A) = Aᵀ, op(B) = B and N below one vector: where masked loads are cheap
-  // the driver computes Cᵀ with vectors along M and stores tiles transposed,
-  // with every tile height 1..TC_MR. Elsewhere it is the normal path.
+TEST(gemm_narrow_products_against_reference) {
+  // op(B) = B and N below one vector: where masked loads are cheap the driver
+  // computes Cᵀ with vectors along M and stores tiles transposed, with every
+  // tile height 1..TC_MR; op(A) = Aᵀ is read in place, op(A) = A packed.
+  // Elsewhere it is the normal path.
   for (auto isa : testing::runnable_isas()) {
     const auto& bl = SIMDTRAIN_TABLE_FOR(isa, kGemmKernels)->blocking;
     const size_t lanes = bl.nr / bl.nv;
@@ -169,44 +170,56 @@ TEST(gemm_narrow_weight_gradients_against_reference) {
         for (size_t k : {size_t{1}, size_t{13}, 2 * bl.kc + 7}) {
           ++variant;
           if (k > 100 && m > 100 && variant % 2) continue;  // keep the reference cheap
-          cases.push_back(varied_case(m, n, k, true, false, variant));
+          cases.push_back(varied_case(m, n, k, variant % 2 == 0, false, variant));
         }
-    for (size_t n = 1; n < lanes; ++n, ++variant) cases.push_back(varied_case(bl.nr + 3, n, 20, true, false, variant));
-    run_cases(cases, "narrow TN", {isa});
+    for (size_t n = 1; n < lanes; ++n, ++variant) {
+      cases.push_back(varied_case(bl.nr + 3, n, 20, true, false, variant));
+      cases.push_back(varied_case(2 * bl.nr + 1, n, 37, false, false, variant));
+    }
+    run_cases(cases, "narrow", {isa});
   }
   simdtrain::set_active_isa(testing::runnable_isas().back());
 }
 
-TEST(gemm_narrow_weight_gradients_give_the_bits_of_the_normal_path) {
+TEST(gemm_narrow_products_give_the_bits_of_the_normal_path) {
   // Cᵀ tiles compute the same FMA chains in the same order as the normal
-  // path, so Xᵀ·dY must equal (a materialised Xᵀ)·dY bit for bit, including
-  // alpha, beta, bias and ReLU, with 1 and 2 threads (M large enough to split).
+  // path, so X·W and Xᵀ·dY (transposed-C path: A in place, or packed with
+  // in-register transposes) must equal the normal path's result bit for bit.
+  // The normal path is forced with op(B) = Bᵀ on a materialised Bᵀ. Alpha,
+  // beta, bias and ReLU, 1 and 2 threads (M large enough to split).
   for (auto isa : testing::runnable_isas()) {
     simdtrain::set_active_isa(isa);
     for (size_t m : {size_t{128}, size_t{8200}}) {
       const size_t n = 10, k = 129;
-      const std::vector<float> x = testing::random_floats(k * m, 5);  // K x M, read as Xᵀ
-      const std::vector<float> dy = testing::random_floats(k * n, 6);
+      const std::vector<float> x = testing::random_floats(m * k, 5);  // M x K
+      const std::vector<float> w = testing::random_floats(k * n, 6);  // K x N
       const std::vector<float> bias = testing::random_floats(n, 7);
-      std::vector<float> xt(m * k);
+      std::vector<float> xt(k * m), wt(n * k);
+      for (size_t i = 0; i < m; ++i)
+        for (size_t p = 0; p < k; ++p) xt[p * m + i] = x[i * k + p];
       for (size_t p = 0; p < k; ++p)
-        for (size_t i = 0; i < m; ++i) xt[i * k + p] = x[p * m + i];
+        for (size_t j = 0; j < n; ++j) wt[j * k + p] = w[p * n + j];
       const std::vector<float> c0 = testing::random_floats(m * n, 8);
       for (int threads : {1, 2}) {
         simdtrain::set_num_threads(threads);
         for (int variant = 0; variant < 3; ++variant) {
-          std::vector<float> c_tn = c0, c_nn = c0;
+          std::vector<float> c_nn = c0, c_tn = c0, c_normal = c0;
           GemmArgs g;
           g.m = m, g.n = n, g.k = k;
           g.alpha = variant == 1 ? -0.5f : 1.0f;
           g.beta = variant == 2 ? 0.25f : 0.0f;
           if (variant == 2) g.epilogue.bias = bias.data(), g.epilogue.activation = simdtrain::Activation::relu;
-          g.b = dy.data(), g.ldb = n, g.ldc = n;
-          g.trans_a = true, g.a = x.data(), g.lda = m, g.c = c_tn.data();
+          g.ldc = n;
+          g.b = w.data(), g.ldb = n;
+          g.a = x.data(), g.lda = k, g.c = c_nn.data();  // X·W
           simdtrain::sgemm(g);
-          g.trans_a = false, g.a = xt.data(), g.lda = k, g.c = c_nn.data();
+          g.trans_a = true, g.a = xt.data(), g.lda = m, g.c = c_tn.data();  // (Xᵀ)ᵀ·W
           simdtrain::sgemm(g);
-          CHECK(std::memcmp(c_tn.data(), c_nn.data(), c_tn.size() * sizeof(float)) == 0);
+          g.trans_a = false, g.a = x.data(), g.lda = k;  // X·(Wᵀ)ᵀ: the normal path
+          g.trans_b = true, g.b = wt.data(), g.ldb = k, g.c = c_normal.data();
+          simdtrain::sgemm(g);
+          CHECK(std::memcmp(c_nn.data(), c_normal.data(), c_nn.size() * sizeof(float)) == 0);
+          CHECK(std::memcmp(c_tn.data(), c_normal.data(), c_tn.size() * sizeof(float)) == 0);
         }
       }
     }

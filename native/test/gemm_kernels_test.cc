@@ -62,7 +62,8 @@ TEST(gemm_pack_layouts_match_the_documented_order_on_every_isa) {
     const auto& t = table(isa);
     const size_t mr = t.blocking.mr, nr = t.blocking.nr;
     for (bool trans : {false, true}) {
-      // depth 37 = two 16-k blocks of the transposing pack plus a tail of 5.
+      // depth 37: whole vector-width squares of the transposing pack (2 on
+      // AVX-512, 9 on SSE2) plus a tail that goes through its L1 buffer.
       const size_t rows = 2 * mr + 3, cols = 2 * nr + 5, depth = 37, ld = 41 + 2 * nr + 2 * mr;
       std::vector<float> src = testing::random_floats(ld * (rows + cols + depth), 5);  // covers every layout
       // A: rows x depth of op(A).

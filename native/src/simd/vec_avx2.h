@@ -99,5 +99,29 @@ inline Vec pow2i(Vec n) {
 }
 // ---- end nn ops -------------------------------------------------------------
 
+// Transposes a kLanes x kLanes block: dst[c*dst_stride + r] = src[r*src_stride + c].
+// Reads kLanes whole rows and writes kLanes whole rows, so a strided source
+// is read a cache line at a time (the GEMM's packing of A and Bᵀ).
+inline void transpose_square(const float* src, size_t src_stride, float* dst, size_t dst_stride) {
+  // Pairs, then quads within each 128-bit half, then the 2 x 2 grid of halves.
+  __m256 r[8], a[8], b[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * src_stride);
+  for (int i = 0; i < 4; ++i) {
+    a[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    a[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  // b[4i+m], half q: rows 4i..4i+3 of column 4q+m.
+  for (int i = 0; i < 2; ++i) {
+    b[4 * i + 0] = _mm256_shuffle_ps(a[4 * i], a[4 * i + 2], 0x44);
+    b[4 * i + 1] = _mm256_shuffle_ps(a[4 * i], a[4 * i + 2], 0xEE);
+    b[4 * i + 2] = _mm256_shuffle_ps(a[4 * i + 1], a[4 * i + 3], 0x44);
+    b[4 * i + 3] = _mm256_shuffle_ps(a[4 * i + 1], a[4 * i + 3], 0xEE);
+  }
+  for (int m = 0; m < 4; ++m) {
+    _mm256_storeu_ps(dst + m * dst_stride, _mm256_permute2f128_ps(b[m], b[4 + m], 0x20));
+    _mm256_storeu_ps(dst + (4 + m) * dst_stride, _mm256_permute2f128_ps(b[m], b[4 + m], 0x31));
+  }
+}
+
 }  // namespace avx2
 }  // namespace simdtrain

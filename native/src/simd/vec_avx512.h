@@ -85,5 +85,35 @@ inline Vec pow2i(Vec n) {
 }
 // ---- end nn ops -------------------------------------------------------------
 
+// Transposes a kLanes x kLanes block: dst[c*dst_stride + r] = src[r*src_stride + c].
+// Reads kLanes whole rows and writes kLanes whole rows, so a strided source
+// is read a cache line at a time (the GEMM's packing of A and Bᵀ).
+inline void transpose_square(const float* src, size_t src_stride, float* dst, size_t dst_stride) {
+  // Pairs, then quads within each 128-bit block, then the 4 x 4 grid of blocks.
+  __m512 r[16], a[16], b[16];
+  for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * src_stride);
+  for (int i = 0; i < 8; ++i) {
+    a[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    a[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  // b[4i+m], block q: rows 4i..4i+3 of column 4q+m.
+  for (int i = 0; i < 4; ++i) {
+    b[4 * i + 0] = _mm512_shuffle_ps(a[4 * i], a[4 * i + 2], 0x44);
+    b[4 * i + 1] = _mm512_shuffle_ps(a[4 * i], a[4 * i + 2], 0xEE);
+    b[4 * i + 2] = _mm512_shuffle_ps(a[4 * i + 1], a[4 * i + 3], 0x44);
+    b[4 * i + 3] = _mm512_shuffle_ps(a[4 * i + 1], a[4 * i + 3], 0xEE);
+  }
+  for (int m = 0; m < 4; ++m) {
+    const __m512 even0 = _mm512_shuffle_f32x4(b[m], b[4 + m], 0x88);  // blocks 0, 2 of each
+    const __m512 odd0 = _mm512_shuffle_f32x4(b[m], b[4 + m], 0xDD);   // blocks 1, 3 of each
+    const __m512 even1 = _mm512_shuffle_f32x4(b[8 + m], b[12 + m], 0x88);
+    const __m512 odd1 = _mm512_shuffle_f32x4(b[8 + m], b[12 + m], 0xDD);
+    _mm512_storeu_ps(dst + (0 + m) * dst_stride, _mm512_shuffle_f32x4(even0, even1, 0x88));
+    _mm512_storeu_ps(dst + (4 + m) * dst_stride, _mm512_shuffle_f32x4(odd0, odd1, 0x88));
+    _mm512_storeu_ps(dst + (8 + m) * dst_stride, _mm512_shuffle_f32x4(even0, even1, 0xDD));
+    _mm512_storeu_ps(dst + (12 + m) * dst_stride, _mm512_shuffle_f32x4(odd0, odd1, 0xDD));
+  }
+}
+
 }  // namespace avx512
 }  // namespace simdtrain

@@ -95,5 +95,17 @@ inline Vec pow2i(Vec n) {
 }
 // ---- end nn ops -------------------------------------------------------------
 
+// Transposes a kLanes x kLanes block: dst[c*dst_stride + r] = src[r*src_stride + c].
+// Reads kLanes whole rows and writes kLanes whole rows, so a strided source
+// is read a cache line at a time (the GEMM's packing of A and Bᵀ).
+inline void transpose_square(const float* src, size_t src_stride, float* dst, size_t dst_stride) {
+  const float32x4x2_t t01 = vtrnq_f32(vld1q_f32(src), vld1q_f32(src + src_stride));
+  const float32x4x2_t t23 = vtrnq_f32(vld1q_f32(src + 2 * src_stride), vld1q_f32(src + 3 * src_stride));
+  vst1q_f32(dst, vcombine_f32(vget_low_f32(t01.val[0]), vget_low_f32(t23.val[0])));
+  vst1q_f32(dst + dst_stride, vcombine_f32(vget_low_f32(t01.val[1]), vget_low_f32(t23.val[1])));
+  vst1q_f32(dst + 2 * dst_stride, vcombine_f32(vget_high_f32(t01.val[0]), vget_high_f32(t23.val[0])));
+  vst1q_f32(dst + 3 * dst_stride, vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1])));
+}
+
 }  // namespace neon
 }  // namespace simdtrain

@@ -90,5 +90,10 @@ inline Vec pow2i(Vec n) {
 }
 // ---- end nn ops -------------------------------------------------------------
 
+// Transposes a kLanes x kLanes block: dst[c*dst_stride + r] = src[r*src_stride + c].
+// Reads kLanes whole rows and writes kLanes whole rows, so a strided source
+// is read a cache line at a time (the GEMM's packing of A and Bᵀ).
+inline void transpose_square(const float* src, size_t, float* dst, size_t) { *dst = *src; }
+
 }  // namespace scalar
 }  // namespace simdtrain

@@ -108,5 +108,19 @@ inline Vec pow2i(Vec n) {
 }
 // ---- end nn ops -------------------------------------------------------------
 
+// Transposes a kLanes x kLanes block: dst[c*dst_stride + r] = src[r*src_stride + c].
+// Reads kLanes whole rows and writes kLanes whole rows, so a strided source
+// is read a cache line at a time (the GEMM's packing of A and Bᵀ).
+inline void transpose_square(const float* src, size_t src_stride, float* dst, size_t dst_stride) {
+  __m128 r0 = _mm_loadu_ps(src), r1 = _mm_loadu_ps(src + src_stride);
+  __m128 r2 = _mm_loadu_ps(src + 2 * src_stride), r3 = _mm_loadu_ps(src + 3 * src_stride);
+  const __m128 a0 = _mm_unpacklo_ps(r0, r1), a1 = _mm_unpackhi_ps(r0, r1);
+  const __m128 a2 = _mm_unpacklo_ps(r2, r3), a3 = _mm_unpackhi_ps(r2, r3);
+  _mm_storeu_ps(dst, _mm_movelh_ps(a0, a2));
+  _mm_storeu_ps(dst + dst_stride, _mm_movehl_ps(a2, a0));
+  _mm_storeu_ps(dst + 2 * dst_stride, _mm_movelh_ps(a1, a3));
+  _mm_storeu_ps(dst + 3 * dst_stride, _mm_movehl_ps(a3, a1));
+}
+
 }  // namespace sse2
 }  // namespace simdtrain

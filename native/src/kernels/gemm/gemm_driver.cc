@@ -167,14 +167,15 @@ void run_threaded(const GemmKernels& kern, const GemmArgs& g, bool trans_c, size
   if (error) std::rethrow_exception(error);
 }
 
-// Narrow weight gradients (op(A) = Aᵀ, op(B) = B, N below one vector, e.g.
-// Xᵀ·dY of a 10-class output layer) leave most lanes of a one-vector tile
-// idle. Computing Cᵀ = Bᵀ·A instead puts the vectors along M, where A's rows
-// are contiguous, and the kernel stores its tiles transposed. Same products in
-// the same order, so the same bits. Needs masked loads for B's edge.
+// Narrow products (op(B) = B, N below one vector: a 10-class output layer's
+// X·W and Xᵀ·dY) leave most lanes of a one-vector tile idle. Computing
+// Cᵀ = Bᵀ·op(A)ᵀ instead puts the vectors along M and the kernel stores its
+// tiles transposed: for op(A) = Aᵀ the rows of A are read in place, for
+// op(A) = A they are packed with in-register transposes. Same products in the
+// same order, so the same bits. Needs masked loads for the edges.
 bool use_transposed(const GemmBlocking& bl, const GemmArgs& g) {
   const size_t lanes = bl.nr / bl.nv;
-  return g.trans_a && !g.trans_b && bl.cheap_partial_loads && g.n < lanes && g.m >= bl.nr;
+  return !g.trans_b && bl.cheap_partial_loads && g.n < lanes && g.m >= bl.nr;
 }
 
 // The problem Cᵀ = op(B)ᵀ·op(A)ᵀ, written into C transposed (run with trans_c).

@@ -134,14 +134,14 @@ void micro_kernel(const TileArgs& t, const TileStore& st) {
 // The same accumulation for a tile of Cᵀ (the driver swapped the operands:
 // Cᵀ = op(B)ᵀ·op(A)ᵀ), stored transposed: element (r, j) of the tile goes to
 // c[j*ldc + r] and the bias is per tile row. Used when N is narrower than one
-// vector and op(A) = Aᵀ (weight gradients of an output layer, N = 10): the
-// vectors then run along M at full width instead of filling 10 of 16 lanes.
-// Products are the same FMA chains in the same order, so the bits equal the
-// normal path's. Exactly kH rows (1..TC_MR): no row past N is read.
-template <size_t kH>
+// vector (an output layer, N = 10): the vectors then run along M at full
+// width instead of filling 10 of 16 lanes. Products are the same FMA chains
+// in the same order, so the bits equal the normal path's. Exactly kH rows
+// (1..TC_MR): no row past N is read.
+template <size_t kH, bool kPackedB>
 void micro_kernel_tc(const TileArgs& t, const TileStore& st) {
   Vec acc[kH][NV];
-  accumulate<kH, NV, true, false, false>(t, acc);
+  accumulate<kH, NV, true, kPackedB, false>(t, acc);
   constexpr size_t kW = NR;
   alignas(64) float tile[kH][kW];
   const size_t nr = t.nr, ldc = t.ldc;
@@ -172,12 +172,13 @@ void micro_kernel_tc(const TileArgs& t, const TileStore& st) {
 
 using TileFn = void (*)(const TileArgs&, const TileStore&);
 
-template <size_t... kI>
+template <bool kPackedB, size_t... kI>
 constexpr std::array<TileFn, sizeof...(kI)> make_tc_kernels(std::index_sequence<kI...>) {
-  return {&micro_kernel_tc<kI + 1>...};
+  return {&micro_kernel_tc<kI + 1, kPackedB>...};
 }
-// micro_kernel_tc<h> for every tile height h = 1..TC_MR.
-constexpr auto kTransposedKernels = make_tc_kernels(std::make_index_sequence<TC_MR>{});
+// micro_kernel_tc<h> for every tile height h = 1..TC_MR, B in place / packed.
+constexpr auto kTransposedKernels = make_tc_kernels<false>(std::make_index_sequence<TC_MR>{});
+constexpr auto kTransposedKernelsPackedB = make_tc_kernels<true>(std::make_index_sequence<TC_MR>{});
 
 // Picks the smallest instantiation that covers an mr x nr tile.
 template <bool kUnitRowsA, bool kPackedB>
@@ -208,8 +209,8 @@ void tile_b(bool packed_b, const TileArgs& t, const TileStore& st) {
   }
 }
 
-// A block of Cᵀ (blk.trans_c, see micro_kernel_tc): A and B are read in
-// place, A's rows unit-strided; every tile height is exact.
+// A block of Cᵀ (blk.trans_c, see micro_kernel_tc): A is read in place with
+// unit-strided rows, B in place or packed; every tile height is exact.
 void macro_kernel_transposed(const GemmBlock& blk) {
   for (size_t i = 0; i < blk.mc; i += TC_MR) {
     const size_t rows = blk.mc - i < TC_MR ? blk.mc - i : TC_MR;
@@ -225,9 +226,9 @@ void macro_kernel_transposed(const GemmBlock& blk) {
     const TileStore st = {blk.alpha, blk.beta, blk.bias ? blk.bias + i : nullptr, blk.relu};
     for (size_t j = 0; j < blk.nc; j += NR) {
       t.nr = blk.nc - j < NR ? blk.nc - j : NR;
-      t.b = blk.b + j;
+      t.b = blk.b_packed ? blk.b + j * blk.kc : blk.b + j;  // panel j / NR, or in place
       t.c = blk.c + j * blk.ldc + i;
-      kTransposedKernels[rows - 1](t, st);
+      (blk.b_packed ? kTransposedKernelsPackedB : kTransposedKernels)[rows - 1](t, st);
     }
   }
 }

@@ -24,17 +24,27 @@ void pack_contiguous(const float* src, size_t ld, size_t rows, size_t kc, float*
 
 // Source is transposed (element (k, r) at src[r*ld + k]). Reading one float
 // from each of W rows per k would touch W cache lines at once, and with ld a
-// multiple of 4 KiB they all fall in one L1 set and thrash; so copy 16 k's of
-// each row (whole lines) into a small buffer first, then transpose from L1.
+// multiple of 4 KiB they all fall in one L1 set and thrash; so whole vectors
+// of each row are read: transposed as squares in registers when W is a
+// multiple of the vector width, else (and for the last, short depth block)
+// copied 16 k's at a time into a small buffer and transposed from L1.
 template <size_t W>
 void pack_strided(const float* src, size_t ld, size_t rows, size_t kc, float* dst) {
   if (rows != W) {
     gemm_pack_panel(src, ld, 1, rows, kc, W, dst);
     return;
   }
+  size_t k0 = 0;
+  if constexpr (W % kLanes == 0) {
+    // Whole kLanes x kLanes squares transposed in registers: each source row
+    // is read a vector (a cache line on AVX-512) at a time.
+    for (; k0 + kLanes <= kc; k0 += kLanes, dst += kLanes * W) {
+      for (size_t r = 0; r < W; r += kLanes) transpose_square(src + r * ld + k0, ld, dst + r, W);
+    }
+  }
   constexpr size_t kBlock = 16;
   alignas(64) float tmp[W][kBlock];
-  for (size_t k = 0; k < kc; k += kBlock, dst += kBlock * W) {
+  for (size_t k = k0; k < kc; k += kBlock, dst += kBlock * W) {
     const size_t depth = kc - k < kBlock ? kc - k : kBlock;  // the last block may be short (masked loads)
     for (size_t r = 0; r < W; ++r) {
       const float* row = src + r * ld + k;

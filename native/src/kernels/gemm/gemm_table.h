@@ -46,8 +46,8 @@ struct GemmBlock {
   const float* bias;  // nc floats added to every row, or null
   bool relu;
   // The block is of Cᵀ: its element (i, j) is stored at c[j*ldc + i] and the
-  // bias is per row. Only with A and B in place, A's rows unit-strided
-  // (a_rs = 1), and cheap_partial_loads (see the driver).
+  // bias is per row. Only with A in place with unit-strided rows (a_rs = 1)
+  // and cheap_partial_loads (see the driver); B in place or packed.
   bool trans_c;
   float* scratch;     // mr * kc floats (64-byte aligned): packs a partial panel of in-place A
   float* scratch_b;   // nr * kc floats: packs the partial edge panel of in-place B (ISAs without cheap masks)
