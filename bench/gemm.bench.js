@@ -6,7 +6,7 @@
 //
 //   npm run bench -- gemm            (about 3-5 minutes)
 //
-// The host may be shared: each native figure is the best of two rounds of
+// The host may be shared: each native figure is the best of three rounds of
 // medians, OpenBLAS and simdtrain alternating, so both see the same noise.
 // Two simdtrain columns: called from JS (what a Node program gets, ~0.3 us of
 // Node-API argument checking included) and the C++ entry simdtrain::sgemm
@@ -22,7 +22,7 @@ const simd = require('..');
 
 const notes = [];
 const MIN_SECONDS = 0.25;
-const ROUNDS = 2;
+const ROUNDS = 3;
 const SLOW_PEER_MAX_FLOPS = 64e6; // tfjs-cpu, ml-matrix and naive JS only below this
 
 const SHAPES = [
@@ -265,7 +265,7 @@ async function main() {
       });
     }
   }
-  notes.push('GFLOPS = 2MNK / median seconds per call; native columns: best of 2 rounds; blank = not run (slow peers only up to 64 MFLOP, JS peers single-threaded)');
+  notes.push(`GFLOPS = 2MNK / median seconds per call; native columns: best of ${ROUNDS} rounds; blank = not run (slow peers only up to 64 MFLOP, JS peers single-threaded)`);
   notes.push('simdtrain / openblas: called from JS / from its own C process; c++ columns: both C++ entries timed alternately in one process (bench/native/gemm_kernel_bench.cc)');
   notes.push(`total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   report('gemm', rows, { notes });
