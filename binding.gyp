@@ -6,7 +6,7 @@
 #   - the Node-API bindings.
 # (-Wno-uninitialized on AVX-512 silences GCC 12's false positive inside its
 # own avx512fintrin.h, GCC bug 105593.)
-# Never -march=native: the binary must run on every CPU of its architecture;
+# No host-CPU tuning flags: the binary must run on every CPU of its architecture;
 # the best kernels are picked at run time (native/src/simd/dispatch.h).
 # Source lists come from scripts/list-sources.js, so new files need no edit here.
 {

@@ -53,7 +53,7 @@ function randomData(n, seed) {
   return out;
 }
 
-// ---- native helpers compiled here (never -march=native) ----
+// ---- native helpers compiled here (explicit ISA flags, never host-CPU tuning) ----
 function buildNative() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simdtrain-gemm-bench-'));
   const src = path.join(__dirname, 'openblas');

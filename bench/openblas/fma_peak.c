@@ -2,7 +2,7 @@
 // Runs many independent FMA chains held in registers (no memory traffic) on
 // 1..T threads and prints JSON {"threads":[{"threads":n,"gflops":g},...]}.
 // Built by bench/gemm.bench.js with -O2 -mavx512f -mfma (or -mavx2 -mfma with
-// -DPROBE_AVX2); never -march=native.
+// -DPROBE_AVX2); never tuned to the build host's CPU.
 #include <immintrin.h>
 #include <pthread.h>
 #include <stdio.h>
