@@ -90,19 +90,17 @@ class ThreadPool {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
-      stopping_flag_.store(true);
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = false;
-    stopping_flag_.store(false);
   }
 
   void worker_loop(unsigned long seen) {
     for (;;) {
-      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen || stopping_flag_.load(); });
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen || stopping_.load(); });
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return stopping_ || generation_.load() != seen; });
@@ -150,8 +148,7 @@ class ThreadPool {
   // Written under mutex_, also read without it by spinning threads.
   std::atomic<unsigned long> generation_{0};
   std::atomic<bool> finished_{false};      // the current job's tasks are all done
-  std::atomic<bool> stopping_flag_{false};  // mirrors stopping_
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
   std::atomic<size_t> next_task_{0};
 };
 

@@ -64,7 +64,7 @@ void run_block(const GemmKernels& kern, const GemmArgs& g, bool trans_c) {
   const bool b_in_place = (a_in_place || g.m <= kInPlaceBMaxRows) && !g.trans_b;
   float* pa = a_in_place ? nullptr : buf.a.get(round_up(std::min(g.m, bl.mc), bl.mr) * kc_max);
   float* pb = b_in_place ? nullptr : buf.b.get(round_up(std::min(g.n, bl.nc), bl.nr) * kc_max);
-  float* scratch = a_in_place ? buf.scratch.get(bl.mr * kc_max) : nullptr;
+  float* scratch = a_in_place && !trans_c ? buf.scratch.get(bl.mr * kc_max) : nullptr;  // partial A panels
   float* scratch_b = b_in_place && !bl.cheap_partial_loads ? buf.scratch_b.get(bl.nr * kc_max) : nullptr;
   // Strides of op(A) and op(B) in (row, depth) / (depth, column) order.
   const size_t a_rs = g.trans_a ? 1 : g.lda, a_cs = g.trans_a ? g.lda : 1;
