@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ class AsyncTask : public Napi::AsyncWorker {
   void Execute() override {
     try {
       work_();
+    } catch (const std::out_of_range& e) {  // bad data met by the kernel: a RangeError
+      range_error_ = true;
+      SetError(e.what());
     } catch (const std::exception& e) {
       SetError(e.what());
     }
@@ -57,6 +61,10 @@ class AsyncTask : public Napi::AsyncWorker {
   }
   void OnError(const Napi::Error& error) override {
     release_buffers(ticket_);
+    if (range_error_) {
+      deferred_.Reject(Napi::RangeError::New(Env(), error.Message()).Value());
+      return;
+    }
     deferred_.Reject(error.Value());
   }
 
@@ -65,6 +73,7 @@ class AsyncTask : public Napi::AsyncWorker {
   std::function<Napi::Value(Napi::Env)> result_;
   std::vector<Napi::ObjectReference> kept_;
   uint64_t ticket_ = 0;
+  bool range_error_ = false;
 };
 
 }  // namespace addon
