@@ -66,6 +66,8 @@ export const OPTIM_FLAGS = Object.freeze({
   momentum: 1 << 5,
   centered: 1 << 6,
   rectify: 1 << 7,
+  /** TensorFlow.js's formula (lib/tfjs/optimizers). */
+  tfjs: 1 << 8,
 } as const);
 
 /** Doubles per tensor in the optimizer binding's scalar rows (optim_types.h kOptimScalarCount). @internal */
