@@ -78,6 +78,12 @@ function specFiles(all) {
 }
 
 function main() {
+  try {
+    require.resolve('jasmine-core');
+  } catch {
+    console.error("jasmine-core (a devDependency) is not installed: run 'npm ci' (or 'npm install') first");
+    process.exit(2);
+  }
   const all = process.argv.includes('--all');
   const json = process.argv.includes('--json');
   const jasmine = require('jasmine-core').boot(require('jasmine-core'));
