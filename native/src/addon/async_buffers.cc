@@ -1,5 +1,6 @@
 #include "async_buffers.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -19,9 +20,14 @@ size_t span_floats(size_t rows, size_t cols, size_t ld) { return rows == 0 || co
 
 }  // namespace
 
-std::unique_ptr<float[]> allocate_floats(size_t n) {
-  if (kFailAlloc) throw std::bad_alloc();
-  return std::unique_ptr<float[]>(new float[n == 0 ? 1 : n]);
+void FreeDeleter::operator()(float* p) const { std::free(p); }
+
+FloatBuffer allocate_floats(size_t n) {
+  if (kFailAlloc || n > (SIZE_MAX - 64) / sizeof(float)) throw std::bad_alloc();
+  const size_t bytes = (n * sizeof(float) + 63) / 64 * 64 + 64;  // aligned_alloc needs a multiple of 64
+  void* p = std::aligned_alloc(64, bytes);
+  if (!p) throw std::bad_alloc();
+  return FloatBuffer(static_cast<float*>(p));
 }
 
 bool is_shared(Napi::Env env, Napi::Value typed_array) {

@@ -25,17 +25,23 @@
 namespace simdtrain {
 namespace addon {
 
-// new float[n] (uninitialised); throws std::bad_alloc. Setting the
+struct FreeDeleter {
+  void operator()(float* p) const;
+};
+using FloatBuffer = std::unique_ptr<float[], FreeDeleter>;
+
+// n floats, 64-byte aligned (like the typed arrays the kernels are tuned
+// on), uninitialised; throws std::bad_alloc. Setting the
 // environment variable SIMDTRAIN_TEST_FAIL_ALLOC (read at load) makes every
 // call throw: the tests use it to check allocation failure end to end.
-std::unique_ptr<float[]> allocate_floats(size_t n);
+FloatBuffer allocate_floats(size_t n);
 
 // True when `typed_array` views a SharedArrayBuffer.
 bool is_shared(Napi::Env env, Napi::Value typed_array);
 
 // A rows x cols matrix (row stride ld) that async work reads.
 struct AsyncIn {
-  std::unique_ptr<float[]> copy;
+  FloatBuffer copy;
   const float* data = nullptr;
   size_t ld = 0;
 };
@@ -56,7 +62,7 @@ class AsyncOut {
   Napi::ObjectReference array_;
   const char* name_;
   size_t rows_, cols_, ld_array_;
-  std::unique_ptr<float[]> copy_;
+  FloatBuffer copy_;
   float* data_ = nullptr;
   size_t ld_ = 0;
 };
