@@ -19,6 +19,7 @@
 #include <functional>
 #include <initializer_list>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,11 @@ class AsyncTask : public Napi::AsyncWorker {
     try {
       work_();
     } catch (const std::bad_alloc&) {
+      range_error_ = true;
       SetError("simdtrain: out of memory");
+    } catch (const std::out_of_range& e) {  // bad data met by the kernel: a RangeError
+      range_error_ = true;
+      SetError(e.what());
     } catch (const std::exception& e) {
       SetError(std::string("simdtrain: ") + e.what());
     } catch (...) {
@@ -85,6 +90,10 @@ class AsyncTask : public Napi::AsyncWorker {
   }
   void OnError(const Napi::Error& error) override {
     release_buffers(ticket_);
+    if (range_error_) {
+      settle(false, Napi::RangeError::New(Env(), error.Message()).Value());
+      return;
+    }
     settle(false, error.Value());
   }
 
@@ -103,6 +112,7 @@ class AsyncTask : public Napi::AsyncWorker {
   std::function<Napi::Value(Napi::Env)> result_;
   std::vector<Napi::ObjectReference> kept_;
   uint64_t ticket_ = 0;
+  bool range_error_ = false;
 };
 
 }  // namespace addon

@@ -23,6 +23,8 @@ auto call_guarded(Napi::Env env, const char* what, F&& f) -> decltype(f()) {
     throw;
   } catch (const std::bad_alloc&) {
     throw Napi::RangeError::New(env, std::string("simdtrain: ") + what + ": out of memory");
+  } catch (const std::out_of_range& e) {  // bad data met by a kernel
+    throw Napi::RangeError::New(env, std::string("simdtrain: ") + what + ": " + e.what());
   } catch (const std::length_error& e) {
     throw Napi::RangeError::New(env, std::string("simdtrain: ") + what + ": too large (" + e.what() + ")");
   } catch (const std::exception& e) {
