@@ -23,7 +23,7 @@ const dist = require('../../dist/distributed');
       await dist.broadcast(go, 0);
     }
     samples.sort((a, b) => a - b);
-    if (rank === 0) console.log(JSON.stringify({ bytes, median_s: samples[samples.length >> 1], calls: samples.length }));
+    if (rank === 0) console.log(JSON.stringify({ bytes, median_s: samples[samples.length >> 1], min_s: samples[0], calls: samples.length }));
   }
   await dist.finalize();
 })();
