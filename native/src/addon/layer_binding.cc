@@ -10,6 +10,7 @@
 #include "../kernels/norm/batchnorm.h"
 #include "../kernels/norm/layernorm.h"
 #include "layer_args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -168,15 +169,15 @@ Napi::Value Embedding(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("batchNormForwardTrain", Napi::Function::New(env, BatchNormForwardTrain, "batchNormForwardTrain"));
-  exports.Set("batchNormForwardEval", Napi::Function::New(env, BatchNormForwardEval, "batchNormForwardEval"));
-  exports.Set("batchNormBackward", Napi::Function::New(env, NormBackward<true>, "batchNormBackward"));
-  exports.Set("layerNormForward", Napi::Function::New(env, LayerNormForward, "layerNormForward"));
-  exports.Set("layerNormBackward", Napi::Function::New(env, NormBackward<false>, "layerNormBackward"));
-  exports.Set("dropoutForward", Napi::Function::New(env, Dropout<true>, "dropoutForward"));
-  exports.Set("dropoutBackward", Napi::Function::New(env, Dropout<false>, "dropoutBackward"));
-  exports.Set("embeddingForward", Napi::Function::New(env, Embedding<true>, "embeddingForward"));
-  exports.Set("embeddingBackward", Napi::Function::New(env, Embedding<false>, "embeddingBackward"));
+  export_function<BatchNormForwardTrain>(env, exports, "batchNormForwardTrain");
+  export_function<BatchNormForwardEval>(env, exports, "batchNormForwardEval");
+  export_function<NormBackward<true>>(env, exports, "batchNormBackward");
+  export_function<LayerNormForward>(env, exports, "layerNormForward");
+  export_function<NormBackward<false>>(env, exports, "layerNormBackward");
+  export_function<Dropout<true>>(env, exports, "dropoutForward");
+  export_function<Dropout<false>>(env, exports, "dropoutBackward");
+  export_function<Embedding<true>>(env, exports, "embeddingForward");
+  export_function<Embedding<false>>(env, exports, "embeddingBackward");
 }
 
 BindingRegistrar registrar("layer", Init);

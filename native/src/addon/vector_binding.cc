@@ -3,6 +3,7 @@
 
 #include "../kernels/vector/vector_ops.h"
 #include "args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -56,12 +57,12 @@ Napi::Value SumOfSquares(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
-  exports.Set("scale", Napi::Function::New(env, Scale, "scale"));
-  exports.Set("axpy", Napi::Function::New(env, Axpy, "axpy"));
-  exports.Set("dot", Napi::Function::New(env, Dot, "dot"));
-  exports.Set("sum", Napi::Function::New(env, Sum, "sum"));
-  exports.Set("sumOfSquares", Napi::Function::New(env, SumOfSquares, "sumOfSquares"));
+  export_function<Fill>(env, exports, "fill");
+  export_function<Scale>(env, exports, "scale");
+  export_function<Axpy>(env, exports, "axpy");
+  export_function<Dot>(env, exports, "dot");
+  export_function<Sum>(env, exports, "sum");
+  export_function<SumOfSquares>(env, exports, "sumOfSquares");
 }
 
 BindingRegistrar registrar("vector", Init);
