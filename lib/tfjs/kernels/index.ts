@@ -5,7 +5,19 @@
  * @packageDocumentation
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { HAS_CONV } from '../conv';
 import { addConfig } from './Add';
+import { avgPoolConfig } from './AvgPool';
+import { avgPoolGradConfig } from './AvgPoolGrad';
+import { conv2DConfig } from './Conv2D';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
+import { depthwiseConv2dNativeConfig } from './DepthwiseConv2dNative';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { fusedConv2DConfig } from './FusedConv2D';
+import { maxPoolConfig } from './MaxPool';
+import { maxPoolGradConfig } from './MaxPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
 import { gatherV2Config } from './GatherV2';
 import { multiplyConfig } from './Multiply';
@@ -25,4 +37,10 @@ export const nativeKernels: KernelConfig[] = [
   stepConfig,
   subConfig,
   sumConfig,
+  // Convolution and pooling: only with an addon that has the layer kernels.
+  ...(HAS_CONV ? [
+    conv2DConfig, fusedConv2DConfig, conv2DBackpropInputConfig, conv2DBackpropFilterConfig, depthwiseConv2dNativeConfig,
+    depthwiseConv2dNativeBackpropInputConfig, depthwiseConv2dNativeBackpropFilterConfig, maxPoolConfig, maxPoolGradConfig,
+    avgPoolConfig, avgPoolGradConfig,
+  ] : []),
 ];
