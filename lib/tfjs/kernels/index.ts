@@ -22,6 +22,7 @@ import { batchMatMulConfig } from './BatchMatMul';
 import { gatherV2Config } from './GatherV2';
 import { multiplyConfig } from './Multiply';
 import { realDivConfig } from './RealDiv';
+import { reluConfig } from './Relu';
 import { stepConfig } from './Step';
 import { subConfig } from './Sub';
 import { sumConfig } from './Sum';
@@ -34,6 +35,7 @@ export const nativeKernels: KernelConfig[] = [
   gatherV2Config,
   multiplyConfig,
   realDivConfig,
+  reluConfig,
   stepConfig,
   subConfig,
   sumConfig,
