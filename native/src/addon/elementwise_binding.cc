@@ -9,6 +9,7 @@
 #include "../kernels/elementwise/elementwise_ops.h"
 #include "args.h"
 #include "nn_args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -55,9 +56,9 @@ Napi::Value EwRelu(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("ewBinary", Napi::Function::New(env, EwBinary, "ewBinary"));
-  exports.Set("ewStep", Napi::Function::New(env, EwStep, "ewStep"));
-  exports.Set("ewRelu", Napi::Function::New(env, EwRelu, "ewRelu"));
+  export_function(env, exports, "ewBinary", EwBinary);
+  export_function(env, exports, "ewStep", EwStep);
+  export_function(env, exports, "ewRelu", EwRelu);
 }
 
 BindingRegistrar registrar("elementwise", Init);
