@@ -6,6 +6,7 @@
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { native } from '../../native';
 import { f32, output } from '../backend';
 import { convAddon, poolShape, type PoolShape } from '../conv';
 import { cpuKernel } from './convolution';
@@ -17,13 +18,18 @@ function info(xShape: number[], attrs: Record<string, unknown>): backend_util.Co
     attrs.pad as never, attrs.dimRoundingMode as never);
 }
 
+// tfjs's max pooling skips NaN (the native kernel lets NaN win, as PyTorch):
+// inputs with a NaN (or an infinity: one check) take tfjs's cpu kernel.
+const usable = (name: string, x: Float32Array | null): x is Float32Array =>
+  x !== null && (!name.startsWith('MaxPool') || native.nnAllFinite(x));
+
 /** Forward pooling of inputs.x. */
 export function poolForward(name: string, args: Args, run: (s: PoolShape, x: Float32Array, y: Float32Array) => void): TensorInfo {
   const xInfo = args.inputs.x!;
   const x = f32(args.backend, xInfo);
   const i = info(xInfo.shape, args.attrs);
   const s = poolShape(i);
-  if (x === null || s === null) return cpuKernel(name, args);
+  if (!usable(name, x) || s === null) return cpuKernel(name, args);
   const y = new Float32Array(i.batchSize * i.outHeight * i.outWidth * i.outChannels);
   run(s, x, y);
   return output(args.backend, [i.batchSize, i.outHeight, i.outWidth, i.outChannels], y);
@@ -34,7 +40,7 @@ export function poolBackward(name: string, args: Args, run: (s: PoolShape, x: Fl
   const input = args.inputs.input!;
   const x = f32(args.backend, input), dy = f32(args.backend, args.inputs.dy!);
   const s = poolShape(info(input.shape, args.attrs));
-  if (x === null || dy === null || s === null) return cpuKernel(name, args);
+  if (!usable(name, x) || dy === null || s === null) return cpuKernel(name, args);
   const dx = new Float32Array(x.length);
   run(s, x, dy, dx);
   return output(args.backend, input.shape.slice(), dx);
