@@ -8,6 +8,7 @@
 #include "../kernels/conv/conv2d.h"
 #include "../kernels/conv/pool2d.h"
 #include "layer_args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -150,16 +151,16 @@ Napi::Value GlobalAvgPool(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward, "conv2dForward"));
-  exports.Set("conv2dBackward", Napi::Function::New(env, Conv2dBackward, "conv2dBackward"));
-  exports.Set("conv2dBackwardInput", Napi::Function::New(env, Conv2dBackwardInput, "conv2dBackwardInput"));
-  exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Conv2dBackwardFilter, "conv2dBackwardFilter"));
-  exports.Set("maxPool2dForward", Napi::Function::New(env, PoolForward<true>, "maxPool2dForward"));
-  exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPoolBackward, "maxPool2dBackward"));
-  exports.Set("avgPool2dForward", Napi::Function::New(env, PoolForward<false>, "avgPool2dForward"));
-  exports.Set("avgPool2dBackward", Napi::Function::New(env, AvgPoolBackward, "avgPool2dBackward"));
-  exports.Set("globalAvgPoolForward", Napi::Function::New(env, GlobalAvgPool<true>, "globalAvgPoolForward"));
-  exports.Set("globalAvgPoolBackward", Napi::Function::New(env, GlobalAvgPool<false>, "globalAvgPoolBackward"));
+  export_function(env, exports, "conv2dForward", Conv2dForward);
+  export_function(env, exports, "conv2dBackward", Conv2dBackward);
+  export_function(env, exports, "conv2dBackwardInput", Conv2dBackwardInput);
+  export_function(env, exports, "conv2dBackwardFilter", Conv2dBackwardFilter);
+  export_function(env, exports, "maxPool2dForward", PoolForward<true>);
+  export_function(env, exports, "maxPool2dBackward", MaxPoolBackward);
+  export_function(env, exports, "avgPool2dForward", PoolForward<false>);
+  export_function(env, exports, "avgPool2dBackward", AvgPoolBackward);
+  export_function(env, exports, "globalAvgPoolForward", GlobalAvgPool<true>);
+  export_function(env, exports, "globalAvgPoolBackward", GlobalAvgPool<false>);
 }
 
 BindingRegistrar registrar("conv", Init);

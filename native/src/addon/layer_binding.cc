@@ -10,6 +10,7 @@
 #include "../kernels/norm/batchnorm.h"
 #include "../kernels/norm/layernorm.h"
 #include "layer_args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -168,15 +169,15 @@ Napi::Value Embedding(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("batchNormForwardTrain", Napi::Function::New(env, BatchNormForwardTrain, "batchNormForwardTrain"));
-  exports.Set("batchNormForwardEval", Napi::Function::New(env, BatchNormForwardEval, "batchNormForwardEval"));
-  exports.Set("batchNormBackward", Napi::Function::New(env, NormBackward<true>, "batchNormBackward"));
-  exports.Set("layerNormForward", Napi::Function::New(env, LayerNormForward, "layerNormForward"));
-  exports.Set("layerNormBackward", Napi::Function::New(env, NormBackward<false>, "layerNormBackward"));
-  exports.Set("dropoutForward", Napi::Function::New(env, Dropout<true>, "dropoutForward"));
-  exports.Set("dropoutBackward", Napi::Function::New(env, Dropout<false>, "dropoutBackward"));
-  exports.Set("embeddingForward", Napi::Function::New(env, Embedding<true>, "embeddingForward"));
-  exports.Set("embeddingBackward", Napi::Function::New(env, Embedding<false>, "embeddingBackward"));
+  export_function(env, exports, "batchNormForwardTrain", BatchNormForwardTrain);
+  export_function(env, exports, "batchNormForwardEval", BatchNormForwardEval);
+  export_function(env, exports, "batchNormBackward", NormBackward<true>);
+  export_function(env, exports, "layerNormForward", LayerNormForward);
+  export_function(env, exports, "layerNormBackward", NormBackward<false>);
+  export_function(env, exports, "dropoutForward", Dropout<true>);
+  export_function(env, exports, "dropoutBackward", Dropout<false>);
+  export_function(env, exports, "embeddingForward", Embedding<true>);
+  export_function(env, exports, "embeddingBackward", Embedding<false>);
 }
 
 BindingRegistrar registrar("layer", Init);
