@@ -56,9 +56,9 @@ Napi::Value EwRelu(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "ewBinary", EwBinary);
-  export_function(env, exports, "ewStep", EwStep);
-  export_function(env, exports, "ewRelu", EwRelu);
+  export_function<EwBinary>(env, exports, "ewBinary");
+  export_function<EwStep>(env, exports, "ewStep");
+  export_function<EwRelu>(env, exports, "ewRelu");
 }
 
 BindingRegistrar registrar("elementwise", Init);
