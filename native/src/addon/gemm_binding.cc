@@ -1,5 +1,5 @@
 // sgemm / sgemmAsync on row-major Float32Arrays (BLAS argument order):
-//   sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc[, { bias, activation }])
+//   sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc[, { bias, activation, precision }])
 // Everything is validated on the JS thread before any work starts, so a call
 // that throws writes nothing; the async form then runs on libuv's pool and
 // keeps A, B, C and bias alive until it settles.
@@ -119,6 +119,13 @@ Parsed parse(const Napi::CallbackInfo& info) {
       const std::string s = act.As<Napi::String>().Utf8Value();
       if (s == "relu") g.epilogue.activation = Activation::relu;
       else if (s != "none") throw_range_error(env, "'activation' must be 'relu' or 'none' (got '" + s + "')");
+    }
+    Napi::Value precision = opts.Get("precision");
+    if (!precision.IsUndefined()) {
+      if (!precision.IsString()) throw_type_error(env, "'precision' must be 'fp32' or 'bf16' (got " + describe(precision) + ")");
+      const std::string s = precision.As<Napi::String>().Utf8Value();
+      if (s == "bf16") g.precision = Precision::bf16;
+      else if (s != "fp32") throw_range_error(env, "'precision' must be 'fp32' or 'bf16' (got '" + s + "')");
     }
   }
   g.a = a.data;
