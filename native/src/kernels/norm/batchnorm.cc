@@ -1,0 +1,112 @@
+// Batch normalization (batchnorm.h): statistics by column_block_sums, then
+// one element-wise pass over rows split across threads.
+#include "batchnorm.h"
+
+#include <cmath>
+#include <vector>
+
+#include "../../core/thread_pool.h"
+#include "column_blocks.h"
+
+namespace simdtrain {
+namespace {
+
+constexpr size_t kMinFloatsPerTask = 1 << 15;
+
+size_t min_rows(size_t c) { return c ? kMinFloatsPerTask / c + 1 : 1; }
+
+// y = (x - shift) * scale + bias per channel, rows split across threads.
+void affine_rows(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                 float* y) {
+  parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
+    for (size_t r = b; r < e; ++r) {
+      const float* xr = x + r * c;
+      float* yr = y + r * c;
+      for (size_t ch = 0; ch < c; ++ch) yr[ch] = (xr[ch] - shift[ch]) * scale[ch] + bias[ch];
+    }
+  });
+}
+
+}  // namespace
+
+void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
+                             float momentum, float* running_mean, float* running_var, float* save_mean,
+                             float* save_invstd, float* y) {
+  const double n = static_cast<double>(rows);
+  const std::vector<double> sum = column_block_sums(rows, c, 1, [&](size_t r, float* acc) {
+    const float* xr = x + r * c;
+    for (size_t ch = 0; ch < c; ++ch) acc[ch] += xr[ch];
+  });
+  std::vector<float> mean(c), scale(c), bias(c);
+  for (size_t ch = 0; ch < c; ++ch) mean[ch] = rows ? static_cast<float>(sum[ch] / n) : 0.0f;
+  // Second pass over deviations: no cancellation when |mean| >> std.
+  const std::vector<double> sq = column_block_sums(rows, c, 1, [&](size_t r, float* acc) {
+    const float* xr = x + r * c;
+    for (size_t ch = 0; ch < c; ++ch) {
+      const float d = xr[ch] - mean[ch];
+      acc[ch] += d * d;
+    }
+  });
+  for (size_t ch = 0; ch < c; ++ch) {
+    const double var = rows ? sq[ch] / n : 0.0;
+    const float invstd = static_cast<float>(1.0 / std::sqrt(var + eps));
+    save_mean[ch] = mean[ch];
+    save_invstd[ch] = invstd;
+    scale[ch] = (gamma ? gamma[ch] : 1.0f) * invstd;
+    bias[ch] = beta ? beta[ch] : 0.0f;
+    if (running_mean) running_mean[ch] = static_cast<float>((1.0 - momentum) * running_mean[ch] + momentum * (sum[ch] / (rows ? n : 1.0)));
+    if (running_var) {
+      const double unbiased = rows > 1 ? sq[ch] / (n - 1) : var;
+      running_var[ch] = static_cast<float>((1.0 - momentum) * running_var[ch] + momentum * unbiased);
+    }
+  }
+  affine_rows(rows, c, x, mean.data(), scale.data(), bias.data(), y);
+}
+
+void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+                            const float* running_mean, const float* running_var, float eps, float* y) {
+  std::vector<float> scale(c), bias(c);
+  for (size_t ch = 0; ch < c; ++ch) {
+    scale[ch] = (gamma ? gamma[ch] : 1.0f) * static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var[ch]) + eps));
+    bias[ch] = beta ? beta[ch] : 0.0f;
+  }
+  affine_rows(rows, c, x, running_mean, scale.data(), bias.data(), y);
+}
+
+void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
+                        const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
+                        bool accumulate) {
+  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean)
+  const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r, float* acc) {
+    const float* xr = x + r * c;
+    const float* gr = dy + r * c;
+    for (size_t ch = 0; ch < c; ++ch) {
+      acc[ch] += gr[ch];
+      acc[c + ch] += gr[ch] * (xr[ch] - save_mean[ch]);
+    }
+  });
+  const double n = rows ? static_cast<double>(rows) : 1.0;
+  std::vector<float> k1(c), k2(c), mean_dy(c);
+  for (size_t ch = 0; ch < c; ++ch) {
+    const double invstd = save_invstd[ch];
+    const double g = gamma ? gamma[ch] : 1.0;
+    if (dbeta) dbeta[ch] = static_cast<float>(sums[ch] + (accumulate ? dbeta[ch] : 0.0));
+    if (dgamma) dgamma[ch] = static_cast<float>(sums[c + ch] * invstd + (accumulate ? dgamma[ch] : 0.0));
+    k1[ch] = static_cast<float>(g * invstd);
+    k2[ch] = static_cast<float>(invstd * invstd * sums[c + ch] / n);
+    mean_dy[ch] = static_cast<float>(sums[ch] / n);
+  }
+  if (!dx) return;
+  // dx = k1 * (dy - mean(dy) - (x - mean) * k2)
+  parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
+    for (size_t r = b; r < e; ++r) {
+      const float* xr = x + r * c;
+      const float* gr = dy + r * c;
+      float* out = dx + r * c;
+      for (size_t ch = 0; ch < c; ++ch)
+        out[ch] = k1[ch] * (gr[ch] - mean_dy[ch] - (xr[ch] - save_mean[ch]) * k2[ch]);
+    }
+  });
+}
+
+}  // namespace simdtrain

@@ -1,0 +1,41 @@
+// Batch normalization over the rows of a [rows, c] matrix: NHWC activations
+// with rows = batch*h*w (BatchNorm2d), or [batch, c] (BatchNorm1d).
+//
+// Training: per-channel batch mean and biased variance normalize x;
+//   y = gamma * (x - mean) * invstd + beta,  invstd = 1 / sqrt(var + eps)
+// and the running statistics move like PyTorch's:
+//   running_mean = (1 - momentum) * running_mean + momentum * mean
+//   running_var  = (1 - momentum) * running_var  + momentum * var * rows / (rows - 1)
+// (unbiased variance; rows == 1 leaves running_var's update with the biased one,
+// which is 0, as PyTorch would raise instead; the layer rejects batch 1.)
+// Evaluation: the running statistics normalize instead.
+//
+// Sums run over fixed blocks of rows, each block added row by row without
+// fused multiply-add, blocks combined in order in double: the same bits on
+// every ISA and for every thread count.
+#pragma once
+
+#include <cstddef>
+
+namespace simdtrain {
+
+// gamma / beta may be null (affine = false: 1 and 0). running_mean /
+// running_var may be null (track_running_stats = false). save_mean and
+// save_invstd (c floats each) receive the batch statistics for the backward pass.
+void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
+                             float momentum, float* running_mean, float* running_var, float* save_mean,
+                             float* save_invstd, float* y);
+
+void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+                            const float* running_mean, const float* running_var, float eps, float* y);
+
+// Training-mode backward (batch statistics from the forward pass):
+//   dbeta  = sum dy,  dgamma = sum dy * xhat
+//   dx     = gamma * invstd / rows * (rows * dy - dbeta - xhat * dgamma)
+// dx may be null; dgamma / dbeta may be null (then not computed), else
+// overwritten or added to (`accumulate`). gamma null means 1.
+void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
+                        const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
+                        bool accumulate);
+
+}  // namespace simdtrain

@@ -1,0 +1,125 @@
+// conv2d's GEMM paths (forward, input and filter gradients) against the
+// double-precision loop reference, over stride / dilation / padding / groups
+// combinations whose sizes hit every vector tail, on every ISA, 1 and 2
+// threads; the result must not depend on the thread count.
+#include <cmath>
+#include <vector>
+
+#include "../src/core/thread_pool.h"
+#include "../src/kernels/conv/conv2d.h"
+#include "../src/simd/cpu_features.h"
+#include "../src/simd/dispatch.h"
+#include "test_framework.h"
+#include "test_util.h"
+
+using namespace simdtrain;
+
+namespace {
+
+Conv2dShape shape(size_t batch, size_t h, size_t w, size_t cin, size_t cout, size_t k, size_t stride, size_t pad,
+                  size_t dil, size_t groups) {
+  Conv2dShape s;
+  s.batch = batch;
+  s.in_h = h;
+  s.in_w = w;
+  s.in_c = cin;
+  s.out_c = cout;
+  s.kh = s.kw = k;
+  s.stride_h = s.stride_w = stride;
+  s.pad_top = s.pad_bottom = s.pad_left = s.pad_right = pad;
+  s.dil_h = s.dil_w = dil;
+  s.groups = groups;
+  return s;
+}
+
+std::vector<Conv2dShape> cases() {
+  std::vector<Conv2dShape> v = {
+      shape(2, 7, 6, 3, 5, 3, 1, 0, 1, 1),    // valid 3x3, odd channels
+      shape(3, 8, 9, 1, 17, 3, 1, 1, 1, 1),   // single input channel, padding
+      shape(2, 9, 7, 4, 6, 3, 2, 1, 1, 2),    // stride 2, groups 2
+      shape(1, 11, 10, 6, 9, 3, 1, 2, 2, 3),  // dilation 2, groups 3
+      shape(2, 5, 5, 16, 33, 1, 1, 0, 1, 1),  // pointwise: x read in place
+      shape(2, 6, 6, 8, 4, 1, 2, 0, 1, 1),    // strided 1x1 (ResNet shortcut)
+      shape(2, 6, 7, 8, 8, 3, 1, 1, 1, 8),    // depthwise
+      shape(2, 6, 5, 5, 10, 3, 2, 1, 1, 5),   // depthwise, multiplier 2, stride 2
+      shape(1, 4, 4, 2, 3, 4, 1, 3, 1, 1),    // window wider than input, heavy padding
+      shape(0, 5, 5, 2, 3, 3, 1, 0, 1, 1),    // empty batch
+  };
+  Conv2dShape s = shape(2, 7, 8, 3, 7, 2, 1, 0, 1, 1);  // 'same' with an even kernel
+  s.kh = 2;
+  s.kw = 3;
+  conv2d_same_padding(s.in_h, s.kh, s.stride_h, s.dil_h, &s.pad_top, &s.pad_bottom);
+  conv2d_same_padding(s.in_w, s.kw, s.stride_w, s.dil_w, &s.pad_left, &s.pad_right);
+  v.push_back(s);
+  return v;
+}
+
+// |a - b| within a tolerance scaled by the number of terms.
+void check_close(const std::vector<float>& got, const std::vector<float>& want, double terms) {
+  CHECK(got.size() == want.size());
+  for (size_t i = 0; i < got.size() && i < want.size(); ++i)
+    CHECK_NEAR(got[i], want[i], 1e-5 * (1 + std::fabs(want[i])) * std::sqrt(terms + 1));
+}
+
+}  // namespace
+
+TEST(conv2d_shape_arithmetic) {
+  Conv2dShape s = shape(1, 28, 28, 1, 32, 3, 1, 0, 1, 1);
+  CHECK(conv2d_check(s) == nullptr);
+  CHECK(s.out_h() == 26 && s.out_w() == 26);
+  s = shape(1, 32, 32, 16, 32, 3, 2, 1, 1, 1);
+  CHECK(s.out_h() == 16);
+  size_t a, b;
+  conv2d_same_padding(32, 3, 2, 1, &a, &b);  // TF: total 1, extra after
+  CHECK(a == 0 && b == 1);
+  conv2d_same_padding(7, 4, 1, 1, &a, &b);
+  CHECK(a == 1 && b == 2);
+  CHECK(conv2d_check(shape(1, 2, 2, 1, 1, 3, 1, 0, 1, 1)) != nullptr);  // kernel > input
+  CHECK(conv2d_check(shape(1, 5, 5, 3, 4, 3, 1, 0, 1, 2)) != nullptr);  // 3 % 2
+  CHECK(conv2d_check(shape(1, 5, 5, 2, 4, 3, 0, 0, 1, 1)) != nullptr);  // stride 0
+}
+
+TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
+  for (const Conv2dShape& s : cases()) {
+    CHECK(conv2d_check(s) == nullptr);
+    const size_t xs = s.x_size(), ys = s.y_size(), ws = s.w_size();
+    const std::vector<float> x = testing::random_floats(xs, 3), w = testing::random_floats(ws, 5),
+                             bias = testing::random_floats(s.out_c, 7), dy = testing::random_floats(ys, 11);
+    std::vector<float> y_ref(ys), dx_ref(xs), dw_ref(ws, 0.25f), db_ref(s.out_c, 0.5f);
+    conv2d_forward_reference(s, x.data(), w.data(), bias.data(), Activation::relu, y_ref.data());
+    conv2d_backward_reference(s, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data(), true);
+    const double k_terms = static_cast<double>(s.kh * s.kw * s.in_c / s.groups);
+    const double m_terms = static_cast<double>(s.batch * s.out_h() * s.out_w());
+    std::vector<float> first_y, first_dx, first_dw;
+    for (auto isa : testing::runnable_isas()) {
+      for (int threads : {1, 2}) {
+        set_active_isa(isa);
+        set_num_threads(threads);
+        std::vector<float> ws_buf(conv2d_workspace_floats(s) + 1, NAN);
+        std::vector<float> y(ys, NAN), dx(xs, NAN), dw(ws, 0.25f), db(s.out_c, 0.5f);
+        conv2d_forward(s, x.data(), w.data(), bias.data(), Activation::relu, y.data(), ws_buf.data());
+        conv2d_backward(s, x.data(), w.data(), dy.data(), dx.data(), dw.data(), db.data(), true, ws_buf.data());
+        check_close(y, y_ref, k_terms);
+        check_close(dx, dx_ref, static_cast<double>(s.kh * s.kw * s.out_c));
+        check_close(dw, dw_ref, m_terms);
+        check_close(db, db_ref, m_terms);
+        // Overwriting mode and the split entry points.
+        std::vector<float> dw2(ws, NAN), db2(s.out_c, NAN), dx2(xs, NAN);
+        conv2d_backward_filter(s, x.data(), dy.data(), dw2.data(), db2.data(), false, ws_buf.data());
+        conv2d_backward_input(s, w.data(), dy.data(), dx2.data(), ws_buf.data());
+        for (size_t i = 0; i < ws; ++i) CHECK_NEAR(dw2[i] + 0.25f, dw[i], 1e-5 * std::sqrt(m_terms + 1) * (1 + std::fabs(dw[i])));
+        CHECK(dx2 == dx);
+        if (threads == 1) {
+          first_y = y;
+          first_dx = dx;
+          first_dw = dw;
+        } else {
+          CHECK(y == first_y);
+          CHECK(dx == first_dx);
+        }
+      }
+    }
+  }
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
+}
