@@ -24,6 +24,9 @@ const files = packed.files.map((f) => f.path);
 for (const needed of [`prebuilds/${process.platform}-${process.arch}/${prebuilt[0]}`, 'dist/index.js', 'dist/index.d.ts']) {
   if (!files.includes(needed)) throw new Error(`tarball lacks ${needed}`);
 }
+// A local build of the optional MPI addon must never ship (it is built on the user's machine).
+const stray = files.filter((f) => f.startsWith('native/mpi/build/') || (f.endsWith('.node') && !f.startsWith('prebuilds/')));
+if (stray.length) throw new Error(`tarball holds local build output: ${stray.slice(0, 3).join(', ')}`);
 console.log(`packed ${packed.filename}: ${files.length} files, ${(packed.size / 1e6).toFixed(2)} MB`);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simdtrain-tarball-'));

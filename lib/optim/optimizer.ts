@@ -68,6 +68,8 @@ export const FLAG = {
   momentum: 1 << 5,
   centered: 1 << 6,
   rectify: 1 << 7,
+  /** TensorFlow.js's formula (lib/tfjs/optimizers). */
+  tfjs: 1 << 8,
 } as const;
 
 /** Throws a RangeError unless `value` is a finite number >= 0. */

@@ -26,7 +26,8 @@ export class AbortError extends Error {
   }
 }
 
-function emptyHistory(): History {
+/** @internal (also used by simdtrain/distributed) */
+export function emptyHistory(): History {
   return { epochs: 0, loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], seconds: [], samplesPerSecond: [], stoppedEarly: false };
 }
 
@@ -108,8 +109,7 @@ export async function fit(model: Sequential, x: Matrix, y: Matrix | Labels, opti
       const lr = typeof r.optimizer.lr === 'number' ? r.optimizer.lr : NaN;
       const { lossSum, hits } = await runEpoch(model, r, index, onAbort);
       const trainSeconds = (performance.now() - t0) / 1000;
-      const logs: EpochLogs = { loss: lossSum / lossCount(r.loss, r.train.rows, model.outFeatures), lr, seconds: 0, samplesPerSecond: r.train.rows / trainSeconds };
-      if (r.accuracy) logs.accuracy = hits / accuracyCount(r.loss, r.train.rows, model.outFeatures);
+      const logs = trainLogs(model, r, lossSum, hits, lr, trainSeconds);
       if (r.validation && r.validation.rows > 0) {
         const v = await evaluateSet(model, r, r.validation);
         logs.valLoss = v.loss;
@@ -142,7 +142,15 @@ export async function fit(model: Sequential, x: Matrix, y: Matrix | Labels, opti
   return history;
 }
 
-function record(h: History, logs: EpochLogs): void {
+/** An epoch's training figures (validation and seconds are filled in later). @internal (also used by simdtrain/distributed) */
+export function trainLogs(model: Sequential, r: ResolvedFit, lossSum: number, hits: number, lr: number, trainSeconds: number): EpochLogs {
+  const logs: EpochLogs = { loss: lossSum / lossCount(r.loss, r.train.rows, model.outFeatures), lr, seconds: 0, samplesPerSecond: r.train.rows / trainSeconds };
+  if (r.accuracy) logs.accuracy = hits / accuracyCount(r.loss, r.train.rows, model.outFeatures);
+  return logs;
+}
+
+/** Appends one epoch's figures to the history. @internal (also used by simdtrain/distributed) */
+export function record(h: History, logs: EpochLogs): void {
   h.epochs++;
   h.loss.push(logs.loss);
   if (logs.accuracy !== undefined) h.accuracy.push(logs.accuracy);

@@ -94,6 +94,19 @@ bool needs_slot(OptimKind kind, uint32_t flags, int slot) {
   }
 }
 
+// Kinds with a kFlagTfjs kernel (tfjs_family.isa.cc).
+bool has_tfjs_variant(OptimKind kind) {
+  switch (kind) {
+    case OptimKind::sgd:
+    case OptimKind::adam:
+    case OptimKind::adamax:
+    case OptimKind::rmsprop:
+    case OptimKind::adagrad:
+    case OptimKind::adadelta: return true;
+    default: return false;
+  }
+}
+
 const char* const kScalarNames[kOptimScalarCount] = {"flags", "lr", "weightDecay", "beta1", "beta2", "eps",
                                                       "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"};
 
@@ -160,6 +173,9 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
     OptimTensorArgs& t = tensors[i];
     t.scalars = read_scalars(env, table.Data() + i * kOptimScalarCount, i);
     t.lr = table.Data()[i * kOptimScalarCount + 1];
+    if ((t.scalars.flags & kFlagTfjs) && !has_tfjs_variant(kind)) {
+      throw_range_error(env, "'scalars' of tensor " + std::to_string(i) + ": this optimizer has no TensorFlow.js variant");
+    }
     t.n = p.length;
     float* slot[kOptimStateSlots];
     for (int k = 0; k < kOptimStateSlots; ++k) {

@@ -78,6 +78,20 @@ OptimStepFn step_fn(OptimKind kind) {
   return nullptr;
 }
 
+// TensorFlow.js's formulas (kFlagTfjs); null for kinds tfjs does not have.
+OptimStepFn tfjs_step_fn(OptimKind kind) {
+  const auto& k = SIMDTRAIN_PICK(kTfjsOptimKernels);
+  switch (kind) {
+    case OptimKind::sgd: return k.sgd;
+    case OptimKind::adam: return k.adam;
+    case OptimKind::adamax: return k.adamax;
+    case OptimKind::rmsprop: return k.rmsprop;
+    case OptimKind::adagrad: return k.adagrad;
+    case OptimKind::adadelta: return k.adadelta;
+    default: return nullptr;
+  }
+}
+
 // LAMB: pass 1 updates the moments and sums ||p||^2, ||u||^2 per block;
 // the trust ratio ||p|| / ||u|| (1 when either is 0) then scales pass 2.
 void lamb_step(OptimTensorArgs* t, size_t count) {
@@ -115,10 +129,10 @@ void optim_step(OptimKind kind, OptimTensorArgs* tensors, size_t count) {
     lamb_step(tensors, count);
     return;
   }
-  const OptimStepFn fn = step_fn(kind);
+  const OptimStepFn fn = step_fn(kind), tfjs_fn = tfjs_step_fn(kind);
   parallel_pieces(count, [tensors](size_t i) { return tensors[i].n; }, [&](const Piece& pc) {
     const OptimTensorArgs& t = tensors[pc.index];
-    fn(t.scalars, offset_span(t.span, pc.offset), pc.length);
+    ((t.scalars.flags & kFlagTfjs) ? tfjs_fn : fn)(t.scalars, offset_span(t.span, pc.offset), pc.length);
   });
 }
 

@@ -27,6 +27,16 @@ struct BasicOptimKernels {
   OptimStepFn lion;
 };
 
+// TensorFlow.js's formulas, selected by kFlagTfjs (tfjs_family.isa.cc).
+struct TfjsOptimKernels {
+  OptimStepFn sgd;  // plain, momentum (kFlagMomentum), Nesterov
+  OptimStepFn adam;
+  OptimStepFn adamax;
+  OptimStepFn rmsprop;  // centered by kFlagCentered
+  OptimStepFn adagrad;
+  OptimStepFn adadelta;
+};
+
 // Gradient utilities for clipping and the non-finite check (grad_utils.isa.cc).
 struct GradKernels {
   float (*sum_sq)(size_t n, const float* x);   // float lanes
@@ -39,5 +49,6 @@ struct GradKernels {
 SIMDTRAIN_DECLARE_TABLES(AdamFamilyKernels, kAdamFamilyKernels)
 SIMDTRAIN_DECLARE_TABLES(BasicOptimKernels, kBasicOptimKernels)
 SIMDTRAIN_DECLARE_TABLES(GradKernels, kGradKernels)
+SIMDTRAIN_DECLARE_TABLES(TfjsOptimKernels, kTfjsOptimKernels)
 
 }  // namespace simdtrain

@@ -40,8 +40,9 @@ enum OptimFlag : uint32_t {
   kFlagMomentum = 1u << 5,   // SGD / RMSprop: a momentum buffer is in use
   kFlagCentered = 1u << 6,   // RMSprop
   kFlagRectify = 1u << 7,    // RAdam: rho_t > 5, use the rectified update
+  kFlagTfjs = 1u << 8,       // TensorFlow.js's formula (sgd, adam, adamax, rmsprop, adagrad, adadelta)
 };
-constexpr uint32_t kOptimFlagMask = (1u << 8) - 1;
+constexpr uint32_t kOptimFlagMask = (1u << 9) - 1;
 
 // Number of state buffers a tensor may carry (unused ones are null).
 constexpr int kOptimStateSlots = 3;
@@ -60,6 +61,13 @@ constexpr int kOptimStateSlots = 3;
 //   lion     c0 = 1 - lr*wd, c1 = 1 - b1, c2 = 1 - b2
 //   lamb     c1 = 1 - b1, c2 = 1 - b2, c3 = bc1, c4 = bc2, c5 = lr * trust (set natively)
 // where bc1 = 1 - b1^step, bc2 = 1 - b2^step.
+// With kFlagTfjs (every value a float32 as tfjs computes it):
+//   sgd      c0 = -lr, b1 = momentum (kFlagMomentum; kFlagNesterov)
+//   adam     c1 = 1 - b1, c2 = 1 - b2, c3 = 1 - accBeta1, c4 = 1 - accBeta2, c5 = -lr
+//   adamax   c1 = 1 - b1, c3 = (-lr / (iteration*decay + 1)) / (1 - accBeta1)
+//   rmsprop  b1 = decay, c1 = 1 - decay, c2 = momentum, c3 = lr (kFlagMomentum always)
+//   adagrad  c0 = -lr, eps = the backend's epsilon
+//   adadelta b1 = rho, c1 = 1 - rho, c0 = -lr
 struct OptimScalars {
   uint32_t flags = 0;
   float lr = 0, wd = 0, b1 = 0, b2 = 0, eps = 0;

@@ -1,0 +1,190 @@
+/**
+ * Data-parallel `fit` over MPI: every rank holds the whole model and trains
+ * on its shard of each step's rows.
+ *
+ * Per step, the global batch of `size * batchSize` rows (taken from the same
+ * seeded permutation on every rank) is split by rank; each rank runs forward
+ * + backward on its rows with the loss scaled by the *global* row count, the
+ * gradient arena is all-reduced (sum), and every rank runs the same optimizer
+ * step on the same bits. So 2 ranks with batch B follow 1 process with batch
+ * 2B (to float rounding) and 1 process with batch B and 2 accumulation steps
+ * (bitwise; see docs/distributed.md). Written against the Sequential plan;
+ * the layer-graph fit is to take over the gradient hook (docs/distributed.md).
+ * @packageDocumentation
+ */
+import { saveCheckpoint } from '../io/checkpoint';
+import { accuracyCount, lossCount, type Sequential } from '../nn/sequential';
+import type { Labels, Matrix } from '../nn/types';
+import { AbortError, emptyHistory, formatEpoch, record, trainLogs } from '../train/fit';
+import { resolveFitOptions, type ResolvedFit } from '../train/options';
+import { permutation } from '../train/shuffle';
+import type { FitOptions, History } from '../train/types';
+import * as vec from '../vector';
+import { allReduce, broadcast, rank, size } from './collectives';
+
+/** Options of {@link fitDistributed}: those of `fit`, plus a checkpoint path. */
+export interface DistributedFitOptions extends FitOptions {
+  /** Rank 0 saves the model (and optimizer state) here after every epoch. */
+  checkpointPath?: string;
+}
+
+/**
+ * Checks that every rank sees the same figures: the sums of v and v² over n
+ * ranks equal n·v and n·v² on every rank only when all v are equal.
+ */
+async function checkAgreement(figures: Record<string, number>): Promise<void> {
+  const names = Object.keys(figures);
+  const buf = new Float64Array(names.length * 2);
+  names.forEach((k, i) => {
+    buf[i] = figures[k];
+    buf[names.length + i] = figures[k] * figures[k];
+  });
+  await allReduce(buf, 'sum');
+  const n = size();
+  names.forEach((k, i) => {
+    const v = figures[k];
+    if (buf[i] !== n * v || buf[names.length + i] !== n * v * v) {
+      throw new RangeError(`fitDistributed: the ranks disagree on ${k} (rank ${rank()} has ${v}, mean over ranks ${buf[i] / n}); every rank must call it with the same data shape and options`);
+    }
+  });
+}
+
+/** Resolves the options on every rank; one rank's error stops all of them. */
+async function resolveEverywhere(model: Sequential, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<ResolvedFit> {
+  let r: ResolvedFit | null = null;
+  let error: unknown = null;
+  try {
+    r = resolveFitOptions(model, x, y, options);
+  } catch (e) {
+    error = e;
+  }
+  const failed = new Float64Array([error ? 1 : 0]);
+  await allReduce(failed, 'sum');
+  if (error) throw error;
+  if (failed[0] > 0) throw new Error(`fitDistributed: fit options were rejected on ${failed[0]} other rank(s) (see their error)`);
+  return r!;
+}
+
+/** One epoch; returns the loss sum and hits over all ranks. */
+async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array, onAbort: () => never) {
+  const me = rank();
+  const n = size();
+  const { train, batchSize, loss } = r;
+  const out = model.outFeatures;
+  const stats = new Float64Array(3); // loss sum, hits, aborted ranks
+  let lossSum = 0;
+  let hits = 0;
+  let batch = 0;
+  for (let start = 0; start < train.rows; start += batchSize * n, batch++) {
+    const groupRows = Math.min(batchSize * n, train.rows - start);
+    const myFirst = Math.min(me * batchSize, groupRows);
+    const myRows = Math.min(batchSize, groupRows - myFirst);
+    const scale = 1 / lossCount(loss, groupRows, out);
+    stats.fill(0);
+    if (myRows > 0) {
+      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false);
+      stats[0] = s;
+      stats[1] = c;
+    } else {
+      vec.fill(model.gradArena, 0); // the last step can leave a rank without rows
+    }
+    stats[2] = r.signal?.aborted ? 1 : 0;
+    // Both queue on the MPI thread at once: one wake-up, two collectives.
+    await Promise.all([allReduce(model.gradArena, 'sum'), allReduce(stats, 'sum')]);
+    if (stats[2] > 0) onAbort(); // every rank stops at the same step, weights untouched
+    if (r.gradClipNorm > 0) {
+      const norm = Math.sqrt(vec.sumOfSquares(model.gradArena));
+      if (norm > r.gradClipNorm) vec.scale(model.gradArena, r.gradClipNorm / norm);
+    }
+    r.optimizer.step();
+    lossSum += stats[0];
+    hits += stats[1];
+    if (r.callbacks.onBatchEnd) {
+      const logs: { loss: number; accuracy?: number; size: number } = { loss: stats[0] / lossCount(loss, groupRows, out), size: groupRows };
+      if (r.accuracy) logs.accuracy = stats[1] / accuracyCount(loss, groupRows, out);
+      await r.callbacks.onBatchEnd(batch, logs);
+    }
+  }
+  return { lossSum, hits };
+}
+
+/** Validation: each rank evaluates its slice of the rows; the sums are reduced. */
+async function evaluateShard(model: Sequential, r: ResolvedFit): Promise<{ loss: number; accuracy: number }> {
+  const v = r.validation!;
+  const me = rank();
+  const n = size();
+  const begin = Math.floor((me * v.rows) / n);
+  const end = Math.floor(((me + 1) * v.rows) / n);
+  const sums = new Float64Array(2);
+  if (end > begin) {
+    const [s, c] = await model.plan.evaluate(v.x, null, begin, end - begin, v.labels, v.targets, r.loss.code, null, true);
+    sums[0] = s;
+    sums[1] = c;
+  }
+  await allReduce(sums, 'sum');
+  return { loss: sums[0] / lossCount(r.loss, v.rows, model.outFeatures), accuracy: sums[1] / accuracyCount(r.loss, v.rows, model.outFeatures) };
+}
+
+/**
+ * Trains `model` on every rank of the MPI job (after `await init()`), with
+ * `batchSize` rows per rank per step. Initial weights and the shuffle seed
+ * come from rank 0; metrics are reduced over all ranks; only rank 0 prints
+ * (verbose) and writes `checkpointPath`. Callbacks run on every rank with the
+ * same reduced figures. Not yet supported: earlyStopping, gradAccumulationSteps.
+ */
+export async function fitDistributed(model: Sequential, x: Matrix, y: Matrix | Labels, options: DistributedFitOptions): Promise<History> {
+  const me = rank(); // throws before init()
+  if (typeof options !== 'object' || options === null) throw new TypeError(`'options' must be an object with at least an 'optimizer'`);
+  const { checkpointPath, ...fitOptions } = options;
+  if (checkpointPath !== undefined && typeof checkpointPath !== 'string') throw new TypeError(`'checkpointPath' must be a string`);
+  if (fitOptions.earlyStopping !== undefined) throw new TypeError(`fitDistributed: 'earlyStopping' is not supported yet`);
+  if (fitOptions.gradAccumulationSteps !== undefined && fitOptions.gradAccumulationSteps !== 1) {
+    throw new TypeError(`fitDistributed: 'gradAccumulationSteps' is not supported yet (use more ranks or a larger batchSize)`);
+  }
+  model.assertIdle();
+  const r = await resolveEverywhere(model, x, y, fitOptions);
+  await checkAgreement({
+    'training rows': r.train.rows, batchSize: r.batchSize, epochs: r.epochs, shuffle: r.shuffle ? 1 : 0,
+    'parameter count': model.paramArena.length, 'validation rows': r.validation?.rows ?? 0, 'loss code': r.loss.code,
+  });
+  // Rank 0's seed and weights: the default seeds are random per process.
+  const seed = new Float64Array([r.seed]);
+  await broadcast(seed, 0);
+  r.seed = seed[0];
+  await broadcast(model.paramArena, 0);
+
+  const history = emptyHistory();
+  const onAbort = (): never => {
+    throw new AbortError(history, r.signal?.reason);
+  };
+  const index = new Int32Array(r.train.rows);
+  model.training = true;
+  try {
+    model.plan.reserve(r.batchSize);
+    for (let epoch = 0; epoch < r.epochs; epoch++) {
+      await r.callbacks.onEpochBegin?.(epoch);
+      const t0 = performance.now();
+      if (r.shuffle) permutation(index, r.seed, epoch);
+      else for (let i = 0; i < index.length; i++) index[i] = i;
+      const lr = typeof r.optimizer.lr === 'number' ? r.optimizer.lr : NaN;
+      const { lossSum, hits } = await runEpoch(model, r, index, onAbort);
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const logs = trainLogs(model, r, lossSum, hits, lr, trainSeconds);
+      if (r.validation && r.validation.rows > 0) {
+        const v = await evaluateShard(model, r);
+        logs.valLoss = v.loss;
+        if (r.accuracy) logs.valAccuracy = v.accuracy;
+      }
+      logs.seconds = (performance.now() - t0) / 1000;
+      record(history, logs);
+      if (me === 0 && r.verbose) console.log(formatEpoch(epoch, r.epochs, logs));
+      if (me === 0 && checkpointPath) await saveCheckpoint(model, checkpointPath, { optimizer: r.optimizer, epoch: epoch + 1 });
+      await r.callbacks.onEpochEnd?.(epoch, logs);
+      r.lrScheduler?.step(logs.valLoss ?? logs.loss);
+    }
+  } finally {
+    model.training = false;
+  }
+  await r.callbacks.onTrainEnd?.(history);
+  return history;
+}

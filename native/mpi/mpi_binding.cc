@@ -1,0 +1,468 @@
+// simdtrain_mpi: the optional Node-API addon behind `simdtrain/distributed`.
+//
+// Built only where MPI is installed (scripts/build-mpi.js); the main addon
+// never includes or links anything from here (it lives outside native/src,
+// so scripts/list-sources.js never lists it).
+//
+// Threading (MPI_THREAD_FUNNELED): one dedicated thread calls MPI_Init_thread
+// and every later MPI function, in the order the JS thread queued the calls,
+// so collectives are issued in program order on every rank. The JS thread
+// only queues jobs and settles Promises (through a thread-safe function).
+// A watchdog thread fails the job in flight when it outlives its timeout: a
+// blocked MPI call cannot be cancelled, so the communicator is then marked
+// broken (every later call rejects at once) and the job's buffer stays pinned
+// forever, because MPI may still write into it.
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+#include <napi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Kind : int { init = 0, allreduce = 1, broadcast = 2, barrier = 3, finalize = 4, quit = 5 };
+enum DType : int { kF32 = 0, kF64 = 1 };
+enum ReduceOp : int { kSum = 0, kMean = 1 };
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::init: return "init";
+    case Kind::allreduce: return "allReduce";
+    case Kind::broadcast: return "broadcast";
+    case Kind::barrier: return "barrier";
+    case Kind::finalize: return "finalize";
+    default: return "quit";
+  }
+}
+
+struct Job {
+  Kind kind = Kind::barrier;
+  void* data = nullptr;  // pinned by `keep` until the job settles
+  int64_t length = 0;
+  int dtype = kF32;
+  int arg = 0;           // allreduce: ReduceOp; broadcast: root
+  int64_t timeout_ms = 0;
+  // Written by the thread that claims the job (MPI thread or watchdog).
+  std::string error;
+  bool timed_out = false;
+  std::atomic<bool> claimed{false};
+  // JS thread only.
+  std::unique_ptr<Napi::Promise::Deferred> deferred;
+  Napi::ObjectReference keep;
+};
+
+// One MPI per process: the state is global; the env that called init owns it.
+struct State {
+  std::mutex mu;
+  std::condition_variable cv;        // MPI thread: new job or quit
+  std::condition_variable watch_cv;  // watchdog: current job changed
+  std::deque<std::shared_ptr<Job>> queue;
+  std::shared_ptr<Job> current;      // the job the MPI thread is running
+  Clock::time_point deadline;
+  bool stop_watchdog = false;
+  std::thread* mpi_thread = nullptr;      // never destroyed while possibly blocked in MPI
+  std::thread* watchdog_thread = nullptr;
+  Napi::ThreadSafeFunction tsfn;
+  napi_env owner = nullptr;
+  int inflight = 0;                  // JS thread only
+  bool ready = false;                // JS thread only: init() resolved
+  std::atomic<bool> started{false};
+  std::atomic<bool> finalized{false};
+  std::atomic<bool> broken{false};
+  std::string broken_reason;         // guarded by mu
+  int rank = -1, size = 0, provided = -1;
+  MPI_Comm comm = MPI_COMM_NULL;
+};
+
+State& state() {
+  static State* s = new State();  // never destroyed: threads may outlive static destruction
+  return *s;
+}
+
+// Jobs whose buffers must stay pinned forever (their MPI call never returned).
+std::vector<std::shared_ptr<Job>>& abandoned() {
+  static auto* v = new std::vector<std::shared_ptr<Job>>();
+  return *v;
+}
+
+std::string mpi_error(const char* what, int code) {
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  if (MPI_Error_string(code, text, &len) != MPI_SUCCESS) len = 0;
+  return std::string(what) + " failed: " + std::string(text, len) + " (MPI error " + std::to_string(code) + ")";
+}
+
+MPI_Datatype mpi_type(int dtype) { return dtype == kF64 ? MPI_DOUBLE : MPI_FLOAT; }
+size_t elem_size(int dtype) { return dtype == kF64 ? 8 : 4; }
+
+// Every collective starts with this check, so ranks that call different
+// operations, or the same one with different lengths, types, reduce ops or
+// roots, get a clear error (on every rank alike) instead of a deadlock or
+// silently mixed data. One MPI_MAX over (v, -v) gives max and min at once.
+std::string check_agreement(const Job& j) {
+  const long long mine[4] = {static_cast<long long>(j.kind), j.length, j.dtype, j.arg};
+  long long v[8];
+  for (int i = 0; i < 4; i++) { v[i] = mine[i]; v[4 + i] = -mine[i]; }
+  int rc = MPI_Allreduce(MPI_IN_PLACE, v, 8, MPI_LONG_LONG, MPI_MAX, state().comm);
+  if (rc != MPI_SUCCESS) return mpi_error("MPI_Allreduce (argument check)", rc);
+  static const char* names[4] = {"operation", "length", "element type", "reduce op / root"};
+  for (int i = 0; i < 4; i++) {
+    const long long hi = v[i], lo = -v[4 + i];
+    if (hi == lo) continue;
+    std::string msg = std::string(kind_name(j.kind)) + ": ranks disagree on the " + names[i] + ": this rank (" +
+                      std::to_string(state().rank) + ") has " + std::to_string(mine[i]) + ", the ranks range over [" +
+                      std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (i == 0) msg += " (0 init, 1 allReduce, 2 broadcast, 3 barrier): every rank must issue the same collectives in the same order";
+    return msg;
+  }
+  return "";
+}
+
+// MPI counts are ints: longer arrays go in chunks of 2^30 elements.
+constexpr int64_t kChunk = int64_t(1) << 30;
+
+std::string run_collective(Job& j) {
+  State& s = state();
+  std::string err = check_agreement(j);
+  if (!err.empty()) return err;
+  char* p = static_cast<char*>(j.data);
+  const size_t es = elem_size(j.dtype);
+  if (j.kind == Kind::barrier) {
+    int rc = MPI_Barrier(s.comm);
+    return rc == MPI_SUCCESS ? "" : mpi_error("MPI_Barrier", rc);
+  }
+  for (int64_t off = 0; off < j.length; off += kChunk) {
+    const int n = static_cast<int>(std::min(kChunk, j.length - off));
+    int rc;
+    if (j.kind == Kind::allreduce) {
+      rc = MPI_Allreduce(MPI_IN_PLACE, p + off * es, n, mpi_type(j.dtype), MPI_SUM, s.comm);
+      if (rc != MPI_SUCCESS) return mpi_error("MPI_Allreduce", rc);
+    } else {
+      rc = MPI_Bcast(p + off * es, n, mpi_type(j.dtype), j.arg, s.comm);
+      if (rc != MPI_SUCCESS) return mpi_error("MPI_Bcast", rc);
+    }
+  }
+  if (j.kind == Kind::allreduce && j.arg == kMean && s.size > 1) {
+    if (j.dtype == kF64) {
+      double* d = static_cast<double*>(j.data);
+      const double inv = 1.0 / s.size;
+      for (int64_t i = 0; i < j.length; i++) d[i] *= inv;
+    } else {
+      float* f = static_cast<float*>(j.data);
+      const float inv = 1.0f / static_cast<float>(s.size);
+      for (int64_t i = 0; i < j.length; i++) f[i] *= inv;
+    }
+  }
+  return "";
+}
+
+std::string run_init() {
+  State& s = state();
+  int rc = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &s.provided);
+  if (rc != MPI_SUCCESS) return mpi_error("MPI_Init_thread", rc);
+  // Errors return codes (turned into JS errors) instead of aborting the job.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  // A private communicator: other MPI users in the process cannot interleave.
+  rc = MPI_Comm_dup(MPI_COMM_WORLD, &s.comm);
+  if (rc != MPI_SUCCESS) return mpi_error("MPI_Comm_dup", rc);
+  MPI_Comm_set_errhandler(s.comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(s.comm, &s.rank);
+  MPI_Comm_size(s.comm, &s.size);
+  return "";
+}
+
+void post_to_js(const std::shared_ptr<Job>& job);
+
+void mpi_thread_main() {
+  State& s = state();
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::unique_lock<std::mutex> lock(s.mu);
+      s.cv.wait(lock, [&] { return !s.queue.empty(); });
+      job = s.queue.front();
+      s.queue.pop_front();
+      if (job->kind == Kind::quit) return;
+      s.current = job;
+      s.deadline = Clock::now() + std::chrono::milliseconds(job->timeout_ms);
+    }
+    s.watch_cv.notify_all();
+    std::string err;
+    if (s.broken.load()) {
+      std::lock_guard<std::mutex> lock(s.mu);
+      err = "the MPI communicator is unusable after an earlier failure (" + s.broken_reason + ")";
+    } else {
+      try {
+        if (job->kind == Kind::init) err = run_init();
+        else if (job->kind == Kind::finalize) {
+          MPI_Comm_free(&s.comm);
+          int rc = MPI_Finalize();
+          if (rc != MPI_SUCCESS) err = mpi_error("MPI_Finalize", rc);
+        } else err = run_collective(*job);
+      } catch (const std::exception& e) {
+        err = e.what();
+      }
+    }
+    bool last = job->kind == Kind::finalize;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.current.reset();
+      if (!err.empty() && job->kind != Kind::finalize && !s.broken.load() && err.find("ranks disagree") == std::string::npos) {
+        // An MPI error leaves the communicator in an unknown state.
+        s.broken_reason = err;
+        s.broken.store(true);
+      }
+    }
+    s.watch_cv.notify_all();
+    if (!job->claimed.exchange(true)) {
+      job->error = err;
+      post_to_js(job);
+    }
+    if (last) return;
+  }
+}
+
+void watchdog_main() {
+  State& s = state();
+  std::unique_lock<std::mutex> lock(s.mu);
+  while (!s.stop_watchdog) {
+    if (!s.current) {
+      s.watch_cv.wait(lock);
+      continue;
+    }
+    std::shared_ptr<Job> job = s.current;
+    if (s.watch_cv.wait_until(lock, s.deadline, [&] { return s.stop_watchdog || s.current != job; })) continue;
+    // The MPI call is still blocked past its deadline: a peer died or hangs.
+    if (job->claimed.exchange(true)) continue;
+    job->timed_out = true;
+    job->error = std::string(kind_name(job->kind)) + " timed out after " + std::to_string(job->timeout_ms) +
+                 " ms on rank " + std::to_string(s.rank) +
+                 ": a peer rank has died, hangs, or is not calling the same collective; the MPI communicator is now unusable, exit this process";
+    s.broken_reason = job->error;
+    s.broken.store(true);
+    post_to_js(job);
+    s.current.reset();  // the MPI thread stays blocked; nothing more to watch
+  }
+}
+
+// --- JS thread --------------------------------------------------------------
+
+void settle(Napi::Env env, Job* raw) {
+  State& s = state();
+  std::shared_ptr<Job> job;
+  // Find the owning pointer: the posted raw pointer carries one reference.
+  std::unique_ptr<std::shared_ptr<Job>> holder(reinterpret_cast<std::shared_ptr<Job>*>(raw));
+  job = *holder;
+  if (--s.inflight == 0 && !s.finalized.load()) s.tsfn.Unref(env);
+  if (job->kind == Kind::finalize) {
+    s.finalized.store(true);
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.stop_watchdog = true;
+    }
+    s.watch_cv.notify_all();
+    if (s.mpi_thread->joinable()) s.mpi_thread->join();
+    if (s.watchdog_thread->joinable()) s.watchdog_thread->join();
+    s.tsfn.Release();
+  }
+  Napi::HandleScope scope(env);
+  if (job->error.empty()) {
+    if (job->kind == Kind::init) {
+      s.ready = true;
+      Napi::Object r = Napi::Object::New(env);
+      r.Set("rank", s.rank);
+      r.Set("size", s.size);
+      r.Set("threadLevel", s.provided);
+      job->deferred->Resolve(r);
+    } else {
+      job->deferred->Resolve(env.Undefined());
+    }
+  } else {
+    job->deferred->Reject(Napi::Error::New(env, "simdtrain/distributed: " + job->error).Value());
+  }
+  // A timed-out job's buffer may still be written by MPI: keep it pinned.
+  if (job->timed_out) abandoned().push_back(job);
+}
+
+void post_to_js(const std::shared_ptr<Job>& job) {
+  auto* holder = new std::shared_ptr<Job>(job);
+  napi_status st = state().tsfn.NonBlockingCall(reinterpret_cast<Job*>(holder), [](Napi::Env env, Napi::Function, Job* raw) {
+    if (env == nullptr) {  // the env is gone: drop the reference only
+      delete reinterpret_cast<std::shared_ptr<Job>*>(raw);
+      return;
+    }
+    settle(env, raw);
+  });
+  if (st != napi_ok) delete holder;
+}
+
+int64_t timeout_arg(const Napi::Value& v) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(v.Env(), "'timeoutMs' must be a number");
+  double t = v.As<Napi::Number>().DoubleValue();
+  if (!(t >= 1 && t <= 1e9) || t != static_cast<double>(static_cast<int64_t>(t))) {
+    throw Napi::RangeError::New(v.Env(), "'timeoutMs' must be an integer in [1, 1e9]");
+  }
+  return static_cast<int64_t>(t);
+}
+
+Napi::Promise submit(Napi::Env env, std::shared_ptr<Job> job) {
+  State& s = state();
+  job->deferred = std::make_unique<Napi::Promise::Deferred>(Napi::Promise::Deferred::New(env));
+  Napi::Promise promise = job->deferred->Promise();
+  if (s.broken.load()) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    job->deferred->Reject(Napi::Error::New(env, "simdtrain/distributed: the MPI communicator is unusable after an earlier failure (" + s.broken_reason + ")").Value());
+    return promise;
+  }
+  if (s.inflight++ == 0) s.tsfn.Ref(env);
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.queue.push_back(std::move(job));
+  }
+  s.cv.notify_one();
+  return promise;
+}
+
+void require_owner(Napi::Env env, const char* what) {
+  State& s = state();
+  if (!s.started.load()) throw Napi::Error::New(env, std::string("simdtrain/distributed: ") + what + " before init(): call `await init()` first");
+  if (s.owner != static_cast<napi_env>(env)) throw Napi::Error::New(env, std::string("simdtrain/distributed: ") + what + ": MPI belongs to another thread (Worker) of this process");
+  if (!s.ready && !s.finalized.load()) throw Napi::Error::New(env, std::string("simdtrain/distributed: ") + what + " before init() resolved: `await init()` first");
+  if (s.finalized.load()) throw Napi::Error::New(env, std::string("simdtrain/distributed: ") + what + " after finalize()");
+}
+
+void env_cleanup(void*) {
+  // The owning env is going away (process exit or Worker end) without
+  // finalize(): stop the MPI thread if it is idle; never wait on a blocked one.
+  State& s = state();
+  if (!s.started.load() || s.finalized.load()) return;
+  std::lock_guard<std::mutex> lock(s.mu);
+  s.stop_watchdog = true;
+  s.watch_cv.notify_all();
+  if (s.mpi_thread && s.mpi_thread->joinable()) s.mpi_thread->detach();
+  if (s.watchdog_thread && s.watchdog_thread->joinable()) s.watchdog_thread->detach();
+}
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state();
+  const int64_t timeout = timeout_arg(info[0]);
+  if (s.started.exchange(true)) {
+    throw Napi::Error::New(env, s.finalized.load() ? "simdtrain/distributed: init() after finalize(): MPI cannot be started twice in one process"
+                                                   : "simdtrain/distributed: init() was already called in this process");
+  }
+  s.owner = env;
+  s.tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "simdtrain_mpi", 0, 1);
+  s.tsfn.Unref(env);
+  napi_add_env_cleanup_hook(env, env_cleanup, nullptr);
+  s.mpi_thread = new std::thread(mpi_thread_main);
+  s.watchdog_thread = new std::thread(watchdog_main);
+  auto job = std::make_shared<Job>();
+  job->kind = Kind::init;
+  job->timeout_ms = timeout;
+  return submit(env, job);
+}
+
+// (array, dtype code checked) -> Job with data pinned.
+std::shared_ptr<Job> buffer_job(const Napi::CallbackInfo& info, Kind kind, const char* what) {
+  Napi::Env env = info.Env();
+  require_owner(env, what);
+  Napi::Value a = info[0];
+  if (!a.IsTypedArray()) throw Napi::TypeError::New(env, std::string(what) + ": 'array' must be a Float32Array or Float64Array");
+  Napi::TypedArray ta = a.As<Napi::TypedArray>();
+  auto job = std::make_shared<Job>();
+  if (ta.TypedArrayType() == napi_float32_array) job->dtype = kF32;
+  else if (ta.TypedArrayType() == napi_float64_array) job->dtype = kF64;
+  else throw Napi::TypeError::New(env, std::string(what) + ": 'array' must be a Float32Array or Float64Array");
+  if (!info[1].IsNumber()) throw Napi::TypeError::New(env, std::string(what) + ": '" + (kind == Kind::broadcast ? "root" : "op") + "' must be a number");
+  const double arg = info[1].As<Napi::Number>().DoubleValue();
+  if (kind == Kind::allreduce && !(arg == kSum || arg == kMean)) throw Napi::RangeError::New(env, "allReduce: 'op' must be 'sum' or 'mean'");
+  if (kind == Kind::broadcast && !(arg >= 0 && arg < state().size && arg == static_cast<int>(arg))) {
+    throw Napi::RangeError::New(env, "broadcast: 'root' must be an integer rank in [0, size)");
+  }
+  job->kind = kind;
+  job->arg = static_cast<int>(arg);
+  job->timeout_ms = timeout_arg(info[2]);
+  // The typed array's own data pointer (also right for SharedArrayBuffer views).
+  job->length = static_cast<int64_t>(ta.ElementLength());
+  void* data = job->dtype == kF64 ? static_cast<void*>(a.As<Napi::Float64Array>().Data()) : static_cast<void*>(a.As<Napi::Float32Array>().Data());
+  job->data = job->length ? data : nullptr;
+  job->keep = Napi::Persistent(a.As<Napi::Object>());
+  return job;
+}
+
+// A job without a buffer: (timeoutMs).
+std::shared_ptr<Job> plain_job(const Napi::CallbackInfo& info, Kind kind, const char* what) {
+  require_owner(info.Env(), what);
+  auto job = std::make_shared<Job>();
+  job->kind = kind;
+  job->timeout_ms = timeout_arg(info[0]);
+  return job;
+}
+
+Napi::Value AllReduce(const Napi::CallbackInfo& info) {
+  return submit(info.Env(), buffer_job(info, Kind::allreduce, "allReduce"));
+}
+
+Napi::Value Broadcast(const Napi::CallbackInfo& info) {
+  return submit(info.Env(), buffer_job(info, Kind::broadcast, "broadcast"));
+}
+
+Napi::Value Barrier(const Napi::CallbackInfo& info) {
+  return submit(info.Env(), plain_job(info, Kind::barrier, "barrier"));
+}
+
+Napi::Value Finalize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto job = plain_job(info, Kind::finalize, "finalize");
+  if (state().broken.load()) {
+    // MPI_Finalize would block on the dead peer: refuse, the caller exits.
+    std::lock_guard<std::mutex> lock(state().mu);
+    throw Napi::Error::New(env, "simdtrain/distributed: finalize() after a failure is not possible (" + state().broken_reason + "); exit the process with a non-zero status");
+  }
+  return submit(env, job);
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state();
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("initialized", s.ready);
+  r.Set("finalized", s.finalized.load());
+  r.Set("broken", s.broken.load());
+  r.Set("rank", s.ready ? s.rank : 0);
+  r.Set("size", s.ready ? s.size : 1);
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int len = 0;
+  if (MPI_Get_library_version(version, &len) != MPI_SUCCESS) len = 0;
+  r.Set("library", std::string(version, len));
+  return r;
+}
+
+}  // namespace
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("init", Napi::Function::New(env, Init, "init"));
+  exports.Set("allReduce", Napi::Function::New(env, AllReduce, "allReduce"));
+  exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
+  exports.Set("barrier", Napi::Function::New(env, Barrier, "barrier"));
+  exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  return exports;
+}
+
+NODE_API_MODULE(simdtrain_mpi, InitModule)
