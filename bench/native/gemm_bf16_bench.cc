@@ -31,6 +31,30 @@ double seconds_per_call(const simdtrain::GemmArgs& g, Bf16Path path, double min_
   return (now() - t0) / calls;
 }
 
+// How many of a 64 x 64 x 96 product's elements a path computes with the
+// same bits as the emulation in either pair order (docs/bf16.md).
+void print_bits(const std::vector<Bf16Path>& paths) {
+  const size_t m = 64, n = 64, k = 96;
+  std::vector<float> a(m * k), b(k * n), c(m * n), even(m * n), odd(m * n);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>((i * 7919) % 2001) / 1000.0f - 1.0f;
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>((i * 104729) % 1999) / 997.0f - 1.0f;
+  simdtrain::GemmArgs g;
+  g.m = m, g.n = n, g.k = k, g.a = a.data(), g.lda = k, g.b = b.data(), g.ldb = n, g.ldc = n;
+  g.c = even.data();
+  simdtrain::gemm_bf16_emulate(g, simdtrain::Bf16Order::even_first);
+  g.c = odd.data();
+  simdtrain::gemm_bf16_emulate(g, simdtrain::Bf16Order::odd_first);
+  std::printf(",\"same_bits_of_%zu\":{", m * n);
+  for (size_t p = 1; p < paths.size(); ++p) {
+    g.c = c.data();
+    simdtrain::sgemm_bf16_on(paths[p], g);
+    size_t e = 0, o = 0;
+    for (size_t i = 0; i < c.size(); ++i) e += c[i] == even[i], o += c[i] == odd[i];
+    std::printf("%s\"%s\":{\"even_first\":%zu,\"odd_first\":%zu}", p > 1 ? "," : "", simdtrain::bf16_path_name(paths[p]), e, o);
+  }
+  std::printf("}");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +91,8 @@ int main(int argc, char** argv) {
     }
     std::printf("}");
   }
-  std::printf("]}\n");
+  std::printf("]");
+  print_bits(paths);
+  std::printf("}\n");
   return 0;
 }
