@@ -51,6 +51,11 @@ export interface NativeAddon {
   nnLoss(loss: number, output: Float32Array, rows: number, cols: number, labels: Int32Array | null, targets: Float32Array | null, scale: number, grad: Float32Array | null): [number, number];
   NnPlan: new (layers: NativeLayerSpec[], params: Float32Array, grads: Float32Array, capacity: number) => NativeNnPlan;
   // ---- end nn / train ---------------------------------------------------------
+  // ---- elementwise_binding.cc (tfjs backend) ----
+  // op: BinaryOp (add, sub, mul, div, rsub, rdiv); mode 0: b[col], 1: b[row].
+  ewBinary(op: number, mode: number, rows: number, cols: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  ewStep(x: Float32Array, alpha: number, out: Float32Array): void;
+  // ---- end elementwise ----
   // ---- optim_binding.cc (issue #3) ----
   // kind: OptimKind; states: 3 per param (null = unused); scalars: 14 per param.
   optimStep(kind: number, params: Float32Array[], grads: Float32Array[], states: Array<Float32Array | null>, scalars: Float64Array, skipNonFinite: boolean): boolean;

@@ -40,6 +40,7 @@ function expectClose(got: ReturnType<typeof both>[0], want: ReturnType<typeof bo
   for (let i = 0; i < want.values.length; i++) {
     const w = want.values[i], g = got.values[i];
     if (Number.isNaN(w)) expect(g).toBeNaN();
+    else if (!Number.isFinite(w)) expect(g).toBe(w);
     else expect(Math.abs(g - w), `element ${i}: ${g} vs ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
   }
 }
@@ -101,20 +102,31 @@ describe('simdtrain tfjs backend', () => {
     });
   });
 
-  describe('Add', () => {
-    const cases: Array<[number[], number[]]> = [[[4, 5], [4, 5]], [[4, 5], [5]], [[5], [4, 5]], [[2, 3, 5], [1, 5]], [[4, 5], [4, 1]], [[4, 5], []], [[2, 1], [1, 3]], [[0, 5], [5]]];
-    for (const [sa, sb] of cases) {
-      it(`${JSON.stringify(sa)} + ${JSON.stringify(sb)} (exact)`, () => {
-        const [got, want] = both([{ shape: sa }, { shape: sb }], (a, b) => tf.add(a, b));
-        expectClose(got, want, 0);
+  describe('binary ops (Add, Sub, Multiply, RealDiv): exact', () => {
+    const ops: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div]];
+    const shapes: Array<[number[], number[]]> = [
+      [[4, 5], [4, 5]], [[4, 5], [5]], [[5], [4, 5]], [[2, 3, 5], [1, 5]], [[4, 5], [4, 1]], [[4, 1], [4, 5]], [[4, 5], []], [[], [4, 5]],
+      [[2, 3, 4], [3, 4]], [[2, 3, 4], [2, 1, 1]], [[2, 3, 4], [3, 1]], [[2, 1], [1, 3]], [[0, 5], [5]], [[33], [33]],
+    ];
+    for (const [name, op] of ops) {
+      for (const [sa, sb] of shapes) {
+        it(`${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, () => {
+          const [got, want] = both([{ shape: sa }, { shape: sb }], op);
+          expectClose(got, want, 0);
+        });
+      }
+      it(`${name}: int32 and NaN/Infinity`, () => {
+        const [g1, w1] = both([{ shape: [2, 3], dtype: 'int32' }, { shape: [3], dtype: 'int32', values: [1, 2, 3] }], op);
+        expectClose(g1, w1, 0);
+        const [g2, w2] = both([{ shape: [4], values: [NaN, Infinity, 1, 0] }, { shape: [4], values: [1, -Infinity, 0, 0] }], op);
+        expectClose(g2, w2, 0);
       });
     }
-    it('int32 and NaN', () => {
-      const [g1, w1] = both([{ shape: [2, 3], dtype: 'int32' }, { shape: [3], dtype: 'int32' }], (a, b) => tf.add(a, b));
-      expectClose(g1, w1, 0);
-      const [g2, w2] = both([{ shape: [3], values: [NaN, Infinity, 1] }, { shape: [3], values: [1, -Infinity, 2] }], (a, b) => tf.add(a, b));
-      expectClose(g2, w2, 0);
-    });
+  });
+
+  it('Step: exact, NaN kept, alpha', () => {
+    const [g, w] = both([{ shape: [3, 7], values: [NaN, 0, -0, 1, -1, Infinity, -Infinity, ...Array.from(rand([14], 3))] }], (x) => tf.step(x, 0.25));
+    expectClose(g, w, 0);
   });
 
   describe('Sum', () => {

@@ -8,6 +8,10 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { addConfig } from './Add';
 import { batchMatMulConfig } from './BatchMatMul';
 import { gatherV2Config } from './GatherV2';
+import { multiplyConfig } from './Multiply';
+import { realDivConfig } from './RealDiv';
+import { stepConfig } from './Step';
+import { subConfig } from './Sub';
 import { sumConfig } from './Sum';
 import { fusedMatMulConfig } from './_FusedMatMul';
 
@@ -16,5 +20,9 @@ export const nativeKernels: KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   gatherV2Config,
+  multiplyConfig,
+  realDivConfig,
+  stepConfig,
+  subConfig,
   sumConfig,
 ];
