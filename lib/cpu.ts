@@ -57,6 +57,10 @@ export function cpuInfo(): CpuInfo {
  * Forces the kernels of one instruction set (for tests and benchmarks).
  * The environment variable `SIMDTRAIN_ISA` does the same when the addon loads.
  *
+ * Process-wide: the setting is shared by the main thread and every Worker
+ * (they run one copy of the native code), so a Worker that calls this changes
+ * the kernels everyone uses. See docs/threads-and-memory.md.
+ *
  * @throws RangeError when the name is unknown or the CPU cannot run it.
  */
 export function setIsa(isa: IsaName): void {
@@ -78,6 +82,9 @@ export function setBf16(path: Bf16PathName): void {
 /**
  * Sets how many threads parallel kernels use, the calling thread included
  * (1 runs everything on the calling thread). Default: the number of cores.
+ *
+ * Process-wide: one native thread pool serves the main thread and every
+ * Worker, so a Worker that calls this resizes it for all of them.
  *
  * @throws RangeError unless `n` is an integer from 1 to 1024.
  */

@@ -64,6 +64,41 @@ export interface NativeAddon {
   clampAll(grads: Float32Array[], lo: number, hi: number): void;
   scaleAll(grads: Float32Array[], factor: number): void;
   // ---- end optim ----
+  // ---- layer kernels (conv_binding.cc, layer_binding.cc; issue #12) ----
+  // NHWC activations; conv filters [kh, kw, inC / groups, outC] (see conv2d.h).
+  conv2dForward(shape: NativeConv2dShape, x: Float32Array, w: Float32Array, bias: Float32Array | null, relu: boolean, y: Float32Array): void;
+  conv2dBackward(shape: NativeConv2dShape, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, accumulate: boolean): void;
+  conv2dBackwardInput(shape: NativeConv2dShape, w: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  conv2dBackwardFilter(shape: NativeConv2dShape, x: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array | null, accumulate: boolean): void;
+  maxPool2dForward(shape: NativePool2dShape, x: Float32Array, y: Float32Array): void;
+  maxPool2dBackward(shape: NativePool2dShape, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  avgPool2dForward(shape: NativePool2dShape, x: Float32Array, y: Float32Array, countIncludePad: boolean): void;
+  avgPool2dBackward(shape: NativePool2dShape, dy: Float32Array, dx: Float32Array, countIncludePad: boolean): void;
+  globalAvgPoolForward(batch: number, hw: number, c: number, x: Float32Array, y: Float32Array): void;
+  globalAvgPoolBackward(batch: number, hw: number, c: number, dy: Float32Array, dx: Float32Array): void;
+  batchNormForwardTrain(rows: number, c: number, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, eps: number, momentum: number, runningMean: Float32Array | null, runningVar: Float32Array | null, saveMean: Float32Array, saveInvstd: Float32Array, y: Float32Array): void;
+  batchNormForwardEval(rows: number, c: number, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, runningMean: Float32Array, runningVar: Float32Array, eps: number, y: Float32Array): void;
+  batchNormBackward(rows: number, c: number, x: Float32Array, dy: Float32Array, gamma: Float32Array | null, saveMean: Float32Array, saveInvstd: Float32Array, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, accumulate: boolean): void;
+  layerNormForward(rows: number, d: number, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, eps: number, saveMean: Float32Array | null, saveRstd: Float32Array | null, y: Float32Array): void;
+  layerNormBackward(rows: number, d: number, x: Float32Array, dy: Float32Array, gamma: Float32Array | null, saveMean: Float32Array, saveRstd: Float32Array, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, accumulate: boolean): void;
+  dropoutForward(x: Float32Array, p: number, seed: number, offset: number, y: Float32Array): void;
+  dropoutBackward(dy: Float32Array, p: number, seed: number, offset: number, dx: Float32Array): void;
+  embeddingForward(indices: Int32Array, vocab: number, dim: number, table: Float32Array, out: Float32Array): void;
+  embeddingBackward(indices: Int32Array, vocab: number, dim: number, dy: Float32Array, dtable: Float32Array): void;
+  // ---- end layer kernels ----
+}
+
+/** A convolution's sizes for the layer kernels (conv2d.h); omitted fields: stride/dilation/groups 1, padding 0. */
+export interface NativeConv2dShape {
+  batch: number; inH: number; inW: number; inC: number; outC: number; kh: number; kw: number;
+  strideH?: number; strideW?: number; padTop?: number; padBottom?: number; padLeft?: number; padRight?: number;
+  dilH?: number; dilW?: number; groups?: number;
+}
+
+/** A pooling window for the layer kernels (pool2d.h); stride defaults to the window, padding to 0. */
+export interface NativePool2dShape {
+  batch: number; inH: number; inW: number; c: number; kh: number; kw: number;
+  strideH?: number; strideW?: number; padTop?: number; padBottom?: number; padLeft?: number; padRight?: number;
 }
 
 /** One Dense layer as the native training plan sees it (train_binding.cc). */

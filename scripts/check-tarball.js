@@ -21,7 +21,7 @@ if (!prebuilt.length) throw new Error(`no prebuild in ${prebuildDir}`);
 const packed = JSON.parse(run('npm', ['pack', '--json']))[0];
 const tarball = path.join(root, packed.filename);
 const files = packed.files.map((f) => f.path);
-for (const needed of [`prebuilds/${process.platform}-${process.arch}/${prebuilt[0]}`, 'dist/index.js', 'dist/index.d.ts']) {
+for (const needed of [`prebuilds/${process.platform}-${process.arch}/${prebuilt[0]}`, 'dist/index.js', 'dist/index.d.ts', 'docs/training.md', 'docs/threads-and-memory.md']) {
   if (!files.includes(needed)) throw new Error(`tarball lacks ${needed}`);
 }
 // A local build of the optional MPI addon must never ship (it is built on the user's machine).

@@ -10,16 +10,18 @@ import { Sequential } from '../nn/sequential';
 import { optimizerByName, OPTIMIZERS_BY_NAME } from '../optim/by_name';
 import { comparisonChart, type LabelledHistory } from '../viz/history';
 import { writeFigure } from '../viz/output';
+import { checkOutputFile, intOption } from './options';
 
 const HELP = `usage: simdtrain compare [options]
 
-Trains a 784-64-10 MLP on the first --samples MNIST training images with each
+Trains a 784-64-10 MLP on the first --limit MNIST training images with each
 optimizer (same seed, same batches) and plots loss and validation accuracy.
 
 options:
   --optimizers <list>  comma-separated, from: ${Object.keys(OPTIMIZERS_BY_NAME).join(', ')}
                        (default sgd,momentum,nesterov,adagrad,rmsprop,adam)
-  --samples <n>        training images (default 3000; 20% held out for validation)
+  --limit <n>          training images (default 3000; 20% held out for validation);
+                       --samples is accepted as its old name
   --epochs <n>         epochs (default 5)
   --batch-size <n>     default 64
   --seed <n>           default 1
@@ -27,20 +29,14 @@ options:
   --data-dir <dir>     folder with the MNIST IDX files
   -h, --help           this text`;
 
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`--${name} must be a positive integer (got '${value}')`);
-  return n;
-}
-
 /** Runs the command with its argv. */
 export async function runCompare(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
       optimizers: { type: 'string', default: 'sgd,momentum,nesterov,adagrad,rmsprop,adam' },
-      samples: { type: 'string' },
+      limit: { type: 'string' },
+      samples: { type: 'string' }, // the old name of --limit
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       seed: { type: 'string' },
@@ -57,10 +53,12 @@ export async function runCompare(args: string[]): Promise<void> {
   const names = values.optimizers.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) if (!OPTIMIZERS_BY_NAME[n.toLowerCase()]) throw new RangeError(`--optimizers: unknown optimizer '${n}'`);
   if (!/\.(png|svg)$/i.test(values.out)) throw new RangeError(`--out must end in .png or .svg (got '${values.out}')`);
-  const samples = positiveInt(values.samples, 'samples', 3000);
-  const epochs = positiveInt(values.epochs, 'epochs', 5);
-  const batchSize = positiveInt(values['batch-size'], 'batch-size', 64);
-  const seed = positiveInt(values.seed, 'seed', 1);
+  if (values.limit !== undefined && values.samples !== undefined) throw new RangeError('give --limit or its old name --samples, not both');
+  const samples = values.samples !== undefined ? intOption(values.samples, 'samples', 3000) : intOption(values.limit, 'limit', 3000);
+  const epochs = intOption(values.epochs, 'epochs', 5);
+  const batchSize = intOption(values['batch-size'], 'batch-size', 64);
+  const seed = intOption(values.seed, 'seed', 1, 0);
+  checkOutputFile(values.out, 'out');
   const train = loadMnist('train', { limit: samples, dataDir: values['data-dir'] });
 
   const runs: LabelledHistory[] = [];

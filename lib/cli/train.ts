@@ -13,6 +13,7 @@ import { Sequential } from '../nn/sequential';
 import { formatEpoch } from '../train/fit';
 import { optimizerByName, OPTIMIZERS_BY_NAME } from '../optim/by_name';
 import type { OptimizerLike } from '../train/types';
+import { checkOutputFile, intListOption, intOption } from './options';
 
 const HELP = `usage: simdtrain train [options]
 
@@ -26,7 +27,7 @@ options:
   --epochs <n>         passes over the training set        (default 5)
   --batch-size <n>     rows per step                       (default 128)
   --hidden <list>      hidden layer sizes, comma-separated (default 256,128)
-  --seed <n>           weight-init and shuffle seed        (default 1)
+  --seed <n>           weight-init and shuffle seed, >= 0  (default 1)
   --threads <n>        native threads                      (default: all cores)
   --limit <n>          use only the first n training images
   --save <file>        write the trained model (safetensors) there
@@ -34,12 +35,6 @@ options:
   --data-dir <dir>     folder with the MNIST IDX files
   -h, --help           this text`;
 
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got '${value}')`);
-  return n;
-}
 
 function makeOptimizer(name: string, model: Sequential, lr: number | undefined): OptimizerLike {
   try {
@@ -72,17 +67,22 @@ export async function runTrain(args: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const epochs = positiveInt(values.epochs, 'epochs', 5);
-  const batchSize = positiveInt(values['batch-size'], 'batch-size', 128);
-  const seed = values.seed === undefined ? 1 : positiveInt(values.seed, 'seed', 1);
-  if (values.threads !== undefined) setNumThreads(positiveInt(values.threads, 'threads', 1));
+  const epochs = intOption(values.epochs, 'epochs', 5);
+  const batchSize = intOption(values['batch-size'], 'batch-size', 128);
+  const seed = intOption(values.seed, 'seed', 1, 0); // 0 is a seed like any other (the API takes it)
+  const threads = values.threads === undefined ? undefined : intOption(values.threads, 'threads', 1);
   const lr = values.lr === undefined ? undefined : Number(values.lr);
-  if (lr !== undefined && !(lr > 0 && Number.isFinite(lr))) throw new Error(`--lr must be a positive number (got '${values.lr}')`);
-  const hidden = values.hidden.split(',').filter((s) => s.trim() !== '').map((s) => positiveInt(s.trim(), 'hidden', 1));
+  if (lr !== undefined && !(lr > 0 && Number.isFinite(lr))) throw new RangeError(`--lr must be a positive number (got '${values.lr}')`);
+  const hidden = intListOption(values.hidden, 'hidden');
+  const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1);
 
+  // Outputs are checked before the data is read and the model trained.
   if (values.plot !== undefined && !/\.(png|svg)$/i.test(values.plot)) throw new RangeError(`--plot must end in .png or .svg (got '${values.plot}')`);
+  if (values.plot !== undefined) checkOutputFile(values.plot, 'plot');
+  if (values.save !== undefined) checkOutputFile(values.save, 'save');
+  if (threads !== undefined) setNumThreads(threads);
   const dataOptions = { dataDir: values['data-dir'] };
-  const train = loadMnist('train', { ...dataOptions, limit: values.limit === undefined ? undefined : positiveInt(values.limit, 'limit', 1) });
+  const train = loadMnist('train', { ...dataOptions, limit });
   const test = loadMnist('test', dataOptions);
   const sizes = [train.images.cols, ...hidden, 10];
   const layers = sizes.slice(1).map((out, i) => new Dense(sizes[i], out, { activation: i < sizes.length - 2 ? 'relu' : 'linear' }));
@@ -126,13 +126,14 @@ export async function runTrain(args: string[]): Promise<void> {
   const result = await model.evaluate(test.images, test.labels, { loss: 'softmaxCrossEntropy' });
   const meanEpoch = history.seconds.reduce((a, b) => a + b, 0) / Math.max(history.epochs, 1);
   console.log(`test: loss ${result.loss.toFixed(4)}, accuracy ${(result.accuracy * 100).toFixed(2)}% (${test.labels.length} images); mean epoch ${meanEpoch.toFixed(2)} s`);
+  // The model first: a plot that fails must not lose the trained weights.
+  if (values.save) {
+    await model.save(values.save, { optimizer: typeof optimizer.stateDict === 'function' ? optimizer : undefined, epoch: history.epochs });
+    console.log(`saved ${values.save}`);
+  }
   if (values.plot) {
     const { plotHistory } = await import('../viz/history');
     plotHistory(history, values.plot, { title: `MNIST ${sizes.join('-')} (${values.optimizer})` });
     console.log(`wrote ${values.plot}`);
-  }
-  if (values.save) {
-    await model.save(values.save, { optimizer: typeof optimizer.stateDict === 'function' ? optimizer : undefined, epoch: history.epochs });
-    console.log(`saved ${values.save}`);
   }
 }

@@ -9,6 +9,7 @@ import { runRace } from '../viz/race';
 import { DEFAULT_OPTIMIZERS, DEFAULT_STEPS, OPTIMIZER_NAMES, resolveRacers, type OptimizerClasses } from '../viz/racers';
 import { getTestFunction, TEST_FUNCTIONS, type Point } from '../viz/testFunctions';
 import { checkInteger } from '../viz/validate';
+import { checkGifCost } from '../viz/gif';
 
 /** Help text of `simdtrain viz`. */
 export const VIZ_USAGE = `usage: simdtrain viz [options]
@@ -63,6 +64,8 @@ export function runViz(args: string[], classes: OptimizerClasses): void {
   const size = intOption('size', values.size, 360, 4000);
   const frames = intOption('frames', values.frames, 2, 1000);
   const formats = checkFormats(values.format === undefined ? ['svg', 'png', 'gif'] : list(values.format), 'format');
+  // Before any race runs (pictures are at most as tall as they are wide).
+  if (formats.includes('gif')) checkGifCost(size ?? 640, size ?? 640, frames ?? 60);
   let start: Point | undefined;
   if (values.start !== undefined) {
     const parts = list(values.start).map(Number);

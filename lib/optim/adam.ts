@@ -33,7 +33,7 @@ function validateAdam(g: AdamOptions, owner: string): void {
 }
 
 function adamSlots(g: AdamOptions): Array<SlotSpec | null> {
-  return [{ name: 'expAvg', init: 0 }, { name: 'expAvgSq', init: 0 }, g.amsgrad ? { name: 'maxExpAvgSq', init: 0 } : null];
+  return [{ name: 'expAvg', init: 0 }, { name: 'expAvgSq', init: 0, nonNegative: true }, g.amsgrad ? { name: 'maxExpAvgSq', init: 0, nonNegative: true } : null];
 }
 
 /**

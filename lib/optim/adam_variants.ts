@@ -20,7 +20,7 @@ function validateAdamLike(g: AdamLikeOptions, owner: string): void {
   checkBoolean(g.maximize, 'maximize', owner);
 }
 
-const moments = (): Array<SlotSpec | null> => [{ name: 'expAvg', init: 0 }, { name: 'expAvgSq', init: 0 }, null];
+const moments = (): Array<SlotSpec | null> => [{ name: 'expAvg', init: 0 }, { name: 'expAvgSq', init: 0, nonNegative: true }, null];
 
 /**
  * Adamax (Kingma & Ba 2015, §7): Adam with the infinity norm.
@@ -38,7 +38,7 @@ export class Adamax extends Optimizer<AdamLikeOptions> {
     validateAdamLike(g, owner);
   }
   protected slots(): Array<SlotSpec | null> {
-    return [{ name: 'expAvg', init: 0 }, { name: 'expInf', init: 0 }, null];
+    return [{ name: 'expAvg', init: 0 }, { name: 'expInf', init: 0, nonNegative: true }, null];
   }
   protected scalars(g: AdamLikeOptions, s: TensorState, _p: Param): number[] {
     const [b1, b2] = g.betas;
@@ -72,6 +72,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
     validateAdamLike(g, owner);
     checkNonNegative(g.momentumDecay, 'momentumDecay', owner);
   }
+  protected override readonly stateScalars = ['muProduct'];
   protected slots(): Array<SlotSpec | null> {
     return moments();
   }

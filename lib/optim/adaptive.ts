@@ -36,7 +36,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkBoolean(g.maximize, 'maximize', owner);
   }
   protected slots(g: AdagradOptions): Array<SlotSpec | null> {
-    return [{ name: 'sum', init: g.initialAccumulatorValue }, null, null];
+    return [{ name: 'sum', init: g.initialAccumulatorValue, nonNegative: true }, null, null];
   }
   protected scalars(g: AdagradOptions, s: TensorState, _p: Param): number[] {
     const clr = g.lr / (1 + (s.step - 1) * g.lrDecay);
@@ -81,7 +81,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
   protected slots(g: RMSpropOptions): Array<SlotSpec | null> {
     return [
-      { name: 'squareAvg', init: 0 },
+      { name: 'squareAvg', init: 0, nonNegative: true },
       g.momentum > 0 ? { name: 'momentumBuffer', init: 0 } : null,
       g.centered ? { name: 'gradAvg', init: 0 } : null,
     ];
@@ -122,7 +122,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     checkBoolean(g.maximize, 'maximize', owner);
   }
   protected slots(): Array<SlotSpec | null> {
-    return [{ name: 'squareAvg', init: 0 }, { name: 'accDelta', init: 0 }, null];
+    return [{ name: 'squareAvg', init: 0, nonNegative: true }, { name: 'accDelta', init: 0, nonNegative: true }, null];
   }
   protected scalars(g: AdadeltaOptions, _s: TensorState, _p: Param): number[] {
     return [g.maximize ? FLAG.maximize : 0, g.lr, g.weightDecay, g.rho, 0, g.eps, 0, 1 - g.rho, 0, 0, 0, 0, 0, 0];

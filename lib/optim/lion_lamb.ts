@@ -72,7 +72,7 @@ export class LAMB extends Optimizer<LAMBOptions> {
     checkBoolean(g.maximize, 'maximize', owner);
   }
   protected slots(): Array<SlotSpec | null> {
-    return [{ name: 'expAvg', init: 0 }, { name: 'expAvgSq', init: 0 }, null];
+    return [{ name: 'expAvg', init: 0 }, { name: 'expAvgSq', init: 0, nonNegative: true }, null];
   }
   protected scalars(g: LAMBOptions, s: TensorState, _p: Param): number[] {
     const [b1, b2] = g.betas;

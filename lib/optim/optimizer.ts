@@ -55,6 +55,8 @@ export interface OptimizerStateDict<B = Float32Array | string> {
 export interface SlotSpec {
   name: string;
   init: number;
+  /** Values are never negative (second moments, accumulated squares): a loaded state must agree. */
+  nonNegative?: boolean;
 }
 
 // Native scalar row layout (native/src/kernels/optim/optim_types.h).
@@ -116,7 +118,13 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** Native kernel family (OptimKind in optim_types.h). */
   protected abstract readonly kind: number;
 
+  /** Option names a group may hold (the defaults' keys, plus `initialLr` that schedulers add). */
+  private readonly optionKeys: Set<string>;
+  /** Per-tensor scalar names a state may hold (e.g. NAdam's `muProduct`). */
+  protected readonly stateScalars: readonly string[] = [];
+
   protected constructor(params: ParamsInput<O>, defaults: O, options: Partial<O> | undefined, owner: string) {
+    this.optionKeys = new Set([...Object.keys(defaults), 'initialLr']);
     const merged = { ...defaults, ...stripUndefined(options ?? {}) } as O;
     this.checkKeys(options ?? {}, defaults, owner);
     if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${owner}: 'params' must be a non-empty array of params or param groups`);
@@ -241,41 +249,76 @@ export abstract class Optimizer<O extends BaseOptions> {
    * optimizer, group or param count, tensor sizes) throws and changes nothing.
    */
   loadStateDict(dict: OptimizerStateDict): void {
+    // Everything is read and checked into new objects first; only then is
+    // anything applied, so a bad state changes nothing.
     const owner = `${this.name}.loadStateDict`;
-    if (!dict || typeof dict !== 'object' || !Array.isArray(dict.paramGroups) || typeof dict.state !== 'object') {
+    if (!isRecord(dict) || !Array.isArray(dict.paramGroups) || !isRecord(dict.state)) {
       throw new TypeError(`${owner}: not an optimizer state dict`);
     }
-    if (dict.optimizer !== this.name) throw new RangeError(`${owner}: the state is for ${dict.optimizer}, not ${this.name}`);
+    onlyKeys(dict, ['optimizer', 'paramGroups', 'state'], `${owner}: the state dict`);
+    if (dict.optimizer !== this.name) throw new RangeError(`${owner}: the state is for ${String(dict.optimizer)}, not ${this.name}`);
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new RangeError(`${owner}: ${dict.paramGroups.length} param groups in the state, ${this.paramGroups.length} here`);
     }
-    const params = this.paramGroups.flatMap((g) => g.params);
-    const newGroups = dict.paramGroups.map((g, gi) => {
-      if (!Array.isArray(g.params) || g.params.length !== this.paramGroups[gi].params.length) {
-        throw new RangeError(`${owner}: group ${gi} has ${g.params?.length} params in the state, ${this.paramGroups[gi].params.length} here`);
+    const groupOf = new Map<Param, ParamGroup<O>>();
+    const newGroups = dict.paramGroups.map((g: unknown, gi) => {
+      if (!isRecord(g)) throw new TypeError(`${owner}: group ${gi} is not an object`);
+      const here = this.paramGroups[gi];
+      if (!Array.isArray(g.params) || g.params.length !== here.params.length) {
+        throw new RangeError(`${owner}: group ${gi} has ${Array.isArray(g.params) ? g.params.length : 'no'} params in the state, ${here.params.length} here`);
       }
-      const { params: _ignored, ...options } = g;
-      const merged = { ...this.paramGroups[gi], ...options } as ParamGroup<O>;
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(g)) {
+        if (key === 'params') continue;
+        if (!this.optionKeys.has(key)) throw new TypeError(`${owner}: group ${gi} has an unknown option '${key}'`);
+        options[key] = value;
+      }
+      if (options.initialLr !== undefined) checkNonNegative(options.initialLr, 'initialLr', `${owner} (group ${gi})`);
+      const merged = { ...here, ...options } as ParamGroup<O>;
       this.validate(merged, `${owner} (group ${gi})`);
+      for (const p of here.params) groupOf.set(p, merged);
       return options;
     });
+    const params = this.paramGroups.flatMap((g) => g.params);
     const newState = new Map<Param, TensorState>();
-    for (const [key, s] of Object.entries(dict.state)) {
+    for (const [key, s] of Object.entries(dict.state as Record<string, unknown>)) {
+      const where = `${owner}: param ${key}`;
+      if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) >= params.length) {
+        throw new RangeError(`${owner}: state for param '${key}', but params are numbered 0..${params.length - 1}`);
+      }
       const param = params[Number(key)];
-      if (!param) throw new RangeError(`${owner}: state for param ${key}, but there are ${params.length} params`);
-      if (!Number.isInteger(s.step) || s.step < 0) throw new RangeError(`${owner}: param ${key} has a bad step count`);
-      const buffers = s.buffers.map((b, k) => {
+      if (!isRecord(s)) throw new TypeError(`${where}: the state is not an object`);
+      onlyKeys(s, ['step', 'buffers', 'scalars'], where);
+      if (!Number.isSafeInteger(s.step) || (s.step as number) < 0) throw new RangeError(`${where} has a bad step count (${String(s.step)})`);
+      const slots = this.slots(groupOf.get(param) as ParamGroup<O>);
+      if (!Array.isArray(s.buffers) || s.buffers.length !== slots.length) {
+        throw new RangeError(`${where}: 'buffers' must be an array of ${slots.length} entries (Float32Array, base64 or null)`);
+      }
+      const buffers = s.buffers.map((b: unknown, k: number) => {
         if (b === null) return null;
         const arr = typeof b === 'string' ? decodeBuffer(b) : b instanceof Float32Array ? Float32Array.from(b) : null;
-        if (!arr) throw new TypeError(`${owner}: param ${key} buffer ${k} is neither a Float32Array nor base64`);
-        if (arr.length !== param.data.length) throw new RangeError(`${owner}: param ${key} buffer ${k} has ${arr.length} elements, the param ${param.data.length}`);
+        if (!arr) throw new TypeError(`${where} buffer ${k} is neither a Float32Array nor base64`);
+        if (arr.length !== param.data.length) throw new RangeError(`${where} buffer ${k} has ${arr.length} elements, the param ${param.data.length}`);
+        const bad = slots[k]?.nonNegative ? arr.findIndex((v) => !(v >= 0 && v < Infinity)) : arr.findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) {
+          throw new RangeError(`${where} buffer ${k}${slots[k] ? ` ('${slots[k]?.name}')` : ''} has ${arr[bad]} at ${bad}; values must be finite${slots[k]?.nonNegative ? ' and >= 0' : ''}`);
+        }
         return arr;
       });
-      newState.set(param, { step: s.step, buffers, scalars: { ...s.scalars } });
+      const scalars: Record<string, number> = {};
+      if (s.scalars !== undefined) {
+        if (!isRecord(s.scalars)) throw new TypeError(`${where}: 'scalars' must be an object`);
+        for (const [name, v] of Object.entries(s.scalars)) {
+          if (!this.stateScalars.includes(name)) throw new TypeError(`${where}: unknown scalar '${name}'`);
+          if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${where}: scalar '${name}' must be a finite number (got ${String(v)})`);
+          scalars[name] = v;
+        }
+      }
+      newState.set(param, { step: s.step as number, buffers, scalars });
     }
-    newGroups.forEach((options, gi) => Object.assign(this.paramGroups[gi], options));
+    newGroups.forEach((options, gi) => Object.assign(this.paramGroups[gi], options)); // keys checked above: no __proto__
     this.state.clear();
-    for (const [p, s] of newState) this.state.set(p, s);
+    for (const [p, st] of newState) this.state.set(p, st);
   }
 
   /** Hook for per-tensor scalars that change only when a step is applied. */
@@ -300,7 +343,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   private checkKeys(options: object, defaults: O, owner: string): void {
     if (options === null || typeof options !== 'object') throw new TypeError(`${owner}: options must be an object`);
     for (const key of Object.keys(options)) {
-      if (key !== 'params' && !(key in defaults)) throw new TypeError(`${owner}: unknown option '${key}'`);
+      // Own keys only: `in` would accept inherited names such as '__proto__'.
+      if (key !== 'params' && !Object.prototype.hasOwnProperty.call(defaults, key)) throw new TypeError(`${owner}: unknown option '${key}'`);
     }
   }
 }
@@ -312,6 +356,15 @@ export abstract class Optimizer<O extends BaseOptions> {
  */
 export function adoptState<O extends BaseOptions>(optimizer: Optimizer<O>, param: Param, state: TensorState): void {
   (optimizer as unknown as { state: Map<Param, TensorState> }).state.set(param, state);
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** TypeError naming the first own key of `o` outside `allowed`. */
+function onlyKeys(o: object, allowed: readonly string[], where: string): void {
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) throw new TypeError(`${where}: unknown key '${key}'`);
 }
 
 function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {

@@ -56,6 +56,8 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  protected override readonly stateScalars = ['momentumStarted'];
+
   protected slots(g: SGDOptions): Array<SlotSpec | null> {
     return [g.momentum !== 0 ? { name: 'momentumBuffer', init: 0 } : null, null, null];
   }

@@ -55,12 +55,33 @@ export function frameSteps(steps: number, frames: number): number[] {
  * fs.writeFileSync('saddle.gif', renderRaceGif({ fn: 'saddle', paths: race.paths }));
  * ```
  */
+/**
+ * The most pixels (width x height x frames) one GIF may cost. The encoder
+ * keeps every frame's compressed data and renders each frame in full, so
+ * memory and time grow with this product; the default 640 px x 60 frames is
+ * ~2e7, 4000 px x 60 frames ~7e8. Beyond the cap a clear RangeError beats running out of memory.
+ */
+export const MAX_GIF_PIXELS = 1e9;
+
+/** RangeError unless a width x height x frames GIF stays under {@link MAX_GIF_PIXELS}. */
+export function checkGifCost(width: number, height: number, frames: number): void {
+  const cost = width * height * frames;
+  if (cost > MAX_GIF_PIXELS) {
+    throw new RangeError(
+      `a GIF of ${frames} frames at ${width}x${height} px would cost ${(cost / 1e6).toFixed(0)} M pixels (limit ${MAX_GIF_PIXELS / 1e6} M): lower 'size' or 'frames'`,
+    );
+  }
+}
+
 export function renderRaceGif(options: RaceGifOptions): Uint8Array {
   if (!Array.isArray(options.paths) || options.paths.length === 0) throw new TypeError(`'paths' must be a non-empty array of race paths`);
   const steps = Math.max(...options.paths.map((p) => p.points.length - 1));
   const frames = checkInteger('frames', options.frames ?? Math.min(steps + 1, 60), 2, 1000);
   const delay = checkInteger('delay', options.delay ?? 80, 10, 10000);
   const hold = checkInteger('hold', options.hold ?? 2000, 10, 60000);
+  // Before any drawing: the picture is at most as tall as it is wide.
+  const size = options.size ?? 640;
+  if (typeof size === 'number') checkGifCost(size, size, frames);
   const layers = surfaceLayers(options);
   const { width, height } = layers.layout;
   const basePng = svgToPng(svgDocument(width, height, layers.base));

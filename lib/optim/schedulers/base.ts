@@ -38,13 +38,44 @@ function numberArray(value: unknown, name: string, length: number): number[] {
   return value.slice() as number[];
 }
 
-/** Checks the common fields of a saved state. @internal */
-export function checkStateHeader(state: unknown, scheduler: string): Record<string, unknown> {
-  if (typeof state !== 'object' || state === null) throw new TypeError(`${scheduler}.loadStateDict: 'state' must be an object from stateDict()`);
+/**
+ * Checks the common fields of a saved state; with `keys`, any other own key
+ * (a typo, `__proto__`) is a TypeError. @internal
+ */
+export function checkStateHeader(state: unknown, scheduler: string, keys?: readonly string[]): Record<string, unknown> {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new TypeError(`${scheduler}.loadStateDict: 'state' must be an object from stateDict()`);
   const s = state as Record<string, unknown>;
   if (s.scheduler !== scheduler) throw new TypeError(`${scheduler}.loadStateDict: the state is of a ${String(s.scheduler)}, not a ${scheduler}`);
+  if (keys) {
+    for (const key of Object.keys(s)) if (key !== 'scheduler' && !keys.includes(key)) throw new TypeError(`${scheduler}.loadStateDict: unknown key '${key}' in the state`);
+  }
   return s;
 }
+
+/**
+ * Runs `load`; if it throws, puts back the scheduler's state as it was
+ * (`restore(saved)`, with a state `stateDict()` took before) and every
+ * group's lr and initialLr, then rethrows: a failed loadStateDict changes
+ * nothing, however deep in it (a SequentialLR's second sub-scheduler) it
+ * fails. @internal
+ */
+export function loadAtomically<S>(save: () => S, restore: (saved: S) => void, groups: Group[], load: () => void): void {
+  const saved = save();
+  const lrs = groups.map((g) => ({ lr: g.lr, has: Object.prototype.hasOwnProperty.call(g, 'initialLr'), initialLr: g.initialLr }));
+  try {
+    load();
+  } catch (e) {
+    restore(saved);
+    groups.forEach((g, i) => {
+      g.lr = lrs[i].lr;
+      if (lrs[i].has) g.initialLr = lrs[i].initialLr;
+      else delete g.initialLr;
+    });
+    throw e;
+  }
+}
+
+const STATE_KEYS = ['lastEpoch', 'stepCount', 'baseLrs', 'lastLr', 'options', 'extra'] as const;
 
 /** Base class of the chainable schedulers; see the module comment for the protocol. */
 export abstract class LRScheduler implements Scheduler {
@@ -169,7 +200,11 @@ export abstract class LRScheduler implements Scheduler {
    * does not carry the learning rate.
    */
   loadStateDict(state: unknown): void {
-    const s = checkStateHeader(state, this.name);
+    loadAtomically(() => this.stateDict(), (saved) => this.load(saved), this.groups(), () => this.load(state));
+  }
+
+  private load(state: unknown): void {
+    const s = checkStateHeader(state, this.name, STATE_KEYS);
     const n = this.groupCount;
     const baseLrs = numberArray(s.baseLrs, 'baseLrs', n);
     const lastLr = numberArray(s.lastLr, 'lastLr', n);

@@ -2,7 +2,7 @@
  * ReduceLROnPlateau, PyTorch 2.x semantics.
  * @packageDocumentation
  */
-import { checkStateHeader } from './base';
+import { checkStateHeader, loadAtomically } from './base';
 import { groupAccess, type Group } from './groups';
 import { decodeNumber, encodeNumber } from './json';
 import type { JsonNumber, Scheduler, SchedulerTarget } from './types';
@@ -166,7 +166,11 @@ export class ReduceLROnPlateau implements Scheduler {
 
   /** Restores a {@link stateDict} snapshot (options included) and writes its last lrs into the groups. */
   loadStateDict(state: unknown): void {
-    const s = checkStateHeader(state, WHO);
+    loadAtomically(() => this.stateDict(), (saved) => this.load(saved), this.groups(), () => this.load(state));
+  }
+
+  private load(state: unknown): void {
+    const s = checkStateHeader(state, WHO, ['lastEpoch', 'best', 'numBadEpochs', 'cooldownCounter', 'lastLr', 'options']);
     const o = resolve(s.options, this.groups().length, true);
     const best = decodeNumber(s.best, 'best');
     const lastEpoch = int(WHO, s.lastEpoch, 'state.lastEpoch', 0);

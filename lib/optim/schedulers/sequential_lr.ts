@@ -2,7 +2,7 @@
  * SequentialLR: runs schedulers one after another, PyTorch 2.x semantics.
  * @packageDocumentation
  */
-import { checkStateHeader, LRScheduler, type LRSchedulerState } from './base';
+import { checkStateHeader, loadAtomically, LRScheduler, type LRSchedulerState } from './base';
 import { bisectRight } from './step_lr';
 import { groupAccess, type Group } from './groups';
 import type { Scheduler, SchedulerTarget } from './types';
@@ -99,11 +99,18 @@ export class SequentialLR implements Scheduler {
 
   /** Restores a {@link stateDict} snapshot into this SequentialLR and its schedulers, and writes the last lrs into the groups. */
   loadStateDict(state: unknown): void {
-    const s = checkStateHeader(state, WHO);
+    // Atomic over the sub-schedulers too: their states are part of ours.
+    loadAtomically(() => this.stateDict(), (saved) => this.load(saved), this.groups(), () => this.load(state));
+  }
+
+  private load(state: unknown): void {
+    const s = checkStateHeader(state, WHO, ['lastEpoch', 'milestones', 'lastLr', 'schedulers']);
     if (JSON.stringify(s.milestones) !== JSON.stringify(this.milestones)) throw new RangeError(`${WHO}.loadStateDict: the state's milestones ${JSON.stringify(s.milestones)} differ from ${JSON.stringify(this.milestones)}`);
     if (!Array.isArray(s.schedulers) || s.schedulers.length !== this.schedulers.length) throw new TypeError(`${WHO}.loadStateDict: 'schedulers' must hold ${this.schedulers.length} states`);
     const lastEpoch = int(WHO, s.lastEpoch, 'state.lastEpoch', 0);
-    if (!Array.isArray(s.lastLr) || s.lastLr.some((v) => typeof v !== 'number')) throw new TypeError(`${WHO}.loadStateDict: 'lastLr' must be an array of numbers`);
+    if (!Array.isArray(s.lastLr) || s.lastLr.length !== this.groups().length || s.lastLr.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+      throw new TypeError(`${WHO}.loadStateDict: 'lastLr' must be an array of ${this.groups().length} finite numbers >= 0`);
+    }
     const lastLr = (s.lastLr as number[]).slice();
     s.schedulers.forEach((sub, i) => this.schedulers[i].loadStateDict(sub));
     this.epoch = lastEpoch;

@@ -8,6 +8,7 @@
 #include "../simd/cpu_features.h"
 #include "../simd/dispatch.h"
 #include "args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -87,11 +88,11 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), get_num_threads()); }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo, "cpuInfo"));
-  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
-  exports.Set("setBf16", Napi::Function::New(env, SetBf16, "setBf16"));
-  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
-  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  export_function(env, exports, "cpuInfo", CpuInfo);
+  export_function(env, exports, "setIsa", SetIsa);
+  export_function(env, exports, "setBf16", SetBf16);
+  export_function(env, exports, "setNumThreads", SetNumThreads);
+  export_function(env, exports, "getNumThreads", GetNumThreads);
 }
 
 BindingRegistrar registrar("cpu", Init);

@@ -8,6 +8,7 @@
 #include "../kernels/elementwise/elementwise_ops.h"
 #include "args.h"
 #include "nn_args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -44,8 +45,8 @@ Napi::Value EwStep(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("ewBinary", Napi::Function::New(env, EwBinary, "ewBinary"));
-  exports.Set("ewStep", Napi::Function::New(env, EwStep, "ewStep"));
+  export_function(env, exports, "ewBinary", EwBinary);
+  export_function(env, exports, "ewStep", EwStep);
 }
 
 BindingRegistrar registrar("elementwise", Init);

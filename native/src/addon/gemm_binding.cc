@@ -1,18 +1,21 @@
 // sgemm / sgemmAsync on row-major Float32Arrays (BLAS argument order):
 //   sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc[, { bias, activation, precision }])
 // Everything is validated on the JS thread before any work starts, so a call
-// that throws writes nothing; the async form then runs on libuv's pool and
-// keeps A, B, C and bias alive until it settles.
+// that throws writes nothing; the options object is read before any pointer
+// is taken. The async form runs on libuv's pool over native copies of its
+// inputs and output (async_buffers.h).
 #include <napi.h>
 
 #include <algorithm>
-#include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "../kernels/gemm/gemm.h"
 #include "args.h"
+#include "async_buffers.h"
 #include "async_task.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -56,14 +59,49 @@ F32Array used(const F32Array& array, size_t span) {
 
 struct Parsed {
   GemmArgs args;
-  Napi::Value a, b, c, bias;       // kept alive by the async form
+  Napi::Value a, b, c, bias;  // the typed arrays (the async form keeps them alive)
   // Used ranges, claimed by the async form while it runs (the sync form
   // allocates nothing for them).
   F32Array a_used, b_used, c_used, bias_used;
 };
 
+// The options object is read first: its getters (user code) may detach or
+// resize any argument, so no pointer is taken before they have run.
+struct Options {
+  Napi::Value bias;
+  Activation activation = Activation::none;
+  Precision precision = Precision::fp32;
+};
+Options read_options(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Options o;
+  if (info.Length() <= 13 || info[13].IsUndefined()) return o;
+  if (!info[13].IsObject() || info[13].IsArray() || info[13].IsTypedArray()) {
+    throw_type_error(env, "'options' must be an object (got " + describe(info[13]) + ")");
+  }
+  Napi::Object opts = info[13].As<Napi::Object>();
+  Napi::Value bias = opts.Get("bias");
+  if (!bias.IsUndefined() && !bias.IsNull()) o.bias = bias;
+  Napi::Value act = opts.Get("activation");
+  if (!act.IsUndefined()) {
+    if (!act.IsString()) throw_type_error(env, "'activation' must be 'relu' or 'none' (got " + describe(act) + ")");
+    const std::string s = act.As<Napi::String>().Utf8Value();
+    if (s == "relu") o.activation = Activation::relu;
+    else if (s != "none") throw_range_error(env, "'activation' must be 'relu' or 'none' (got '" + s + "')");
+  }
+  Napi::Value precision = opts.Get("precision");
+  if (!precision.IsUndefined()) {
+    if (!precision.IsString()) throw_type_error(env, "'precision' must be 'fp32' or 'bf16' (got " + describe(precision) + ")");
+    const std::string s = precision.As<Napi::String>().Utf8Value();
+    if (s == "bf16") o.precision = Precision::bf16;
+    else if (s != "fp32") throw_range_error(env, "'precision' must be 'fp32' or 'bf16' (got '" + s + "')");
+  }
+  return o;
+}
+
 Parsed parse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  const Options options = read_options(info);  // user code runs here, and only here
   Parsed p;
   GemmArgs& g = p.args;
   g.trans_a = to_trans(env, info[0], "transA");
@@ -96,38 +134,18 @@ Parsed parse(const Napi::CallbackInfo& info) {
   p.a_used = used(a, a_span);
   p.b_used = used(b, b_span);
   p.c_used = used(c, c_span);
-  if (info.Length() > 13 && !info[13].IsUndefined()) {
-    if (!info[13].IsObject() || info[13].IsArray() || info[13].IsTypedArray()) {
-      throw_type_error(env, "'options' must be an object (got " + describe(info[13]) + ")");
+  if (!options.bias.IsEmpty()) {
+    F32Array bv = to_f32(env, options.bias, "bias");
+    if (bv.length != g.n) {
+      throw_range_error(env, "'bias' must have N = " + std::to_string(g.n) + " elements (got " + std::to_string(bv.length) + ")");
     }
-    Napi::Object opts = info[13].As<Napi::Object>();
-    Napi::Value bias = opts.Get("bias");
-    if (!bias.IsUndefined() && !bias.IsNull()) {
-      F32Array bv = to_f32(env, bias, "bias");
-      if (bv.length != g.n) {
-        throw_range_error(env, "'bias' must have N = " + std::to_string(g.n) + " elements (got " +
-                                   std::to_string(bv.length) + ")");
-      }
-      require_no_overlap(env, used(c, c_span), bv, false);
-      g.epilogue.bias = bv.data;
-      p.bias = bias;
-      p.bias_used = bv;
-    }
-    Napi::Value act = opts.Get("activation");
-    if (!act.IsUndefined()) {
-      if (!act.IsString()) throw_type_error(env, "'activation' must be 'relu' or 'none' (got " + describe(act) + ")");
-      const std::string s = act.As<Napi::String>().Utf8Value();
-      if (s == "relu") g.epilogue.activation = Activation::relu;
-      else if (s != "none") throw_range_error(env, "'activation' must be 'relu' or 'none' (got '" + s + "')");
-    }
-    Napi::Value precision = opts.Get("precision");
-    if (!precision.IsUndefined()) {
-      if (!precision.IsString()) throw_type_error(env, "'precision' must be 'fp32' or 'bf16' (got " + describe(precision) + ")");
-      const std::string s = precision.As<Napi::String>().Utf8Value();
-      if (s == "bf16") g.precision = Precision::bf16;
-      else if (s != "fp32") throw_range_error(env, "'precision' must be 'fp32' or 'bf16' (got '" + s + "')");
-    }
+    require_no_overlap(env, used(c, c_span), bv, false);
+    g.epilogue.bias = bv.data;
+    p.bias = options.bias;
+    p.bias_used = bv;
   }
+  g.epilogue.activation = options.activation;
+  g.precision = options.precision;
   g.a = a.data;
   g.b = b.data;
   g.c = c.data;
@@ -136,26 +154,46 @@ Parsed parse(const Napi::CallbackInfo& info) {
 
 Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   Parsed p = parse(info);
-  try {
-    sgemm(p.args);
-  } catch (const std::exception& e) {  // out of memory for packing buffers
-    throw Napi::Error::New(info.Env(), std::string("simdtrain: sgemm failed: ") + e.what());
-  }
+  sgemm(p.args);  // a C++ exception (out of memory for packing) becomes a JS error in export_function
   return info.Env().Undefined();
 }
 
+// Inputs are copied and C is computed natively, then copied back when the
+// work completes (async_buffers.h): the arrays may be transferred or resized
+// meanwhile without the pool thread ever touching freed memory.
 Napi::Value SgemmAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   Parsed p = parse(info);
-  const GemmArgs args = p.args;
-  Napi::Value bias = p.bias.IsEmpty() ? info.Env().Undefined() : p.bias;
+  GemmArgs args = p.args;
+  const bool reads_ab = args.alpha != 0.0f && args.k > 0;
+  auto a = std::make_shared<AsyncIn>(reads_ab ? async_input(env, p.a, p.a_used, args.trans_a ? args.k : args.m,
+                                                            args.trans_a ? args.m : args.k, args.lda)
+                                              : AsyncIn{});
+  auto b = std::make_shared<AsyncIn>(reads_ab ? async_input(env, p.b, p.b_used, args.trans_b ? args.n : args.k,
+                                                            args.trans_b ? args.k : args.n, args.ldb)
+                                              : AsyncIn{});
+  auto bias = std::make_shared<AsyncIn>(p.bias.IsEmpty() ? AsyncIn{} : async_input(env, p.bias, p.bias_used, 1, args.n, args.n));
+  auto c = std::make_shared<AsyncOut>(env, p.c, p.c_used, args.m, args.n, args.ldc, args.beta != 0.0f);
+  if (reads_ab) {
+    args.a = a->data, args.lda = std::max<size_t>(a->ld, 1);
+    args.b = b->data, args.ldb = std::max<size_t>(b->ld, 1);
+  }
+  if (!p.bias.IsEmpty()) args.epilogue.bias = bias->data;
+  args.c = c->data(), args.ldc = std::max<size_t>(c->ld(), 1);
   std::vector<BufferUse> buffers = {{p.a_used, false}, {p.b_used, false}, {p.c_used, true}};
   if (!p.bias.IsEmpty()) buffers.push_back({p.bias_used, false});
-  return AsyncTask::Queue(info.Env(), "simdtrain.sgemm", {p.a, p.b, p.c, bias}, buffers, [args]() { sgemm(args); });
+  Napi::Value bias_value = p.bias.IsEmpty() ? env.Undefined() : p.bias;
+  return AsyncTask::Queue(
+      env, "simdtrain.sgemm", {p.a, p.b, p.c, bias_value}, buffers, [args, a, b, bias, c]() { sgemm(args); },
+      [c](Napi::Env e) {
+        c->commit(e);
+        return e.Undefined();
+      });
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("sgemm", Napi::Function::New(env, Sgemm, "sgemm"));
-  exports.Set("sgemmAsync", Napi::Function::New(env, SgemmAsync, "sgemmAsync"));
+  export_function(env, exports, "sgemm", Sgemm);
+  export_function(env, exports, "sgemmAsync", SgemmAsync);
 }
 
 BindingRegistrar registrar("gemm", Init);

@@ -3,9 +3,12 @@
 // TypeScript layers and losses outside the training plan, and by the tests.
 #include <napi.h>
 
+#include <vector>
+
 #include "../kernels/nn/nn_ops.h"
 #include "args.h"
 #include "nn_args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -91,12 +94,16 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
   const double scale = to_finite(env, info[6], "scale");
   F32Array grad = optional_f32(env, info[7], "grad", /*write=*/true);
   const size_t n = matrix_size(env, rows, cols);
+  std::vector<int32_t> label_copy;
   require_length(env, out.length, n, "output");
   if ((labels.data != nullptr) == (targets.data != nullptr)) throw_type_error(env, "give exactly one of 'labels' and 'targets'");
   if (labels.data) {
     if (loss != kLossSoftmaxXent) throw_type_error(env, "'labels' are only accepted by softmaxCrossEntropy; give 'targets'");
     require_length(env, labels.length, rows, "labels");
-    require_labels(env, labels.data, rows, cols, "labels");
+    // The kernel indexes with the labels: it gets a copy, checked here. (On a
+    // SharedArrayBuffer another thread may rewrite them at any time.)
+    label_copy.assign(labels.data, labels.data + rows);
+    require_labels(env, label_copy.data(), rows, cols, "labels");
   } else {
     require_length(env, targets.length, n, "targets");
   }
@@ -105,7 +112,7 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
     require_no_overlap(env, grad, out, true);
     if (targets.data) require_no_overlap(env, grad, targets, false);
   }
-  const LossResult r = nn_loss(loss, rows, cols, out.data, labels.data, targets.data, static_cast<float>(scale), grad.data);
+  const LossResult r = nn_loss(loss, rows, cols, out.data, labels.data ? label_copy.data() : nullptr, targets.data, static_cast<float>(scale), grad.data);
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, Napi::Number::New(env, r.sum));
   result.Set(1u, Napi::Number::New(env, static_cast<double>(r.correct)));
@@ -113,11 +120,11 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("nnBiasAct", Napi::Function::New(env, BiasAct, "nnBiasAct"));
-  exports.Set("nnActBackward", Napi::Function::New(env, ActBackward, "nnActBackward"));
-  exports.Set("nnColSums", Napi::Function::New(env, ColSums, "nnColSums"));
-  exports.Set("nnAllFinite", Napi::Function::New(env, AllFinite, "nnAllFinite"));
-  exports.Set("nnLoss", Napi::Function::New(env, Loss, "nnLoss"));
+  export_function(env, exports, "nnBiasAct", BiasAct);
+  export_function(env, exports, "nnActBackward", ActBackward);
+  export_function(env, exports, "nnColSums", ColSums);
+  export_function(env, exports, "nnAllFinite", AllFinite);
+  export_function(env, exports, "nnLoss", Loss);
 }
 
 BindingRegistrar registrar("nn", Init);

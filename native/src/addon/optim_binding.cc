@@ -20,6 +20,7 @@
 #include "../kernels/optim/optim_ops.h"
 #include "../kernels/vector/vector_ops.h"
 #include "args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -37,25 +38,41 @@ Napi::Array to_array(Napi::Env env, Napi::Value value, const char* name) {
   return value.As<Napi::Array>();
 }
 
-// Reads a JS Array of Float32Array; with allow_null, null/undefined entries
-// become empty arrays with data == nullptr. `written` lists are refused while
-// a pending async operation uses their memory at all, read lists only while
-// one writes it.
-void read_list(Napi::Env env, Napi::Value value, const char* name, bool allow_null, bool written, ArrayList* out) {
+// The entries of a JS Array. Reading an entry can run user code (an index
+// getter that detaches or resizes another array), so every list of a call is
+// read with this first, and pointers are taken (to_list) only afterwards.
+std::vector<Napi::Value> list_values(Napi::Env env, Napi::Value value, const char* name) {
   Napi::Array list = to_array(env, value, name);
   const uint32_t count = list.Length();
-  for (uint32_t i = 0; i < count; ++i) {
+  std::vector<Napi::Value> items;
+  items.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) items.push_back(list.Get(i));
+  return items;
+}
+
+// Float32Arrays named "<name>[i]"; with allow_null, null/undefined entries
+// become empty arrays with data == nullptr. `written` lists are refused while
+// a pending async operation uses their memory at all, read lists only while
+// one writes it. Runs no user code.
+void to_list(Napi::Env env, const std::vector<Napi::Value>& items, const char* name, bool allow_null, bool written,
+             ArrayList* out) {
+  for (size_t i = 0; i < items.size(); ++i) {
     out->names.push_back(std::string(name) + "[" + std::to_string(i) + "]");
-    Napi::Value item = list.Get(i);
+    const Napi::Value& item = items[i];
+    const char* item_name = out->names.back().c_str();
     if (allow_null && (item.IsNull() || item.IsUndefined())) {
       F32Array empty;
-      empty.name = out->names.back().c_str();
+      empty.name = item_name;
       out->arrays.push_back(empty);
     } else {
-      const char* item_name = out->names.back().c_str();
       out->arrays.push_back(written ? to_f32_out(env, item, item_name) : to_f32(env, item, item_name));
     }
   }
+}
+
+// A single list argument: values first, then pointers.
+void read_list(Napi::Env env, Napi::Value value, const char* name, bool allow_null, bool written, ArrayList* out) {
+  to_list(env, list_values(env, value, name), name, allow_null, written, out);
 }
 
 std::string quoted(const F32Array& a) { return std::string("'") + a.name + "'"; }
@@ -141,10 +158,14 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   const size_t kind_index = size_arg(info, 0, "kind");
   if (kind_index >= static_cast<size_t>(kOptimKindCount)) throw_range_error(env, "'kind' is not a known optimizer");
   const auto kind = static_cast<OptimKind>(kind_index);
+  // All three lists are read before any pointer is taken (see list_values).
+  const std::vector<Napi::Value> param_values = list_values(env, info[1], "params");
+  const std::vector<Napi::Value> grad_values = list_values(env, info[2], "grads");
+  const std::vector<Napi::Value> state_values = list_values(env, info[3], "states");
   ArrayList params, grads, states;
-  read_list(env, info[1], "params", false, true, &params);
-  read_list(env, info[2], "grads", false, false, &grads);
-  read_list(env, info[3], "states", true, true, &states);
+  to_list(env, param_values, "params", false, true, &params);
+  to_list(env, grad_values, "grads", false, false, &grads);
+  to_list(env, state_values, "states", true, true, &states);
   const size_t count = params.arrays.size();
   if (grads.arrays.size() != count) {
     throw_range_error(env, "'grads' must have one entry per param (got " + std::to_string(grads.arrays.size()) +
@@ -267,11 +288,11 @@ Napi::Value ScaleAll(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("optimStep", Napi::Function::New(env, OptimStep, "optimStep"));
-  exports.Set("gradNorm", Napi::Function::New(env, GradNorm, "gradNorm"));
-  exports.Set("anyNonFinite", Napi::Function::New(env, AnyNonFinite, "anyNonFinite"));
-  exports.Set("clampAll", Napi::Function::New(env, ClampAll, "clampAll"));
-  exports.Set("scaleAll", Napi::Function::New(env, ScaleAll, "scaleAll"));
+  export_function(env, exports, "optimStep", OptimStep);
+  export_function(env, exports, "gradNorm", GradNorm);
+  export_function(env, exports, "anyNonFinite", AnyNonFinite);
+  export_function(env, exports, "clampAll", ClampAll);
+  export_function(env, exports, "scaleAll", ScaleAll);
 }
 
 BindingRegistrar registrar("optim", Init);

@@ -12,6 +12,7 @@
 
 #include "../kernels/rng/rng_ops.h"
 #include "args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -94,9 +95,9 @@ Napi::Value TruncatedNormal(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("rngUniform", Napi::Function::New(env, Uniform, "rngUniform"));
-  exports.Set("rngNormal", Napi::Function::New(env, Normal, "rngNormal"));
-  exports.Set("rngTruncatedNormal", Napi::Function::New(env, TruncatedNormal, "rngTruncatedNormal"));
+  export_function(env, exports, "rngUniform", Uniform);
+  export_function(env, exports, "rngNormal", Normal);
+  export_function(env, exports, "rngTruncatedNormal", TruncatedNormal);
 }
 
 BindingRegistrar registrar("rng", Init);

@@ -3,6 +3,7 @@
 
 #include "../kernels/vector/vector_ops.h"
 #include "args.h"
+#include "guard.h"
 #include "registry.h"
 
 namespace simdtrain {
@@ -56,12 +57,12 @@ Napi::Value SumOfSquares(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
-  exports.Set("scale", Napi::Function::New(env, Scale, "scale"));
-  exports.Set("axpy", Napi::Function::New(env, Axpy, "axpy"));
-  exports.Set("dot", Napi::Function::New(env, Dot, "dot"));
-  exports.Set("sum", Napi::Function::New(env, Sum, "sum"));
-  exports.Set("sumOfSquares", Napi::Function::New(env, SumOfSquares, "sumOfSquares"));
+  export_function(env, exports, "fill", Fill);
+  export_function(env, exports, "scale", Scale);
+  export_function(env, exports, "axpy", Axpy);
+  export_function(env, exports, "dot", Dot);
+  export_function(env, exports, "sum", Sum);
+  export_function(env, exports, "sumOfSquares", SumOfSquares);
 }
 
 BindingRegistrar registrar("vector", Init);

@@ -1,0 +1,337 @@
+// Pooling, batch/layer normalization, dropout and embedding kernels against
+// plain double-precision references on odd shapes, on every ISA with 1 and 2
+// threads; every result must have the same bits for any thread count.
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "../src/core/thread_pool.h"
+#include "../src/kernels/conv/pool2d.h"
+#include "../src/kernels/layers/dropout.h"
+#include "../src/kernels/layers/embedding.h"
+#include "../src/kernels/norm/batchnorm.h"
+#include "../src/kernels/norm/layernorm.h"
+#include "../src/kernels/rng/rng_ops.h"
+#include "../src/simd/cpu_features.h"
+#include "../src/simd/dispatch.h"
+#include "test_framework.h"
+#include "test_util.h"
+
+using namespace simdtrain;
+
+namespace {
+
+// Runs fn() on every ISA and 1 / 2 threads; fn returns its outputs, which
+// must be bit-identical between the thread counts of one ISA.
+template <class Fn>
+void on_every_config(Fn&& fn) {
+  for (auto isa : testing::runnable_isas()) {
+    std::vector<float> first;
+    for (int threads : {1, 2}) {
+      set_active_isa(isa);
+      set_num_threads(threads);
+      std::vector<float> out = fn();
+      if (threads == 1) first = out;
+      else CHECK(std::memcmp(out.data(), first.data(), out.size() * sizeof(float)) == 0);
+    }
+  }
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
+}
+
+void check_close(const float* got, const std::vector<double>& want, double tol) {
+  for (size_t i = 0; i < want.size(); ++i) CHECK_NEAR(got[i], want[i], tol * (1 + std::fabs(want[i])));
+}
+
+Pool2dShape pool(size_t batch, size_t h, size_t w, size_t c, size_t k, size_t stride, size_t pad) {
+  Pool2dShape s;
+  s.batch = batch;
+  s.in_h = h;
+  s.in_w = w;
+  s.c = c;
+  s.kh = s.kw = k;
+  s.stride_h = s.stride_w = stride;
+  s.pad_top = s.pad_left = pad;
+  s.pad_bottom = s.pad_right = pad;
+  return s;
+}
+
+// Windows as the reference walks them: fn(n, oy, ox, ch, iy, ix) for every
+// in-bounds position, in window order.
+template <class Fn>
+void ref_windows(const Pool2dShape& s, Fn&& fn) {
+  for (size_t n = 0; n < s.batch; ++n)
+    for (size_t oy = 0; oy < s.out_h(); ++oy)
+      for (size_t ox = 0; ox < s.out_w(); ++ox)
+        for (size_t ch = 0; ch < s.c; ++ch)
+          for (size_t i = 0; i < s.kh; ++i)
+            for (size_t j = 0; j < s.kw; ++j) {
+              const long iy = static_cast<long>(oy * s.stride_h + i) - static_cast<long>(s.pad_top);
+              const long ix = static_cast<long>(ox * s.stride_w + j) - static_cast<long>(s.pad_left);
+              if (iy >= 0 && ix >= 0 && iy < static_cast<long>(s.in_h) && ix < static_cast<long>(s.in_w))
+                fn(((n * s.out_h() + oy) * s.out_w() + ox) * s.c + ch, ((n * s.in_h + iy) * s.in_w + ix) * s.c + ch);
+            }
+}
+
+const std::vector<Pool2dShape> kPools = {pool(2, 6, 6, 3, 2, 2, 0), pool(3, 7, 5, 17, 3, 2, 1),
+                                         pool(1, 5, 8, 9, 3, 1, 1), pool(2, 4, 4, 33, 4, 3, 2),
+                                         pool(0, 4, 4, 2, 2, 2, 0)};
+
+}  // namespace
+
+TEST(pool2d_check_rejects_bad_shapes) {
+  CHECK(pool2d_check(pool(1, 4, 4, 1, 2, 2, 0)) == nullptr);
+  CHECK(pool2d_check(pool(1, 4, 4, 1, 2, 2, 2)) != nullptr);  // padding >= window
+  CHECK(pool2d_check(pool(1, 2, 2, 1, 3, 1, 0)) != nullptr);  // window > input
+  CHECK(pool2d_check(pool(1, 4, 4, 0, 2, 2, 0)) != nullptr);
+  CHECK(pool2d_check(pool(1, 4, 4, 1, 2, 0, 0)) != nullptr);
+}
+
+TEST(maxpool2d_matches_reference) {
+  for (const auto& s : kPools) {
+    CHECK(pool2d_check(s) == nullptr);
+    std::vector<float> x = testing::random_floats(s.x_size(), 3);
+    // Ties: the first maximum in window order takes the gradient.
+    for (size_t i = 0; i + 5 < x.size(); i += 7) x[i + 5] = x[i];
+    const std::vector<float> dy = testing::random_floats(s.y_size(), 5);
+    std::vector<double> y_ref(s.y_size(), -INFINITY), dx_ref(s.x_size(), 0.0);
+    std::vector<size_t> arg(s.y_size(), SIZE_MAX);
+    ref_windows(s, [&](size_t o, size_t i) {
+      if (arg[o] == SIZE_MAX || x[i] > y_ref[o]) {
+        y_ref[o] = x[i];
+        arg[o] = i;
+      }
+    });
+    for (size_t o = 0; o < arg.size(); ++o) dx_ref[arg[o]] += dy[o];
+    on_every_config([&] {
+      std::vector<float> y(s.y_size(), NAN), dx(s.x_size(), NAN);
+      maxpool2d_forward(s, x.data(), y.data());
+      maxpool2d_backward(s, x.data(), dy.data(), dx.data());
+      check_close(y.data(), y_ref, 0);
+      check_close(dx.data(), dx_ref, 1e-6);
+      y.insert(y.end(), dx.begin(), dx.end());
+      return y;
+    });
+  }
+}
+
+TEST(maxpool2d_propagates_nan_like_pytorch) {
+  const Pool2dShape s = pool(1, 2, 2, 1, 2, 2, 0);
+  const float x[4] = {1.0f, NAN, 3.0f, 2.0f}, dy[1] = {1.0f};
+  float y[1], dx[4];
+  maxpool2d_forward(s, x, y);
+  maxpool2d_backward(s, x, dy, dx);
+  CHECK(std::isnan(y[0]));
+  CHECK(dx[1] == 1.0f && dx[0] == 0.0f && dx[2] == 0.0f && dx[3] == 0.0f);
+}
+
+TEST(avgpool2d_matches_reference_with_and_without_padding_counted) {
+  for (const auto& s : kPools) {
+    for (bool include_pad : {true, false}) {
+      const std::vector<float> x = testing::random_floats(s.x_size(), 3), dy = testing::random_floats(s.y_size(), 5);
+      std::vector<double> y_ref(s.y_size(), 0.0), cnt(s.y_size(), 0.0), dx_ref(s.x_size(), 0.0);
+      ref_windows(s, [&](size_t o, size_t i) {
+        y_ref[o] += x[i];
+        cnt[o] += 1;
+      });
+      for (size_t o = 0; o < y_ref.size(); ++o) {
+        if (include_pad) cnt[o] = static_cast<double>(s.kh * s.kw);
+        y_ref[o] /= cnt[o];
+      }
+      ref_windows(s, [&](size_t o, size_t i) { dx_ref[i] += dy[o] / cnt[o]; });
+      on_every_config([&] {
+        std::vector<float> y(s.y_size(), NAN), dx(s.x_size(), NAN);
+        avgpool2d_forward(s, x.data(), y.data(), include_pad);
+        avgpool2d_backward(s, dy.data(), dx.data(), include_pad);
+        check_close(y.data(), y_ref, 1e-6);
+        check_close(dx.data(), dx_ref, 1e-6);
+        y.insert(y.end(), dx.begin(), dx.end());
+        return y;
+      });
+    }
+  }
+}
+
+TEST(global_avgpool_matches_reference) {
+  for (size_t c : {1, 7, 17, 64}) {
+    const size_t batch = 3, hw = 13;
+    const std::vector<float> x = testing::random_floats(batch * hw * c, 3), dy = testing::random_floats(batch * c, 5);
+    std::vector<double> y_ref(batch * c, 0.0), dx_ref(batch * hw * c);
+    for (size_t i = 0; i < x.size(); ++i) y_ref[(i / (hw * c)) * c + i % c] += x[i] / hw;
+    for (size_t i = 0; i < x.size(); ++i) dx_ref[i] = dy[(i / (hw * c)) * c + i % c] / static_cast<double>(hw);
+    on_every_config([&] {
+      std::vector<float> y(batch * c, NAN), dx(x.size(), NAN);
+      global_avgpool_forward(batch, hw, c, x.data(), y.data());
+      global_avgpool_backward(batch, hw, c, dy.data(), dx.data());
+      check_close(y.data(), y_ref, 1e-6);
+      check_close(dx.data(), dx_ref, 1e-6);
+      y.insert(y.end(), dx.begin(), dx.end());
+      return y;
+    });
+  }
+}
+
+TEST(batchnorm_train_eval_backward_match_reference) {
+  const float eps = 1e-5f, momentum = 0.1f;
+  for (size_t rows : {1, 2, 63, 64, 65, 300}) {
+    for (size_t c : {1, 3, 16, 17}) {
+      std::vector<float> x = testing::random_floats(rows * c, 3);
+      for (auto& v : x) v = 3.0f + 2.0f * v;  // mean far from 0
+      const std::vector<float> dy = testing::random_floats(rows * c, 5), gamma = testing::random_floats(c, 7),
+                               beta = testing::random_floats(c, 9);
+      std::vector<double> mean(c, 0), var(c, 0), y_ref(rows * c), dx_ref(rows * c), dg(c, 0), db(c, 0), rm(c),
+          rv(c), ye_ref(rows * c);
+      for (size_t i = 0; i < x.size(); ++i) mean[i % c] += x[i] / static_cast<double>(rows);
+      for (size_t i = 0; i < x.size(); ++i) var[i % c] += (x[i] - mean[i % c]) * (x[i] - mean[i % c]) / rows;
+      for (size_t ch = 0; ch < c; ++ch) {
+        rm[ch] = 0.9 * 0.25 + 0.1 * mean[ch];
+        rv[ch] = 0.9 * 1.5 + 0.1 * (rows > 1 ? var[ch] * rows / (rows - 1) : var[ch]);
+      }
+      for (size_t i = 0; i < x.size(); ++i) {
+        const size_t ch = i % c;
+        const double xhat = (x[i] - mean[ch]) / std::sqrt(var[ch] + eps);
+        y_ref[i] = gamma[ch] * xhat + beta[ch];
+        ye_ref[i] = gamma[ch] * (x[i] - 0.25) / std::sqrt(1.5 + eps) + beta[ch];
+        db[ch] += dy[i];
+        dg[ch] += dy[i] * xhat;
+      }
+      for (size_t i = 0; i < x.size(); ++i) {
+        const size_t ch = i % c;
+        const double invstd = 1 / std::sqrt(var[ch] + eps);
+        const double xhat = (x[i] - mean[ch]) * invstd;
+        dx_ref[i] = gamma[ch] * invstd / rows * (rows * dy[i] - db[ch] - xhat * dg[ch]);
+      }
+      on_every_config([&] {
+        std::vector<float> y(rows * c, NAN), ye(rows * c, NAN), dx(rows * c, NAN), smean(c), sinv(c),
+            run_m(c, 0.25f), run_v(c, 1.5f), dgamma(c, 1.0f), dbeta(c, 2.0f);
+        batchnorm_forward_train(rows, c, x.data(), gamma.data(), beta.data(), eps, momentum, run_m.data(),
+                                run_v.data(), smean.data(), sinv.data(), y.data());
+        const std::vector<float> eval_m(c, 0.25f), eval_v(c, 1.5f);
+        batchnorm_forward_eval(rows, c, x.data(), gamma.data(), beta.data(), eval_m.data(), eval_v.data(), eps,
+                               ye.data());
+        batchnorm_backward(rows, c, x.data(), dy.data(), gamma.data(), smean.data(), sinv.data(), dx.data(),
+                           dgamma.data(), dbeta.data(), true);
+        check_close(y.data(), y_ref, 2e-5);
+        check_close(ye.data(), ye_ref, 2e-6);
+        check_close(run_m.data(), rm, 1e-6);
+        check_close(run_v.data(), rv, 1e-5);
+        check_close(dx.data(), dx_ref, 1e-4);
+        for (size_t ch = 0; ch < c; ++ch) {
+          CHECK_NEAR(dgamma[ch], dg[ch] + 1.0, 1e-4 * (1 + std::fabs(dg[ch])) * std::sqrt(rows));
+          CHECK_NEAR(dbeta[ch], db[ch] + 2.0, 1e-5 * std::sqrt(rows));
+        }
+        std::vector<float> all = y;
+        for (const auto* v : {&ye, &dx, &run_m, &run_v, &dgamma, &dbeta}) all.insert(all.end(), v->begin(), v->end());
+        return all;
+      });
+    }
+  }
+}
+
+TEST(layernorm_forward_backward_match_reference) {
+  const float eps = 1e-5f;
+  for (size_t rows : {1, 5, 70}) {
+    for (size_t d : {1, 7, 16, 33}) {
+      std::vector<float> x = testing::random_floats(rows * d, 3);
+      for (auto& v : x) v = 1.0f + v;
+      const std::vector<float> dy = testing::random_floats(rows * d, 5), gamma = testing::random_floats(d, 7),
+                               beta = testing::random_floats(d, 9);
+      std::vector<double> y_ref(rows * d), dx_ref(rows * d), dg(d, 0.5), db(d, 0.5);
+      for (size_t r = 0; r < rows; ++r) {
+        const float* xr = x.data() + r * d;
+        const float* gr = dy.data() + r * d;
+        double m = 0, v = 0;
+        for (size_t j = 0; j < d; ++j) m += xr[j] / static_cast<double>(d);
+        for (size_t j = 0; j < d; ++j) v += (xr[j] - m) * (xr[j] - m) / d;
+        const double rstd = 1 / std::sqrt(v + eps);
+        double sg = 0, sgx = 0;
+        for (size_t j = 0; j < d; ++j) {
+          const double xhat = (xr[j] - m) * rstd;
+          y_ref[r * d + j] = gamma[j] * xhat + beta[j];
+          dg[j] += gr[j] * xhat;
+          db[j] += gr[j];
+          sg += gr[j] * gamma[j];
+          sgx += gr[j] * gamma[j] * xhat;
+        }
+        for (size_t j = 0; j < d; ++j)
+          dx_ref[r * d + j] = rstd * (gr[j] * gamma[j] - sg / d - (xr[j] - m) * rstd * sgx / d);
+      }
+      on_every_config([&] {
+        std::vector<float> y(rows * d, NAN), dx(rows * d, NAN), mean(rows), rstd(rows), dgamma(d, 0.5f),
+            dbeta(d, 0.5f);
+        layernorm_forward(rows, d, x.data(), gamma.data(), beta.data(), eps, mean.data(), rstd.data(), y.data());
+        layernorm_backward(rows, d, x.data(), dy.data(), gamma.data(), mean.data(), rstd.data(), dx.data(),
+                           dgamma.data(), dbeta.data(), true);
+        check_close(y.data(), y_ref, 1e-5);
+        check_close(dx.data(), dx_ref, d == 1 ? 1e-2 : 1e-4);
+        check_close(dgamma.data(), dg, 1e-5 * std::sqrt(rows));
+        check_close(dbeta.data(), db, 1e-5 * std::sqrt(rows));
+        y.insert(y.end(), dx.begin(), dx.end());
+        y.insert(y.end(), dgamma.begin(), dgamma.end());
+        return y;
+      });
+    }
+  }
+}
+
+TEST(dropout_keeps_by_the_philox_stream_and_backward_regenerates_the_mask) {
+  for (size_t n : {0, 1, 17, 1000, 5000}) {
+    for (float p : {0.0f, 0.5f, 0.9f}) {
+      const uint64_t seed = 1234, offset = 77;
+      const std::vector<float> x = testing::random_floats(n, 3), dy = testing::random_floats(n, 5);
+      std::vector<float> u(n);
+      rng_uniform(u.data(), n, seed, offset, 0.0f, 1.0f);
+      on_every_config([&] {
+        std::vector<float> y(n, NAN), dx(n, NAN);
+        dropout_forward(n, x.data(), p, seed, offset, y.data());
+        dropout_backward(n, dy.data(), p, seed, offset, dx.data());
+        size_t kept = 0;
+        for (size_t i = 0; i < n; ++i) {
+          const bool keep = u[i] >= p;
+          kept += keep;
+          CHECK(y[i] == (keep ? x[i] * (1.0f / (1.0f - p)) : 0.0f));
+          CHECK(dx[i] == (keep ? dy[i] * (1.0f / (1.0f - p)) : 0.0f));
+        }
+        if (n >= 1000) CHECK_NEAR(static_cast<double>(kept) / n, 1 - p, 0.05);
+        y.insert(y.end(), dx.begin(), dx.end());
+        return y;
+      });
+      // In place, and a shifted offset sees the same stream shifted.
+      if (n > 10) {
+        std::vector<float> a(x), b(n - 3);
+        dropout_forward(n, a.data(), p, seed, offset, a.data());
+        dropout_forward(n - 3, x.data() + 3, p, seed, offset + 3, b.data());
+        CHECK(std::memcmp(a.data() + 3, b.data(), b.size() * sizeof(float)) == 0);
+      }
+    }
+  }
+}
+
+TEST(embedding_gathers_scatters_and_rejects_bad_indices) {
+  const size_t vocab = 11;
+  for (size_t dim : {1, 7, 16, 40}) {
+    const std::vector<int32_t> idx = {3, 0, 10, 3, 7, 3};
+    const std::vector<float> table = testing::random_floats(vocab * dim, 3), dy = testing::random_floats(idx.size() * dim, 5);
+    std::vector<double> out_ref(idx.size() * dim), dt_ref(vocab * dim, 0.5);
+    for (size_t i = 0; i < idx.size(); ++i)
+      for (size_t j = 0; j < dim; ++j) {
+        out_ref[i * dim + j] = table[idx[i] * dim + j];
+        dt_ref[idx[i] * dim + j] += dy[i * dim + j];
+      }
+    on_every_config([&] {
+      std::vector<float> out(idx.size() * dim, NAN), dt(vocab * dim, 0.5f);
+      CHECK(embedding_forward(idx.size(), idx.data(), vocab, dim, table.data(), out.data()) == kEmbeddingOk);
+      CHECK(embedding_backward(idx.size(), idx.data(), vocab, dim, dy.data(), dt.data()) == kEmbeddingOk);
+      check_close(out.data(), out_ref, 0);
+      check_close(dt.data(), dt_ref, 1e-6);
+      out.insert(out.end(), dt.begin(), dt.end());
+      return out;
+    });
+    const std::vector<int32_t> bad = {1, 11, -1};
+    std::vector<float> out(3 * dim, NAN), dt(vocab * dim, 0.5f);
+    CHECK(embedding_forward(3, bad.data(), vocab, dim, table.data(), out.data()) == 1);
+    CHECK(out[dim] == 0.0f && out[2 * dim] == 0.0f && out[0] == table[dim]);
+    CHECK(embedding_backward(3, bad.data(), vocab, dim, dy.data(), dt.data()) == 1);
+    for (float v : dt) CHECK(v == 0.5f);  // nothing written
+  }
+}
