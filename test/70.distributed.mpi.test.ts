@@ -129,6 +129,12 @@ describe.skipIf(missing !== null && !required)(`distributed over MPI${missing ? 
     }
   });
 
+  it('adversarial arguments straight into the addon (singleton MPI, 3000 cases): a Promise or a TypeError/RangeError, never a crash', () => {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'distributed', 'fuzz-raw.js')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('fuzz-raw ok 3000');
+  });
+
   it('a rank killed mid-epoch: the survivor prints a message and the job exits non-zero within the timeout', () => {
     const run = mpirun('kill', { TEST_MPI_TIMEOUT_MS: '10000' });
     expect(run.status).not.toBe(0);

@@ -60,7 +60,7 @@ struct Job {
   std::string error;
   bool timed_out = false;
   std::atomic<bool> claimed{false};
-  // JS thread only.
+  // JS thread only (released in settle(), never by ~Job on another thread).
   std::unique_ptr<Napi::Promise::Deferred> deferred;
   Napi::ObjectReference keep;
 };
@@ -295,7 +295,15 @@ void settle(Napi::Env env, Job* raw) {
     job->deferred->Reject(Napi::Error::New(env, "simdtrain/distributed: " + job->error).Value());
   }
   // A timed-out job's buffer may still be written by MPI: keep it pinned.
-  if (job->timed_out) abandoned().push_back(job);
+  // Otherwise drop the JS handles here, on the JS thread: the MPI thread or
+  // the watchdog may hold the last shared_ptr, and ~Job there must not call
+  // Node-API.
+  if (job->timed_out) {
+    abandoned().push_back(job);
+  } else {
+    job->keep.Reset();
+    job->deferred.reset();
+  }
 }
 
 void post_to_js(const std::shared_ptr<Job>& job) {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <new>
 #include <string>
 
@@ -20,14 +22,60 @@ size_t span_floats(size_t rows, size_t cols, size_t ld) { return rows == 0 || co
 
 }  // namespace
 
-void FreeDeleter::operator()(float* p) const { std::free(p); }
+namespace {
+
+constexpr size_t kPoolMaxIdleBytes = size_t{64} << 20;
+
+struct Pool {
+  std::mutex mutex;
+  std::multimap<size_t, void*> idle;  // size class -> buffer
+  size_t idle_bytes = 0;
+};
+Pool& pool() {
+  static Pool* p = new Pool();  // never destroyed: Workers may release buffers during static destruction
+  return *p;
+}
+
+// The size class of a request: a power of two >= 4 KiB.
+size_t size_class(size_t bytes) {
+  size_t c = 4096;
+  while (c < bytes) c <<= 1;
+  return c;
+}
+
+}  // namespace
+
+void PoolDeleter::operator()(float* p) const {
+  if (!p) return;
+  Pool& pl = pool();
+  {
+    std::lock_guard<std::mutex> lock(pl.mutex);
+    if (pl.idle_bytes + bytes <= kPoolMaxIdleBytes) {
+      pl.idle.emplace(bytes, p);
+      pl.idle_bytes += bytes;
+      return;
+    }
+  }
+  std::free(p);
+}
 
 FloatBuffer allocate_floats(size_t n) {
-  if (kFailAlloc || n > (SIZE_MAX - 64) / sizeof(float)) throw std::bad_alloc();
-  const size_t bytes = (n * sizeof(float) + 63) / 64 * 64 + 64;  // aligned_alloc needs a multiple of 64
-  void* p = std::aligned_alloc(64, bytes);
+  if (kFailAlloc || n > (SIZE_MAX / 2) / sizeof(float)) throw std::bad_alloc();
+  const size_t bytes = size_class(n * sizeof(float) + 64);  // 64 spare bytes for over-reads of prefetch
+  Pool& pl = pool();
+  {
+    std::lock_guard<std::mutex> lock(pl.mutex);
+    auto it = pl.idle.find(bytes);
+    if (it != pl.idle.end()) {
+      void* p = it->second;
+      pl.idle.erase(it);
+      pl.idle_bytes -= bytes;
+      return FloatBuffer(static_cast<float*>(p), PoolDeleter{bytes});
+    }
+  }
+  void* p = std::aligned_alloc(64, bytes);  // bytes is a multiple of 64
   if (!p) throw std::bad_alloc();
-  return FloatBuffer(static_cast<float*>(p));
+  return FloatBuffer(static_cast<float*>(p), PoolDeleter{bytes});
 }
 
 bool is_shared(Napi::Env env, Napi::Value typed_array) {

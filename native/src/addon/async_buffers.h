@@ -25,13 +25,18 @@
 namespace simdtrain {
 namespace addon {
 
-struct FreeDeleter {
+// Returns a buffer to the pool (or frees it when the pool is full).
+struct PoolDeleter {
+  size_t bytes = 0;
   void operator()(float* p) const;
 };
-using FloatBuffer = std::unique_ptr<float[], FreeDeleter>;
+using FloatBuffer = std::unique_ptr<float[], PoolDeleter>;
 
 // n floats, 64-byte aligned (like the typed arrays the kernels are tuned
-// on), uninitialised; throws std::bad_alloc. Setting the
+// on), uninitialised; throws std::bad_alloc. Buffers are recycled through a
+// small process-wide pool (size classes of powers of two, at most 64 MiB
+// idle): fresh pages cost a fault each, which made the copies of repeated
+// calls several times slower than the copying itself. Setting the
 // environment variable SIMDTRAIN_TEST_FAIL_ALLOC (read at load) makes every
 // call throw: the tests use it to check allocation failure end to end.
 FloatBuffer allocate_floats(size_t n);

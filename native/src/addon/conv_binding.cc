@@ -151,16 +151,16 @@ Napi::Value GlobalAvgPool(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "conv2dForward", Conv2dForward);
-  export_function(env, exports, "conv2dBackward", Conv2dBackward);
-  export_function(env, exports, "conv2dBackwardInput", Conv2dBackwardInput);
-  export_function(env, exports, "conv2dBackwardFilter", Conv2dBackwardFilter);
-  export_function(env, exports, "maxPool2dForward", PoolForward<true>);
-  export_function(env, exports, "maxPool2dBackward", MaxPoolBackward);
-  export_function(env, exports, "avgPool2dForward", PoolForward<false>);
-  export_function(env, exports, "avgPool2dBackward", AvgPoolBackward);
-  export_function(env, exports, "globalAvgPoolForward", GlobalAvgPool<true>);
-  export_function(env, exports, "globalAvgPoolBackward", GlobalAvgPool<false>);
+  export_function<Conv2dForward>(env, exports, "conv2dForward");
+  export_function<Conv2dBackward>(env, exports, "conv2dBackward");
+  export_function<Conv2dBackwardInput>(env, exports, "conv2dBackwardInput");
+  export_function<Conv2dBackwardFilter>(env, exports, "conv2dBackwardFilter");
+  export_function<PoolForward<true>>(env, exports, "maxPool2dForward");
+  export_function<MaxPoolBackward>(env, exports, "maxPool2dBackward");
+  export_function<PoolForward<false>>(env, exports, "avgPool2dForward");
+  export_function<AvgPoolBackward>(env, exports, "avgPool2dBackward");
+  export_function<GlobalAvgPool<true>>(env, exports, "globalAvgPoolForward");
+  export_function<GlobalAvgPool<false>>(env, exports, "globalAvgPoolBackward");
 }
 
 BindingRegistrar registrar("conv", Init);

@@ -88,11 +88,11 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), get_num_threads()); }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "cpuInfo", CpuInfo);
-  export_function(env, exports, "setIsa", SetIsa);
-  export_function(env, exports, "setBf16", SetBf16);
-  export_function(env, exports, "setNumThreads", SetNumThreads);
-  export_function(env, exports, "getNumThreads", GetNumThreads);
+  export_function<CpuInfo>(env, exports, "cpuInfo");
+  export_function<SetIsa>(env, exports, "setIsa");
+  export_function<SetBf16>(env, exports, "setBf16");
+  export_function<SetNumThreads>(env, exports, "setNumThreads");
+  export_function<GetNumThreads>(env, exports, "getNumThreads");
 }
 
 BindingRegistrar registrar("cpu", Init);

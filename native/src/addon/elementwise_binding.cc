@@ -45,8 +45,8 @@ Napi::Value EwStep(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "ewBinary", EwBinary);
-  export_function(env, exports, "ewStep", EwStep);
+  export_function<EwBinary>(env, exports, "ewBinary");
+  export_function<EwStep>(env, exports, "ewStep");
 }
 
 BindingRegistrar registrar("elementwise", Init);

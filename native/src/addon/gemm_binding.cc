@@ -192,8 +192,8 @@ Napi::Value SgemmAsync(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "sgemm", Sgemm);
-  export_function(env, exports, "sgemmAsync", SgemmAsync);
+  export_function<Sgemm>(env, exports, "sgemm");
+  export_function<SgemmAsync>(env, exports, "sgemmAsync");
 }
 
 BindingRegistrar registrar("gemm", Init);

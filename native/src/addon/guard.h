@@ -36,11 +36,19 @@ auto call_guarded(Napi::Env env, const char* what, F&& f) -> decltype(f()) {
 
 using BindingFunction = Napi::Value (*)(const Napi::CallbackInfo&);
 
-// exports[name] = fn, run through call_guarded.
-inline void export_function(Napi::Env env, Napi::Object exports, const char* name, BindingFunction fn) {
-  exports.Set(name, Napi::Function::New(
-                        env, [fn, name](const Napi::CallbackInfo& info) { return call_guarded(info.Env(), name, [&] { return fn(info); }); },
-                        name));
+// The callback node sees for Fn: Fn through call_guarded, the export's name
+// passed as the function's data (a template callback: no per-function
+// allocation and no extra indirection per call).
+template <BindingFunction Fn>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  return call_guarded(info.Env(), static_cast<const char*>(info.Data()), [&] { return Fn(info); });
+}
+
+// exports[name] = Fn, run through call_guarded. `name` must outlive the
+// addon (a string literal).
+template <BindingFunction Fn>
+void export_function(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New<guarded<Fn>>(env, name, const_cast<char*>(name)));
 }
 
 }  // namespace addon

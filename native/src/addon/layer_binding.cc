@@ -169,15 +169,15 @@ Napi::Value Embedding(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "batchNormForwardTrain", BatchNormForwardTrain);
-  export_function(env, exports, "batchNormForwardEval", BatchNormForwardEval);
-  export_function(env, exports, "batchNormBackward", NormBackward<true>);
-  export_function(env, exports, "layerNormForward", LayerNormForward);
-  export_function(env, exports, "layerNormBackward", NormBackward<false>);
-  export_function(env, exports, "dropoutForward", Dropout<true>);
-  export_function(env, exports, "dropoutBackward", Dropout<false>);
-  export_function(env, exports, "embeddingForward", Embedding<true>);
-  export_function(env, exports, "embeddingBackward", Embedding<false>);
+  export_function<BatchNormForwardTrain>(env, exports, "batchNormForwardTrain");
+  export_function<BatchNormForwardEval>(env, exports, "batchNormForwardEval");
+  export_function<NormBackward<true>>(env, exports, "batchNormBackward");
+  export_function<LayerNormForward>(env, exports, "layerNormForward");
+  export_function<NormBackward<false>>(env, exports, "layerNormBackward");
+  export_function<Dropout<true>>(env, exports, "dropoutForward");
+  export_function<Dropout<false>>(env, exports, "dropoutBackward");
+  export_function<Embedding<true>>(env, exports, "embeddingForward");
+  export_function<Embedding<false>>(env, exports, "embeddingBackward");
 }
 
 BindingRegistrar registrar("layer", Init);

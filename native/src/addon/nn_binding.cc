@@ -120,11 +120,11 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "nnBiasAct", BiasAct);
-  export_function(env, exports, "nnActBackward", ActBackward);
-  export_function(env, exports, "nnColSums", ColSums);
-  export_function(env, exports, "nnAllFinite", AllFinite);
-  export_function(env, exports, "nnLoss", Loss);
+  export_function<BiasAct>(env, exports, "nnBiasAct");
+  export_function<ActBackward>(env, exports, "nnActBackward");
+  export_function<ColSums>(env, exports, "nnColSums");
+  export_function<AllFinite>(env, exports, "nnAllFinite");
+  export_function<Loss>(env, exports, "nnLoss");
 }
 
 BindingRegistrar registrar("nn", Init);

@@ -288,11 +288,11 @@ Napi::Value ScaleAll(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "optimStep", OptimStep);
-  export_function(env, exports, "gradNorm", GradNorm);
-  export_function(env, exports, "anyNonFinite", AnyNonFinite);
-  export_function(env, exports, "clampAll", ClampAll);
-  export_function(env, exports, "scaleAll", ScaleAll);
+  export_function<OptimStep>(env, exports, "optimStep");
+  export_function<GradNorm>(env, exports, "gradNorm");
+  export_function<AnyNonFinite>(env, exports, "anyNonFinite");
+  export_function<ClampAll>(env, exports, "clampAll");
+  export_function<ScaleAll>(env, exports, "scaleAll");
 }
 
 BindingRegistrar registrar("optim", Init);

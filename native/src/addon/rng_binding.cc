@@ -95,9 +95,9 @@ Napi::Value TruncatedNormal(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "rngUniform", Uniform);
-  export_function(env, exports, "rngNormal", Normal);
-  export_function(env, exports, "rngTruncatedNormal", TruncatedNormal);
+  export_function<Uniform>(env, exports, "rngUniform");
+  export_function<Normal>(env, exports, "rngNormal");
+  export_function<TruncatedNormal>(env, exports, "rngTruncatedNormal");
 }
 
 BindingRegistrar registrar("rng", Init);

@@ -57,12 +57,12 @@ Napi::Value SumOfSquares(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  export_function(env, exports, "fill", Fill);
-  export_function(env, exports, "scale", Scale);
-  export_function(env, exports, "axpy", Axpy);
-  export_function(env, exports, "dot", Dot);
-  export_function(env, exports, "sum", Sum);
-  export_function(env, exports, "sumOfSquares", SumOfSquares);
+  export_function<Fill>(env, exports, "fill");
+  export_function<Scale>(env, exports, "scale");
+  export_function<Axpy>(env, exports, "axpy");
+  export_function<Dot>(env, exports, "dot");
+  export_function<Sum>(env, exports, "sum");
+  export_function<SumOfSquares>(env, exports, "sumOfSquares");
 }
 
 BindingRegistrar registrar("vector", Init);
