@@ -5,8 +5,8 @@
  * (as they land) GEMM, fused optimizers, initializers and a trainer.
  * @packageDocumentation
  */
-export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
-export type { CpuInfo, IsaName } from './cpu';
+export { cpuInfo, setIsa, setBf16, setNumThreads, getNumThreads } from './cpu';
+export type { CpuInfo, IsaName, Bf16Info, Bf16PathName } from './cpu';
 export * as vec from './vector';
 export * from './viz';
 export * as rng from './rng';
@@ -16,7 +16,7 @@ export * from './init';
 export { matrix, isMatrix, assertMatrix, at } from './matrix';
 export type { Matrix } from './matrix';
 export { sgemm, sgemmAsync, matmul, matmulAsync } from './gemm';
-export type { Transpose, Activation, GemmEpilogue, MatmulOptions } from './gemm';
+export type { Transpose, Activation, GemmEpilogue, MatmulOptions, Precision } from './gemm';
 // ---- nn / train (issue #6) ---------------------------------------------------
 export * from './nn/layers';
 export { Sequential } from './nn/sequential';

@@ -13,8 +13,9 @@ import * as path from 'node:path';
 /** Functions of the native addon. Every one validates its arguments in C++. */
 export interface NativeAddon {
   // cpu_binding.cc
-  cpuInfo(): { arch: string; isa: string; best: string; supported: string[]; threads: number };
+  cpuInfo(): { arch: string; isa: string; best: string; supported: string[]; threads: number; bf16: object };
   setIsa(isa: string): void;
+  setBf16(path: string): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   // vector_binding.cc
@@ -34,12 +35,12 @@ export interface NativeAddon {
   sgemm(
     transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
     A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
-    options?: { bias?: Float32Array; activation?: string },
+    options?: { bias?: Float32Array; activation?: string; precision?: string },
   ): void;
   sgemmAsync(
     transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
     A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
-    options?: { bias?: Float32Array; activation?: string },
+    options?: { bias?: Float32Array; activation?: string; precision?: string },
   ): Promise<void>;
   // ---- end gemm ----
   // ---- nn / train (nn_binding.cc, train_binding.cc) -------------------------
