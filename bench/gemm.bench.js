@@ -17,7 +17,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { timeIt, report, optionalRequire } = require('./harness');
+const { timeIt, report, optionalRequire, randomData } = require('./harness');
 const simd = require('..');
 
 const notes = [];
@@ -42,16 +42,6 @@ const SHAPES = [
 ];
 const flops = (s) => 2 * s.m * s.n * s.k;
 const shapeArg = (s) => `${s.m},${s.n},${s.k},${+s.ta},${+s.tb}`;
-
-function randomData(n, seed) {
-  const out = new Float32Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = (x >>> 8) * 2 ** -23 - 1;
-  }
-  return out;
-}
 
 // ---- native helpers compiled here (explicit ISA flags, never host-CPU tuning) ----
 function buildNative() {

@@ -58,6 +58,17 @@ async function timeItAsync(fn, { minSeconds = 0.5, warmup = 1, maxSamples = 100 
   return { median: median(samples), min: Math.min(...samples), samples: samples.length };
 }
 
+/** xorshift32 values in [-1, 1): the same data in every benchmark run. */
+function randomData(n, seed) {
+  const out = new Float32Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    out[i] = (x >>> 8) * 2 ** -23 - 1;
+  }
+  return out;
+}
+
 function machine() {
   let simd = null;
   try {
@@ -112,4 +123,4 @@ function optionalRequire(id, notes) {
   }
 }
 
-module.exports = { timeIt, timeItAsync, report, printTable, median, optionalRequire, machine };
+module.exports = { timeIt, timeItAsync, report, printTable, median, optionalRequire, machine, randomData };

@@ -124,6 +124,14 @@ describe('simdtrain tfjs backend', () => {
     }
   });
 
+  it('Relu: exact, NaN kept, -0 -> 0; int32 on the cpu kernel', () => {
+    const [g, w] = both([{ shape: [3, 7], values: [NaN, 0, -0, 1, -1, Infinity, -Infinity, ...Array.from(rand([14], 4))] }], (x) => tf.relu(x));
+    expectClose(g, w, 0);
+    expect(Object.is(g.values[2], -0)).toBe(Object.is(w.values[2], -0));
+    const [g2, w2] = both([{ shape: [5], dtype: 'int32' }], (x) => tf.relu(x));
+    expectClose(g2, w2, 0);
+  });
+
   it('Step: exact, NaN kept, alpha', () => {
     const [g, w] = both([{ shape: [3, 7], values: [NaN, 0, -0, 1, -1, Infinity, -Infinity, ...Array.from(rand([14], 3))] }], (x) => tf.step(x, 0.25));
     expectClose(g, w, 0);

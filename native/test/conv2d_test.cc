@@ -44,6 +44,12 @@ std::vector<Conv2dShape> cases() {
       shape(2, 6, 5, 5, 10, 3, 2, 1, 1, 5),   // depthwise, multiplier 2, stride 2
       shape(1, 4, 4, 2, 3, 4, 1, 3, 1, 1),    // window wider than input, heavy padding
       shape(0, 5, 5, 2, 3, 3, 1, 0, 1, 1),    // empty batch
+      // Direct path on every ISA (channels fill whole vectors): padded,
+      // strided + dilated, narrow rows (ow < register block), wide rows.
+      shape(2, 9, 13, 16, 32, 3, 1, 1, 1, 1),
+      shape(1, 11, 9, 32, 16, 3, 2, 2, 2, 1),
+      shape(2, 3, 3, 16, 64, 3, 1, 1, 1, 1),
+      shape(1, 4, 30, 48, 48, 3, 1, 2, 2, 1),
   };
   Conv2dShape s = shape(2, 7, 8, 3, 7, 2, 1, 0, 1, 1);  // 'same' with an even kernel
   s.kh = 2;

@@ -5,11 +5,24 @@
  * @packageDocumentation
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { HAS_CONV } from '../conv';
 import { addConfig } from './Add';
+import { avgPoolConfig } from './AvgPool';
+import { avgPoolGradConfig } from './AvgPoolGrad';
+import { conv2DConfig } from './Conv2D';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
+import { depthwiseConv2dNativeConfig } from './DepthwiseConv2dNative';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { fusedConv2DConfig } from './FusedConv2D';
+import { maxPoolConfig } from './MaxPool';
+import { maxPoolGradConfig } from './MaxPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
 import { gatherV2Config } from './GatherV2';
 import { multiplyConfig } from './Multiply';
 import { realDivConfig } from './RealDiv';
+import { reluConfig } from './Relu';
 import { stepConfig } from './Step';
 import { subConfig } from './Sub';
 import { sumConfig } from './Sum';
@@ -22,7 +35,14 @@ export const nativeKernels: KernelConfig[] = [
   gatherV2Config,
   multiplyConfig,
   realDivConfig,
+  reluConfig,
   stepConfig,
   subConfig,
   sumConfig,
+  // Convolution and pooling: only with an addon that has the layer kernels.
+  ...(HAS_CONV ? [
+    conv2DConfig, fusedConv2DConfig, conv2DBackpropInputConfig, conv2DBackpropFilterConfig, depthwiseConv2dNativeConfig,
+    depthwiseConv2dNativeBackpropInputConfig, depthwiseConv2dNativeBackpropFilterConfig, maxPoolConfig, maxPoolGradConfig,
+    avgPoolConfig, avgPoolGradConfig,
+  ] : []),
 ];

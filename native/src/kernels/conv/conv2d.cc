@@ -10,6 +10,13 @@
 // The batch is processed in chunks of whole images so the column buffer
 // stays below kColBudgetFloats (unless one image alone needs more). A 1x1,
 // stride-1, unpadded convolution reads x (and writes dx) in place: X_col = x.
+//
+// Direct path (conv_direct.h, no im2col): ungrouped convolutions whose output
+// channels fill whole vectors run forward as register-blocked rows over a
+// zero-padded copy of x; stride-1 input gradients run the same rows over
+// padded dy with the filter flipped and transposed. Measured on the
+// mnist_convnet and ResNet-20 layers (bench/conv.bench.js), it beats im2col +
+// GEMM wherever it applies except 1x1 stride-1 (no im2col there anyway).
 #include "conv2d.h"
 
 #include <algorithm>
@@ -17,6 +24,7 @@
 
 #include "../../core/thread_pool.h"
 #include "../nn/nn_ops.h"
+#include "conv_direct.h"
 
 namespace simdtrain {
 namespace {
@@ -124,6 +132,124 @@ void for_each_chunk(const Conv2dShape& s, const Geometry& geo, const float* x, f
   }
 }
 
+const ConvDirectKernels& direct() { return SIMDTRAIN_PICK(kConvDirectKernels); }
+
+// A batch of NHWC images zero-padded: [count, h + pt + pb, w + pl + pr, c].
+struct Padded {
+  size_t h, w, pt, pb, pl, pr, c;
+  size_t ph() const { return h + pt + pb; }
+  size_t pw() const { return w + pl + pr; }
+  size_t image() const { return ph() * pw() * c; }
+  bool any() const { return pt || pb || pl || pr; }
+  // Images per chunk so a chunk stays within the column budget.
+  size_t chunk(size_t batch) const {
+    return any() ? std::max<size_t>(1, std::min(batch, kColBudgetFloats / std::max<size_t>(image(), 1))) : batch;
+  }
+  size_t floats(size_t batch) const { return any() && batch ? chunk(batch) * image() : 0; }
+};
+
+void pad_images(const Padded& p, const float* src, size_t count, float* dst) {
+  parallel_for(count, 1, [&](size_t b, size_t e) {
+    for (size_t n = b; n < e; ++n) {
+      float* img = dst + n * p.image();
+      std::memset(img, 0, p.image() * sizeof(float));
+      for (size_t y = 0; y < p.h; ++y)
+        std::memcpy(img + ((y + p.pt) * p.pw() + p.pl) * p.c, src + (n * p.h + y) * p.w * p.c, p.w * p.c * sizeof(float));
+    }
+  });
+}
+
+Padded forward_padding(const Conv2dShape& s) {
+  return Padded{s.in_h, s.in_w, s.pad_top, s.pad_bottom, s.pad_left, s.pad_right, s.in_c};
+}
+
+// dy padded so the input gradient is a stride-1 convolution of it.
+Padded dgrad_padding(const Conv2dShape& s) {
+  const size_t sy = s.dil_h * (s.kh - 1), sx = s.dil_w * (s.kw - 1);
+  return Padded{s.out_h(), s.out_w(), sy - s.pad_top, sy - s.pad_bottom, sx - s.pad_left, sx - s.pad_right, s.out_c};
+}
+
+bool direct_forward_ok(const Conv2dShape& s, const Geometry& geo) { return s.groups == 1 && !geo.in_place; }
+bool direct_dgrad_ok(const Conv2dShape& s, const Geometry& geo) {
+  return s.groups == 1 && !geo.in_place && s.stride_h == 1 && s.stride_w == 1 &&
+         s.pad_top <= s.dil_h * (s.kh - 1) && s.pad_bottom <= s.dil_h * (s.kh - 1) &&
+         s.pad_left <= s.dil_w * (s.kw - 1) && s.pad_right <= s.dil_w * (s.kw - 1);
+}
+
+// Output rows [0, out_rows) of `count` images through the direct kernel:
+// src holds the (padded) inputs, `tmpl` the per-shape fields of a row.
+void direct_rows(const Padded& p, const float* src, size_t count, size_t out_rows, size_t stride_h, size_t dil_h,
+                 ConvDirectRow tmpl, float* y) {
+  const auto& k = direct();
+  const size_t row_floats = p.pw() * p.c, y_row = tmpl.ow * tmpl.cout;
+  const size_t work = tmpl.ow * tmpl.cout * tmpl.kh * tmpl.kw * tmpl.cin;
+  parallel_for(count * out_rows, std::max<size_t>(1, (size_t{1} << 16) / std::max<size_t>(work, 1)), [&](size_t b, size_t e) {
+    for (size_t t = b; t < e; ++t) {
+      ConvDirectRow r = tmpl;
+      r.x = src + (t / out_rows) * p.image() + (t % out_rows) * stride_h * row_floats;
+      r.tap_row = dil_h * row_floats;
+      r.y = y + t * y_row;
+      k.row(r);
+    }
+  });
+}
+
+// All images of a batch, in chunks padded into pad_buffer when p has padding.
+void direct_batch(const Padded& p, const float* src, size_t batch, size_t out_rows, size_t stride_h, size_t dil_h,
+                  const ConvDirectRow& t, float* y, float* pad_buffer) {
+  const size_t chunk = p.chunk(batch);
+  for (size_t n0 = 0; n0 < batch; n0 += chunk) {
+    const size_t count = std::min(chunk, batch - n0);
+    const float* in = src + n0 * p.h * p.w * p.c;
+    if (p.any()) {
+      pad_images(p, in, count, pad_buffer);
+      in = pad_buffer;
+    }
+    direct_rows(p, in, count, out_rows, stride_h, dil_h, t, y + n0 * out_rows * t.ow * t.cout);
+  }
+}
+
+void direct_forward(const Conv2dShape& s, const Geometry& geo, const float* x, const float* w, const float* bias,
+                    Activation act, float* y, float* workspace) {
+  const Padded p = forward_padding(s);
+  ConvDirectRow t{};
+  t.px_stride = s.stride_w * s.in_c;
+  t.tap_col = s.dil_w * s.in_c;
+  t.kh = s.kh;
+  t.kw = s.kw;
+  t.cin = s.in_c;
+  t.w = w;
+  t.cout = s.out_c;
+  t.bias = bias;
+  t.relu = act == Activation::relu;
+  t.ow = geo.ow;
+  direct_batch(p, x, s.batch, geo.oh, s.stride_h, s.dil_h, t, y, workspace);
+}
+
+// Workspace: [flipped filter kh*kw*out_c*in_c][padded dy chunk].
+void direct_dgrad(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+  if (!s.batch) return;  // the workspace may be empty
+  const size_t taps = s.kh * s.kw;
+  float* wt = workspace;
+  for (size_t tap = 0; tap < taps; ++tap)
+    for (size_t ci = 0; ci < s.in_c; ++ci)
+      for (size_t co = 0; co < s.out_c; ++co)
+        wt[(tap * s.out_c + co) * s.in_c + ci] = w[((taps - 1 - tap) * s.in_c + ci) * s.out_c + co];
+  const Padded p = dgrad_padding(s);
+  const size_t chunk = p.chunk(s.batch);
+  float* padded = workspace + taps * s.in_c * s.out_c;
+  ConvDirectRow t{};
+  t.px_stride = s.out_c;
+  t.tap_col = s.dil_w * s.out_c;
+  t.kh = s.kh;
+  t.kw = s.kw;
+  t.cin = s.out_c;
+  t.w = wt;
+  t.cout = s.in_c;
+  t.ow = s.in_w;
+  direct_batch(p, dy, s.batch, s.in_h, 1, s.dil_h, t, dx, padded);
+}
+
 GemmArgs group_gemm(size_t m, size_t n, size_t k) {
   GemmArgs a;
   a.m = m;
@@ -134,15 +260,23 @@ GemmArgs group_gemm(size_t m, size_t n, size_t k) {
 
 }  // namespace
 
+// The largest need of any path any ISA may take for this shape.
 size_t conv2d_workspace_floats(const Conv2dShape& s) {
   const Geometry geo = geometry(s);
   if (geo.in_place || !s.batch) return 0;
-  return geo.chunk_images * geo.pixels * geo.k;
+  size_t need = geo.chunk_images * geo.pixels * geo.k;
+  if (direct_forward_ok(s, geo)) need = std::max(need, forward_padding(s).floats(s.batch));
+  if (direct_dgrad_ok(s, geo))
+    need = std::max(need, s.kh * s.kw * s.in_c * s.out_c + dgrad_padding(s).floats(s.batch));
+  return need;
 }
 
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
                     float* workspace) {
   const Geometry geo = geometry(s);
+  if (direct_forward_ok(s, geo) && s.out_c % direct().lanes == 0) {
+    return direct_forward(s, geo, x, w, bias, act, y, workspace);
+  }
   for_each_chunk(s, geo, x, workspace, true, [&](size_t m0, size_t m1, const float* col) {
     for (size_t g = 0; g < s.groups; ++g) {
       GemmArgs a = group_gemm(m1 - m0, geo.cout_g, geo.kg);
@@ -161,6 +295,7 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
 
 void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
   const Geometry geo = geometry(s);
+  if (direct_dgrad_ok(s, geo) && s.in_c % direct().lanes == 0) return direct_dgrad(s, w, dy, dx, workspace);
   if (!geo.in_place) std::memset(dx, 0, s.x_size() * sizeof(float));
   for_each_chunk(s, geo, nullptr, workspace, false, [&](size_t m0, size_t m1, const float*) {
     float* dcol = geo.in_place ? dx + m0 * s.in_c : workspace;

@@ -1,0 +1,91 @@
+// Direct convolution rows (conv_direct.h), written once over the SIMD
+// abstraction and compiled once per ISA.
+#include "../../simd/target.h"
+#include "conv_direct.h"
+
+namespace simdtrain {
+namespace SIMDTRAIN_NS {
+namespace {
+
+// Accumulator registers a block may use (the rest hold filter vectors and
+// the broadcast): 32-register files (AVX-512, NEON) vs 16.
+#if defined(SIMDTRAIN_TARGET_AVX512) || defined(SIMDTRAIN_TARGET_NEON)
+constexpr size_t kAccRegs = 24;
+#else
+constexpr size_t kAccRegs = 12;
+#endif
+
+template <size_t NV>
+constexpr size_t max_mr() {
+  return kAccRegs / NV < 12 ? kAccRegs / NV : 12;
+}
+
+template <size_t MR, size_t NV>
+inline void block(const ConvDirectRow& a, size_t ox0, size_t co0) {
+  Vec acc[MR][NV];
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t v = 0; v < NV; ++v) acc[r][v] = zero();
+  for (size_t i = 0; i < a.kh; ++i) {
+    for (size_t j = 0; j < a.kw; ++j) {
+      const float* xp = a.x + i * a.tap_row + j * a.tap_col + ox0 * a.px_stride;
+      const float* wp = a.w + (i * a.kw + j) * a.cin * a.cout + co0;
+      for (size_t ci = 0; ci < a.cin; ++ci, wp += a.cout) {
+        Vec wv[NV];
+        for (size_t v = 0; v < NV; ++v) wv[v] = loadu(wp + v * kLanes);
+        for (size_t r = 0; r < MR; ++r) {
+          const Vec xb = set1(xp[r * a.px_stride + ci]);
+          for (size_t v = 0; v < NV; ++v) acc[r][v] = fmadd(xb, wv[v], acc[r][v]);
+        }
+      }
+    }
+  }
+  for (size_t r = 0; r < MR; ++r) {
+    float* yp = a.y + (ox0 + r) * a.cout + co0;
+    for (size_t v = 0; v < NV; ++v) {
+      Vec o = acc[r][v];
+      if (a.bias) o = add(o, loadu(a.bias + co0 + v * kLanes));
+      if (a.relu) o = max(o, zero());
+      storeu(yp + v * kLanes, o);
+    }
+  }
+}
+
+// The row in blocks of MR pixels; the last block is shifted left to end at
+// ow (recomputing a few pixels with the same bits) instead of a narrow tail.
+template <size_t MR, size_t NV>
+void blocks(const ConvDirectRow& a, size_t co0) {
+  for (size_t ox0 = 0; ox0 < a.ow; ox0 += MR) block<MR, NV>(a, ox0 + MR <= a.ow ? ox0 : a.ow - MR, co0);
+}
+
+template <size_t NV>
+void row_nv(const ConvDirectRow& a, size_t co0) {
+  constexpr size_t M = max_mr<NV>();
+  if (a.ow >= M) return blocks<M, NV>(a, co0);
+  if constexpr (M > 8) {
+    if (a.ow >= 8) return blocks<8, NV>(a, co0);
+  }
+  if constexpr (M > 4) {
+    if (a.ow >= 4) return blocks<4, NV>(a, co0);
+  }
+  if (a.ow >= 2) return blocks<2, NV>(a, co0);
+  blocks<1, NV>(a, co0);
+}
+
+void row(const ConvDirectRow& a) {
+  const size_t vecs = a.cout / kLanes;
+  size_t v = 0;
+  for (; v + 4 <= vecs; v += 4) row_nv<4>(a, v * kLanes);
+  switch (vecs - v) {
+    case 3: row_nv<3>(a, v * kLanes); break;
+    case 2: row_nv<2>(a, v * kLanes); break;
+    case 1: row_nv<1>(a, v * kLanes); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+extern const ConvDirectKernels kConvDirectKernels = {kLanes, row};
+
+}  // namespace SIMDTRAIN_NS
+}  // namespace simdtrain
