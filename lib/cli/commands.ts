@@ -27,6 +27,10 @@ export const commands: Record<string, Command> = {
     summary: 'train one small MLP with several optimizers on an MNIST subset and plot their curves',
     run: async (args) => (await import('./compare')).runCompare(args),
   },
+  bench: {
+    summary: 'measure bandwidth, sgemm by shape and thread count, Adam and an MLP epoch beside the peers found here',
+    run: async (args) => (await import('./bench')).runBench(args),
+  },
   info: {
     summary: 'print the CPU/ISA report and a native-vs-JS kernel comparison',
     run: async () => (await import('./info')).runInfo(),

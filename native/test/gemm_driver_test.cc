@@ -9,6 +9,7 @@
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/gemm/gemm_table.h"
+#include "../src/kernels/gemm/gemm_threading.h"
 #include "../src/simd/dispatch.h"
 #include "gemm_test_util.h"
 #include "test_framework.h"
@@ -247,6 +248,93 @@ TEST(gemm_threaded_result_matches_single_thread_bit_for_bit) {
     CHECK(c1 == c2);
   }
   simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+TEST(gemm_every_team_shape_gives_the_single_thread_bits) {
+  // Shared-B teams (groups of rows sharing one packed B, several column
+  // groups, more row blocks than MC), independent blocks (B in place) and
+  // transposed C, on 1-8 threads: each must give exactly the 1-thread bits.
+  // Oversubscription is allowed so a 2-core machine runs 3-8 member teams.
+  simdtrain::allow_oversubscription(true);
+  struct Shape {
+    size_t m, n, k;
+    bool ta, tb;
+  };
+  const Shape shapes[] = {{301, 203, 517, false, false}, {517, 301, 203, true, true},  {260, 997, 70, false, true},
+                          {2100, 200, 16, true, false},   {700, 1000, 9, false, false}, {1200, 9, 300, false, false},
+                          {200, 150, 400, false, false}};
+  for (auto isa : testing::runnable_isas()) {
+    simdtrain::set_active_isa(isa);
+    int variant = 0;
+    for (const Shape& s : shapes) {
+      const size_t lda = s.ta ? s.m + 3 : s.k + 1, ldb = s.tb ? s.k + 2 : s.n;
+      std::vector<float> a = testing::random_floats((s.ta ? s.k : s.m) * lda, 3);
+      std::vector<float> b = testing::random_floats((s.tb ? s.n : s.k) * ldb, 4);
+      std::vector<float> bias = testing::random_floats(s.n, 5), c0 = testing::random_floats(s.m * s.n, 6);
+      GemmArgs g;
+      g.m = s.m, g.n = s.n, g.k = s.k, g.trans_a = s.ta, g.trans_b = s.tb;
+      g.a = a.data(), g.b = b.data(), g.lda = lda, g.ldb = ldb, g.ldc = s.n;
+      g.beta = variant % 2 ? 0.5f : 0.0f;
+      g.epilogue.bias = variant % 3 ? bias.data() : nullptr;
+      g.epilogue.activation = variant % 2 ? simdtrain::Activation::relu : simdtrain::Activation::none;
+      ++variant;
+      std::vector<float> want = c0;
+      simdtrain::set_num_threads(1);
+      g.c = want.data();
+      simdtrain::sgemm(g);
+      for (int threads = 2; threads <= 8; ++threads) {
+        simdtrain::set_num_threads(threads);
+        std::vector<float> got = c0;
+        g.c = got.data();
+        simdtrain::sgemm(g);
+        if (std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) != 0) {
+          testing::report_failure(__FILE__, __LINE__, std::string(simdtrain::isa_name(isa)) + " threads=" +
+                                                          std::to_string(threads) + " m=" + std::to_string(s.m) +
+                                                          " n=" + std::to_string(s.n) + " k=" + std::to_string(s.k));
+        }
+      }
+    }
+  }
+  simdtrain::allow_oversubscription(false);
+  simdtrain::set_num_threads(2);
+  simdtrain::set_active_isa(testing::runnable_isas().back());
+}
+
+TEST(gemm_team_size_and_grid_follow_the_work) {
+  CHECK(simdtrain::gemm_team_size(5e5, 16) == 1);       // too small to split
+  CHECK(simdtrain::gemm_team_size(1.5e6, 16) == 2);     // just above the threshold
+  CHECK(simdtrain::gemm_team_size(4.5e6, 16) == 4);     // a few threads' worth
+  CHECK(simdtrain::gemm_team_size(1e10, 16) == 16);
+  CHECK(simdtrain::gemm_team_size(1e10, 1) == 1);
+  const auto tall = simdtrain::gemm_choose_grid(2048, 2048, 8, 32, 16);
+  CHECK(tall.tm == 16 && tall.tn == 1);  // rows split: one shared B
+  const auto wide = simdtrain::gemm_choose_grid(16, 4096, 8, 32, 16);
+  CHECK(wide.tm == 2 && wide.tn == 8);   // two row tiles only
+  const auto tiny = simdtrain::gemm_choose_grid(8, 32, 8, 32, 16);
+  CHECK(tiny.threads() == 1);            // one tile: no split at all
+  size_t covered = 0;
+  for (size_t t = 0; t < 7; ++t) {
+    size_t b, e;
+    simdtrain::gemm_split(1000, 8, 7, t, &b, &e);
+    CHECK(b % 8 == 0 && e >= b);
+    covered += e - b;
+  }
+  CHECK(covered == 1000);
+}
+
+TEST(gemm_pack_share_covers_every_panel_row_once) {
+  for (size_t parts : {size_t{1}, size_t{3}, size_t{16}}) {
+    std::vector<int> hits(5 * 70, 0);
+    for (size_t t = 0; t < parts; ++t) {
+      simdtrain::gemm_pack_share(5, 70, 16, parts, t, [&](size_t q, size_t k0, size_t k1) {
+        CHECK(k0 % 16 == 0 && k1 <= 70 && k0 < k1);
+        for (size_t k = k0; k < k1; ++k) hits[q * 70 + k]++;
+      });
+    }
+    bool once = true;
+    for (int h : hits) once = once && h == 1;
+    CHECK(once);
+  }
 }
 
 TEST(gemm_check_rejects_short_leading_dimensions) {

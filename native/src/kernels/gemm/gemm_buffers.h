@@ -24,6 +24,8 @@ class GemmPackBuffer {
 
 struct GemmThreadBuffers {
   GemmPackBuffer a, b, scratch, scratch_b;
+  // B panels packed by a team of threads, owned by the thread that called sgemm().
+  GemmPackBuffer shared_b;
 };
 
 // The calling thread's buffers.
