@@ -122,6 +122,7 @@ TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
         } else {
           CHECK(y == first_y);
           CHECK(dx == first_dx);
+          CHECK(dw == first_dw);
         }
       }
     }

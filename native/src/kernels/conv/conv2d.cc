@@ -17,10 +17,13 @@
 // padded dy with the filter flipped and transposed. Measured on the
 // mnist_convnet and ResNet-20 layers (bench/conv.bench.js), it beats im2col +
 // GEMM wherever it applies except 1x1 stride-1 (no im2col there anyway).
+// Filter gradients of ungrouped k x k (k > 1) filters also run direct: each
+// block of dW rows sums over all output pixels of a fixed part of the batch.
 #include "conv2d.h"
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "../../core/thread_pool.h"
 #include "../nn/nn_ops.h"
@@ -250,6 +253,65 @@ void direct_dgrad(const Conv2dShape& s, const float* w, const float* dy, float* 
   direct_batch(p, dy, s.batch, s.in_h, 1, s.dil_h, t, dx, padded);
 }
 
+// The direct filter gradient sums each chunk's images in this many fixed
+// parts (in parallel, then added in order): the bits do not depend on threads.
+constexpr size_t kWgradParts = 4;
+
+size_t direct_wgrad_floats(const Conv2dShape& s) { return kWgradParts * s.w_size() + forward_padding(s).floats(s.batch); }
+
+// Workspace: [kWgradParts partial dW][padded x chunk].
+void direct_wgrad(const Conv2dShape& s, const Geometry& geo, const float* x, const float* dy, float* dw, bool accumulate,
+                  float* workspace) {
+  const auto& k = direct();
+  const Padded p = forward_padding(s);
+  const size_t K = s.kh * s.kw * s.in_c, wn = s.w_size(), row = p.pw() * s.in_c;
+  std::vector<size_t> off(K);
+  for (size_t i = 0; i < s.kh; ++i)
+    for (size_t j = 0; j < s.kw; ++j)
+      for (size_t ci = 0; ci < s.in_c; ++ci) off[(i * s.kw + j) * s.in_c + ci] = i * s.dil_h * row + j * s.dil_w * s.in_c + ci;
+  float* partial = workspace;
+  float* padded = workspace + kWgradParts * wn;
+  const size_t chunk = p.chunk(s.batch);
+  bool first = !accumulate;
+  for (size_t n0 = 0; n0 < s.batch; n0 += chunk) {
+    const size_t count = std::min(chunk, s.batch - n0);
+    const float* src = x + n0 * s.in_h * s.in_w * s.in_c;
+    if (p.any()) {
+      pad_images(p, src, count, padded);
+      src = padded;
+    }
+    const size_t parts = std::min(kWgradParts, count);
+    parallel_for(parts, 1, [&](size_t b, size_t e) {
+      for (size_t part = b; part < e; ++part) {
+        const size_t i0 = count * part / parts, i1 = count * (part + 1) / parts;
+        ConvDirectWgrad a{};
+        a.x = src + i0 * p.image();
+        a.image_floats = p.image();
+        a.row_stride = s.stride_h * row;
+        a.px_stride = s.stride_w * s.in_c;
+        a.count = i1 - i0;
+        a.oh = geo.oh;
+        a.ow = geo.ow;
+        a.off = off.data();
+        a.k0 = 0;
+        a.k1 = K;
+        a.dy = dy + (n0 + i0) * geo.pixels * s.out_c;
+        a.cout = s.out_c;
+        a.dw = partial + part * wn;
+        k.wgrad(a);
+      }
+    });
+    parallel_for(wn, 1 << 14, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) {
+        float v = first ? 0.0f : dw[i];
+        for (size_t part = 0; part < parts; ++part) v += partial[part * wn + i];
+        dw[i] = v;
+      }
+    });
+    first = false;
+  }
+}
+
 GemmArgs group_gemm(size_t m, size_t n, size_t k) {
   GemmArgs a;
   a.m = m;
@@ -265,7 +327,7 @@ size_t conv2d_workspace_floats(const Conv2dShape& s) {
   const Geometry geo = geometry(s);
   if (geo.in_place || !s.batch) return 0;
   size_t need = geo.chunk_images * geo.pixels * geo.k;
-  if (direct_forward_ok(s, geo)) need = std::max(need, forward_padding(s).floats(s.batch));
+  if (direct_forward_ok(s, geo)) need = std::max(need, direct_wgrad_floats(s));
   if (direct_dgrad_ok(s, geo))
     need = std::max(need, s.kh * s.kw * s.in_c * s.out_c + dgrad_padding(s).floats(s.batch));
   return need;
@@ -319,7 +381,13 @@ void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* d
   const Geometry geo = geometry(s);
   if (db) nn_col_sums(s.batch * geo.pixels, s.out_c, dy, db, accumulate);
   if (!dw) return;
-  if (!s.batch && !accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
+  if (!s.batch) {
+    if (!accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
+    return;
+  }
+  // 1x1 filters keep the GEMM (measured faster: few rows of dW, long sums).
+  if (direct_forward_ok(s, geo) && s.out_c % direct().lanes == 0 && s.kh * s.kw > 1)
+    return direct_wgrad(s, geo, x, dy, dw, accumulate, workspace);
   bool first = !accumulate;
   for_each_chunk(s, geo, x, workspace, true, [&](size_t m0, size_t m1, const float* col) {
     for (size_t g = 0; g < s.groups; ++g) {

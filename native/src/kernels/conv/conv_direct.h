@@ -31,9 +31,25 @@ struct ConvDirectRow {
   size_t ow;
 };
 
+// Filter gradient of rows [k0, k1) of dW ([K, cout], K = kh*kw*cin) over
+// `count` padded images: dw[k, co] = sum over output pixels p (image, oy, ox
+// in order) of x[base(p) + off[k]] * dy[p, co], base(p) = image*image_floats
+// + oy*row_stride + ox*px_stride. Overwrites those rows.
+struct ConvDirectWgrad {
+  const float* x;
+  size_t image_floats, row_stride, px_stride;
+  size_t count, oh, ow;
+  const size_t* off;  // K offsets: i*tap_row + j*tap_col + ci
+  size_t k0, k1;
+  const float* dy;  // [count*oh*ow, cout]
+  size_t cout;      // multiple of lanes
+  float* dw;        // [K, cout]
+};
+
 struct ConvDirectKernels {
   size_t lanes;
   void (*row)(const ConvDirectRow& r);
+  void (*wgrad)(const ConvDirectWgrad& a);
 };
 
 SIMDTRAIN_DECLARE_TABLES(ConvDirectKernels, kConvDirectKernels)

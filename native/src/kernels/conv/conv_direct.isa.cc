@@ -83,9 +83,64 @@ void row(const ConvDirectRow& a) {
   }
 }
 
+// Rows [k, k + MR) x vectors [co0, co0 + NV*kLanes) of dW.
+template <size_t MR, size_t NV>
+inline void wgrad_block(const ConvDirectWgrad& a, size_t k, size_t co0) {
+  Vec acc[MR][NV];
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t v = 0; v < NV; ++v) acc[r][v] = zero();
+  size_t off[MR];
+  for (size_t r = 0; r < MR; ++r) off[r] = a.off[k + r];
+  const float* dyp = a.dy + co0;
+  for (size_t n = 0; n < a.count; ++n) {
+    for (size_t oy = 0; oy < a.oh; ++oy) {
+      const float* base = a.x + n * a.image_floats + oy * a.row_stride;
+      for (size_t ox = 0; ox < a.ow; ++ox, base += a.px_stride, dyp += a.cout) {
+        Vec g[NV];
+        for (size_t v = 0; v < NV; ++v) g[v] = loadu(dyp + v * kLanes);
+        for (size_t r = 0; r < MR; ++r) {
+          const Vec xb = set1(base[off[r]]);
+          for (size_t v = 0; v < NV; ++v) acc[r][v] = fmadd(xb, g[v], acc[r][v]);
+        }
+      }
+    }
+  }
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t v = 0; v < NV; ++v) storeu(a.dw + (k + r) * a.cout + co0 + v * kLanes, acc[r][v]);
+}
+
+// Blocks of MR rows; a last partial block is shifted up to end at k1 (same
+// bits for the rows computed twice).
+template <size_t MR, size_t NV>
+void wgrad_rows(const ConvDirectWgrad& a, size_t co0) {
+  for (size_t k = a.k0; k < a.k1; k += MR) wgrad_block<MR, NV>(a, k + MR <= a.k1 ? k : a.k1 - MR, co0);
+}
+
+// The largest block height <= the rows to do (up to max_mr): few rows (a
+// first layer's K = 9 or 27) are covered without recomputation.
+template <size_t NV, size_t MR = max_mr<NV>()>
+void wgrad_pick(const ConvDirectWgrad& a, size_t co0) {
+  if constexpr (MR > 1) {
+    if (a.k1 - a.k0 < MR) return wgrad_pick<NV, MR - 1>(a, co0);
+  }
+  wgrad_rows<MR, NV>(a, co0);
+}
+
+void wgrad(const ConvDirectWgrad& a) {
+  const size_t vecs = a.cout / kLanes;
+  size_t v = 0;
+  for (; v + 4 <= vecs; v += 4) wgrad_pick<4>(a, v * kLanes);
+  switch (vecs - v) {
+    case 3: wgrad_pick<3>(a, v * kLanes); break;
+    case 2: wgrad_pick<2>(a, v * kLanes); break;
+    case 1: wgrad_pick<1>(a, v * kLanes); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
-extern const ConvDirectKernels kConvDirectKernels = {kLanes, row};
+extern const ConvDirectKernels kConvDirectKernels = {kLanes, row, wgrad};
 
 }  // namespace SIMDTRAIN_NS
 }  // namespace simdtrain
