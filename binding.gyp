@@ -40,7 +40,8 @@
       "sources": ["<!@(node scripts/list-sources.js addon)"],
       "dependencies": ["simdtrain_core", "simdtrain_isa_scalar"],
       "conditions": [
-        ["target_arch=='x64'", {"dependencies": ["simdtrain_isa_sse2", "simdtrain_isa_avx2", "simdtrain_isa_avx512"]}],
+        ["target_arch=='x64'", {"dependencies": ["simdtrain_isa_sse2", "simdtrain_isa_avx2", "simdtrain_isa_avx512",
+                                                  "simdtrain_isa_avx512bf16", "simdtrain_isa_amx"]}],
         ["target_arch=='arm64'", {"dependencies": ["simdtrain_isa_neon"]}]
       ]
     }
@@ -69,6 +70,18 @@
           "defines": ["SIMDTRAIN_TARGET_AVX512"],
           "cflags": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma", "-mf16c", "-mprefer-vector-width=512",
                      "-Wno-uninitialized"]
+        },
+        {
+          "target_name": "simdtrain_isa_avx512bf16",
+          "type": "static_library",
+          "sources": ["<!@(node scripts/list-sources.js avx512bf16)"],
+          "cflags": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512bf16", "-Wno-uninitialized"]
+        },
+        {
+          "target_name": "simdtrain_isa_amx",
+          "type": "static_library",
+          "sources": ["<!@(node scripts/list-sources.js amx)"],
+          "cflags": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512bf16", "-mamx-tile", "-mamx-bf16", "-Wno-uninitialized"]
         }
       ]
     }],

@@ -7,6 +7,23 @@ import { native } from './native';
 /** Names of the kernel instruction sets simdtrain can be built with. */
 export type IsaName = 'scalar' | 'sse2' | 'avx2' | 'avx512' | 'neon';
 
+/** How bf16 GEMMs (`precision: 'bf16'`) run: see {@link setBf16} and docs/bf16.md. */
+export type Bf16PathName = 'amx' | 'avx512bf16' | 'emulate' | 'off';
+
+/** The bf16 paths {@link cpuInfo} reports. */
+export interface Bf16Info {
+  /** AMX tiles usable (CPU, OS tile state and the Linux tile-data permission). */
+  amx: boolean;
+  /** AVX512-BF16 (VDPBF16PS) usable. */
+  avx512bf16: boolean;
+  /** The path bf16 requests take now (`'emulate'`: exact scalar emulation; `'off'`: computed in fp32). */
+  active: Bf16PathName;
+  /** Why a path is unavailable, e.g. `{ amx: 'CPU lacks AMX-BF16' }`. */
+  reasons: { amx?: string; avx512bf16?: string };
+  /** Set when `SIMDTRAIN_BF16` named a path that cannot run here (it was ignored). */
+  envError?: string;
+}
+
 /** What {@link cpuInfo} reports. */
 export interface CpuInfo {
   /** `'x64'`, `'arm64'` or `'other'`. */
@@ -19,6 +36,8 @@ export interface CpuInfo {
   supported: IsaName[];
   /** Threads used by parallel kernels (see {@link setNumThreads}). */
   threads: number;
+  /** The bf16 GEMM paths. */
+  bf16: Bf16Info;
 }
 
 /**
@@ -46,6 +65,18 @@ export function cpuInfo(): CpuInfo {
  */
 export function setIsa(isa: IsaName): void {
   native.setIsa(isa);
+}
+
+/**
+ * Chooses how bf16 GEMMs run: `'amx'`, `'avx512bf16'`, `'emulate'` (exact
+ * scalar emulation, any CPU) or `'off'` (`precision: 'bf16'` is ignored and
+ * the product is computed in fp32). The default is the best available path;
+ * the environment variable `SIMDTRAIN_BF16` sets it when the addon loads.
+ *
+ * @throws RangeError when the name is unknown or the path cannot run here.
+ */
+export function setBf16(path: Bf16PathName): void {
+  native.setBf16(path);
 }
 
 /**

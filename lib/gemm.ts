@@ -17,12 +17,21 @@ export type Transpose = boolean | 'N' | 'T' | 'n' | 't';
 /** Activation applied while C is stored. */
 export type Activation = 'relu' | 'none';
 
+/**
+ * Precision of the products: `'bf16'` rounds A and B to bfloat16 (nearest
+ * even) while packing and sums in fp32 (AMX or AVX512-BF16 where the CPU has
+ * them, an exact emulation elsewhere; see docs/bf16.md for the error bound).
+ */
+export type Precision = 'fp32' | 'bf16';
+
 /** The fused epilogue: added and applied to C as it is stored. */
 export interface GemmEpilogue {
   /** N floats added to every row of C (after alpha/beta). Must not overlap C. */
   bias?: Float32Array;
   /** `'relu'` stores max(x, 0) (NaN stays NaN); default `'none'`. */
   activation?: Activation;
+  /** Default `'fp32'`. */
+  precision?: Precision;
 }
 
 /**
@@ -112,8 +121,8 @@ function plan(a: Matrix, b: Matrix, options: MatmulOptions): Plan {
 }
 
 function epilogueOf(options: MatmulOptions): GemmEpilogue | undefined {
-  if (options.bias === undefined && options.activation === undefined) return undefined;
-  return { bias: options.bias, activation: options.activation };
+  if (options.bias === undefined && options.activation === undefined && options.precision === undefined) return undefined;
+  return { bias: options.bias, activation: options.activation, precision: options.precision };
 }
 
 /**

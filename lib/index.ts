@@ -5,8 +5,8 @@
  * (as they land) GEMM, fused optimizers, initializers and a trainer.
  * @packageDocumentation
  */
-export { cpuInfo, setIsa, setNumThreads, getNumThreads } from './cpu';
-export type { CpuInfo, IsaName } from './cpu';
+export { cpuInfo, setIsa, setBf16, setNumThreads, getNumThreads } from './cpu';
+export type { CpuInfo, IsaName, Bf16Info, Bf16PathName } from './cpu';
 export * as vec from './vector';
 export * from './viz';
 export * as rng from './rng';
@@ -16,12 +16,15 @@ export * from './init';
 export { matrix, isMatrix, assertMatrix, at } from './matrix';
 export type { Matrix } from './matrix';
 export { sgemm, sgemmAsync, matmul, matmulAsync } from './gemm';
-export type { Transpose, Activation, GemmEpilogue, MatmulOptions } from './gemm';
+export type { Transpose, Activation, GemmEpilogue, MatmulOptions, Precision } from './gemm';
 // ---- nn / train (issue #6) ---------------------------------------------------
-export { Dense } from './nn/dense';
-export type { DenseOptions, DenseConfig } from './nn/dense';
+export * from './nn/layers';
 export { Sequential } from './nn/sequential';
-export type { SequentialOptions, Evaluation } from './nn/sequential';
+export type { SequentialOptions } from './nn/sequential';
+export { Model } from './nn/model';
+export type { ModelArgs } from './nn/model';
+export { GraphModel } from './nn/graph';
+export type { Evaluation, ModelOptions } from './nn/graph';
 export { ACTIVATIONS } from './nn/activations';
 export type { ActivationName } from './nn/activations';
 export { mse, softmaxCrossEntropy, binaryCrossEntropy } from './nn/losses';
@@ -29,7 +32,7 @@ export type { Loss, LossName } from './nn/losses';
 export type { Param, Labels } from './nn/types';
 export { AbortError } from './train/fit';
 export type { FitOptions, History, EpochLogs, Callbacks, EarlyStoppingOptions, OptimizerLike, SchedulerLike } from './train/types';
-export { loadCheckpoint } from './io/checkpoint';
+export { loadCheckpoint } from './nn/load';
 export type { Checkpoint, SaveOptions } from './io/checkpoint';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors';
 export type { Tensor, SafetensorsFile } from './io/safetensors';

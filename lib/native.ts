@@ -13,8 +13,9 @@ import * as path from 'node:path';
 /** Functions of the native addon. Every one validates its arguments in C++. */
 export interface NativeAddon {
   // cpu_binding.cc
-  cpuInfo(): { arch: string; isa: string; best: string; supported: string[]; threads: number };
+  cpuInfo(): { arch: string; isa: string; best: string; supported: string[]; threads: number; bf16: object };
   setIsa(isa: string): void;
+  setBf16(path: string): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   // vector_binding.cc
@@ -34,12 +35,12 @@ export interface NativeAddon {
   sgemm(
     transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
     A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
-    options?: { bias?: Float32Array; activation?: string },
+    options?: { bias?: Float32Array; activation?: string; precision?: string },
   ): void;
   sgemmAsync(
     transA: boolean | string, transB: boolean | string, M: number, N: number, K: number, alpha: number,
     A: Float32Array, lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number,
-    options?: { bias?: Float32Array; activation?: string },
+    options?: { bias?: Float32Array; activation?: string; precision?: string },
   ): Promise<void>;
   // ---- end gemm ----
   // ---- nn / train (nn_binding.cc, train_binding.cc) -------------------------
@@ -48,7 +49,7 @@ export interface NativeAddon {
   nnColSums(x: Float32Array, rows: number, cols: number, out: Float32Array, accumulate: boolean): void;
   nnAllFinite(x: Float32Array): boolean;
   nnLoss(loss: number, output: Float32Array, rows: number, cols: number, labels: Int32Array | null, targets: Float32Array | null, scale: number, grad: Float32Array | null): [number, number];
-  NnPlan: new (layers: NativeLayerSpec[], params: Float32Array, grads: Float32Array, capacity: number) => NativeNnPlan;
+  NnPlan: new (graph: NativeGraph, params: Float32Array, grads: Float32Array, buffers: Float32Array, capacity: number) => NativeNnPlan;
   // ---- end nn / train ---------------------------------------------------------
   // ---- elementwise_binding.cc (tfjs backend) ----
   // op: BinaryOp (add, sub, mul, div, rsub, rdiv); mode 0: b[col], 1: b[row].
@@ -101,15 +102,17 @@ export interface NativePool2dShape {
   strideH?: number; strideW?: number; padTop?: number; padBottom?: number; padLeft?: number; padRight?: number;
 }
 
-/** One Dense layer as the native training plan sees it (train_binding.cc). */
-export interface NativeLayerSpec {
-  in: number;
-  out: number;
-  act: number;
-  alpha: number;
-  wOffset: number;
-  bOffset: number;
-  hasBias: boolean;
+/**
+ * The op list the native plan runs (train_binding.cc, kernels/graph):
+ * slot shapes [h, w, c] (slot 0 = input), ops in order (codes in
+ * native_codes.ts OP_CODES, numeric attributes by name).
+ */
+export interface NativeGraph {
+  slots: [number, number, number][];
+  ops: { op: number; name?: string; inputs: number[]; output: number; attrs: Record<string, number> }[];
+  seed: number;
+  inputNchw?: boolean;
+  outputNchw?: boolean;
 }
 
 /**
@@ -120,9 +123,11 @@ export interface NativeNnPlan {
   reserve(rows: number): void;
   forward(x: Float32Array, rows: number, out: Float32Array): void;
   backward(dOutput: Float32Array, rows: number, accumulate: boolean): void;
-  trainStep(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, scale: number, accumulate: boolean): Promise<[number, number]>;
-  evaluate(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: true): Promise<[number, number]>;
-  evaluate(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: false): [number, number];
+  trainStep(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, scale: number, accumulate: boolean, labelSmoothing?: number): Promise<[number, number]>;
+  evaluate(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: true, labelSmoothing?: number): Promise<[number, number]>;
+  evaluate(x: Float32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: false, labelSmoothing?: number): [number, number];
+  /** Floats the plan's activations, gradients and scratch take now. */
+  memoryFloats(): number;
 }
 
 const packageRoot = path.join(__dirname, '..');

@@ -8,7 +8,7 @@
 import { setNumThreads } from '../cpu';
 import { sgemm } from '../gemm';
 import { matrix } from '../matrix';
-import { Dense } from '../nn/dense';
+import { Dense } from '../nn/layers/dense';
 import { Sequential } from '../nn/sequential';
 import { Adam } from '../optim';
 import * as vec from '../vector';

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadMnist } from '../data/mnist';
-import { Dense } from '../nn/dense';
+import { Dense } from '../nn/layers/dense';
 import { Sequential } from '../nn/sequential';
 import { optimizerByName, OPTIMIZERS_BY_NAME } from '../optim/by_name';
 import { comparisonChart, type LabelledHistory } from '../viz/history';

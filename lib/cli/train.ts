@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import * as cliProgress from 'cli-progress';
 import { setNumThreads, getNumThreads, cpuInfo } from '../cpu';
 import { loadMnist } from '../data/mnist';
-import { Dense } from '../nn/dense';
+import { Dense } from '../nn/layers/dense';
 import { Sequential } from '../nn/sequential';
 import { formatEpoch } from '../train/fit';
 import { optimizerByName, OPTIMIZERS_BY_NAME } from '../optim/by_name';
@@ -125,7 +125,7 @@ export async function runTrain(args: string[]): Promise<void> {
   });
   const result = await model.evaluate(test.images, test.labels, { loss: 'softmaxCrossEntropy' });
   const meanEpoch = history.seconds.reduce((a, b) => a + b, 0) / Math.max(history.epochs, 1);
-  console.log(`test: loss ${result.loss.toFixed(4)}, accuracy ${(result.accuracy * 100).toFixed(2)}% (${test.labels.length} images); mean epoch ${meanEpoch.toFixed(2)} s`);
+  console.log(`test: loss ${result.loss.toFixed(4)}, accuracy ${((result.accuracy ?? NaN) * 100).toFixed(2)}% (${test.labels.length} images); mean epoch ${meanEpoch.toFixed(2)} s`);
   // The model first: a plot that fails must not lose the trained weights.
   if (values.save) {
     await model.save(values.save, { optimizer: typeof optimizer.stateDict === 'function' ? optimizer : undefined, epoch: history.epochs });

@@ -13,7 +13,8 @@
  * @packageDocumentation
  */
 import { saveCheckpoint } from '../io/checkpoint';
-import { accuracyCount, lossCount, type Sequential } from '../nn/sequential';
+import { accuracyCount, lossCount } from '../nn/graph';
+import type { Sequential } from '../nn/sequential';
 import type { Labels, Matrix } from '../nn/types';
 import { AbortError, emptyHistory, formatEpoch, record, trainLogs } from '../train/fit';
 import { resolveFitOptions, type ResolvedFit } from '../train/options';

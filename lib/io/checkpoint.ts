@@ -1,19 +1,24 @@
 /**
  * Model checkpoints in safetensors, named and shaped like the state dict of
- * an equivalent `torch.nn.Sequential` of `Linear` layers:
- *   `<i>.weight` [out, in] (our W [in, out] transposed), `<i>.bias` [out],
- * where `i` counts every module, activations included (Linear, ReLU, Linear
- * gives 0.* and 2.*). Metadata (all strings): `format` = "pt",
- * `simdtrain.layers` (JSON layer configs, so {@link loadCheckpoint} can
- * rebuild the model), `simdtrain.seed`, optionally `simdtrain.epoch` and
- * `simdtrain.optimizer` (the optimizer's stateDict as JSON whose
- * Float32Arrays are stored as tensors named `optimizer.<path>`; filter those
- * out before `load_state_dict` in PyTorch). Files are written atomically.
+ * the equivalent PyTorch module, so `load_state_dict(strict=True)` works:
+ * a Sequential uses torch.nn.Sequential indices (`0.weight`, `2.bias`, where
+ * every activation module counts), a functional Model its layer names. Each
+ * layer converts its internal layout (e.g. Dense W [in, out], Conv2D HWIO) to
+ * PyTorch's (Linear [out, in], Conv2d [out, in/groups, kh, kw]).
+ *
+ * Metadata (all strings): `format` = "pt", `simdtrain.model` (JSON: class,
+ * input shape, layer configs, graph inputs), `simdtrain.seed`, optionally
+ * `simdtrain.epoch` and `simdtrain.optimizer` (the optimizer's stateDict as
+ * JSON whose Float32Arrays are stored as tensors named `optimizer.<path>`;
+ * filter those out before `load_state_dict`). Files are written atomically.
+ * Loading checks every tensor against the model the metadata describes
+ * before any model memory is taken.
  * @packageDocumentation
  */
 import * as fs from 'node:fs';
-import { Dense, type DenseConfig } from '../nn/dense';
-import { Sequential } from '../nn/sequential';
+import { compileGraph, type GraphModel, type GraphNode, type NamedTensor } from '../nn/graph';
+import { checkShape, fmt, type Layer } from '../nn/layers/layer';
+import { layerFromConfig, type LayerConfig } from '../nn/layers/registry';
 import type { OptimizerLike } from '../train/types';
 import { writeFileAtomic } from './atomic';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type Tensor } from './safetensors';
@@ -26,19 +31,27 @@ export interface SaveOptions {
   epoch?: number;
 }
 
-/** What {@link loadCheckpoint} returns. */
-export interface Checkpoint {
-  model: Sequential;
+/** The stored description of a model. @internal */
+export interface ModelConfig {
+  class: 'Sequential' | 'Model';
+  inputShape: number[];
+  layers: LayerConfig[];
+  /** Functional models: the node ids each layer reads (-1 = the input). */
+  inputs?: number[][];
+}
+
+/** A model that can be saved. @internal */
+export interface SavableModel extends GraphModel {
+  modelConfig(): ModelConfig;
+}
+
+/** What {@link loadCheckpointFile} returns. */
+export interface Checkpoint<M extends GraphModel = GraphModel> {
+  model: M;
   /** The stored epoch, if any. */
   epoch?: number;
   /** The stored optimizer state (pass to `optimizer.loadStateDict`), if any. */
   optimizerState?: unknown;
-}
-
-function transpose(src: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = src[i * cols + j];
-  return out;
 }
 
 // Optimizer state <-> JSON + tensors. Float32Arrays become tensors; other
@@ -76,15 +89,14 @@ function decodeState(value: unknown, tensors: Map<string, Tensor>): unknown {
 }
 
 /** Writes `model` (and optionally optimizer state and epoch) to `file`, atomically. */
-export async function saveCheckpoint(model: Sequential, file: string, options: SaveOptions = {}): Promise<void> {
+export async function saveCheckpoint(model: SavableModel, file: string, options: SaveOptions = {}): Promise<void> {
   if (typeof file !== 'string' || file === '') throw new TypeError(`'path' must be a non-empty string`);
   const tensors = new Map<string, Tensor>();
-  for (const s of model.slots) {
-    const l = s.layer;
-    tensors.set(s.weightName, { shape: [l.outFeatures, l.inFeatures], data: transpose(l.weight, l.inFeatures, l.outFeatures) });
-    if (l.useBias) tensors.set(s.biasName, { shape: [l.outFeatures], data: Float32Array.from(l.bias) });
+  for (const t of model.tensors) {
+    const view = t.layer.bound[t.spec.key].data;
+    tensors.set(t.name, { shape: t.spec.torchShape, data: t.spec.toTorch ? t.spec.toTorch(view) : Float32Array.from(view) });
   }
-  const metadata: Record<string, string> = { format: 'pt', 'simdtrain.layers': JSON.stringify(model.config()), 'simdtrain.seed': String(model.seed) };
+  const metadata: Record<string, string> = { format: 'pt', 'simdtrain.model': JSON.stringify(model.modelConfig()), 'simdtrain.seed': String(model.seed) };
   if (options.epoch !== undefined) {
     if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new RangeError(`'epoch' must be a non-negative integer`);
     metadata['simdtrain.epoch'] = String(options.epoch);
@@ -96,24 +108,23 @@ export async function saveCheckpoint(model: Sequential, file: string, options: S
   await writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 
-/** Copies the tensors of a decoded file into `model` (names and shapes must match). */
-function assignWeights(model: Sequential, tensors: Map<string, Tensor>, source: string): void {
-  // Check everything first: a mismatch changes nothing.
-  const plan: [Float32Array, Float32Array, boolean, number, number][] = [];
-  for (const s of model.slots) {
-    const l = s.layer;
-    const w = tensors.get(s.weightName);
-    if (!w || w.shape.length !== 2 || w.shape[0] !== l.outFeatures || w.shape[1] !== l.inFeatures) {
-      throw new SafetensorsError(source, `expected tensor '${s.weightName}' of shape [${l.outFeatures}, ${l.inFeatures}]${w ? ` (got [${w.shape.join(', ')}])` : ' (missing)'}`);
-    }
-    plan.push([w.data, l.weight, true, l.outFeatures, l.inFeatures]);
-    if (l.useBias) {
-      const b = tensors.get(s.biasName);
-      if (!b || b.shape.length !== 1 || b.shape[0] !== l.outFeatures) throw new SafetensorsError(source, `expected tensor '${s.biasName}' of shape [${l.outFeatures}]`);
-      plan.push([b.data, l.bias, false, 0, 0]);
+/** Checks that `tensors` holds every expected tensor with its shape; throws naming the first that does not. */
+function checkTensors(expected: readonly NamedTensor[], tensors: Map<string, Tensor>, source: string): void {
+  for (const t of expected) {
+    const got = tensors.get(t.name);
+    if (!got || fmt(got.shape) !== fmt(t.spec.torchShape)) {
+      throw new SafetensorsError(source, `expected tensor '${t.name}' of shape ${fmt(t.spec.torchShape)}${got ? ` (got ${fmt(got.shape)})` : ' (missing)'}`);
     }
   }
-  for (const [src, dst, isWeight, rows, cols] of plan) dst.set(isWeight ? transpose(src, rows, cols) : src);
+}
+
+/** Copies the tensors of a decoded file into `model` (checked first: a mismatch changes nothing). */
+function assignWeights(model: GraphModel, tensors: Map<string, Tensor>, source: string): void {
+  checkTensors(model.tensors, tensors, source);
+  for (const t of model.tensors) {
+    const src = tensors.get(t.name)!.data;
+    t.layer.bound[t.spec.key].data.set(t.spec.fromTorch ? t.spec.fromTorch(src) : src);
+  }
 }
 
 async function readDecoded(file: string) {
@@ -121,21 +132,61 @@ async function readDecoded(file: string) {
   return decodeSafetensors(bytes, file);
 }
 
-/** Rebuilds a model (and its optimizer state and epoch) from a checkpoint. */
-export async function loadCheckpoint(file: string): Promise<Checkpoint> {
-  const { tensors, metadata } = await readDecoded(file);
-  const layersJson = metadata['simdtrain.layers'];
-  if (layersJson === undefined) throw new SafetensorsError(file, `no 'simdtrain.layers' metadata; build the model and call model.loadWeights(path)`);
-  let configs: DenseConfig[];
+/** Old files (Sequential of Dense): `simdtrain.layers` = Dense configs. */
+function legacyConfig(layersJson: string): ModelConfig {
+  const layers = JSON.parse(layersJson) as LayerConfig[];
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error('not a non-empty array');
+  const first = layers[0] as { inFeatures?: unknown };
+  if (typeof first?.inFeatures !== 'number') throw new Error('the first layer has no inFeatures');
+  return { class: 'Sequential', inputShape: [first.inFeatures], layers };
+}
+
+function parseConfig(metadata: Record<string, string>, file: string): ModelConfig {
+  const json = metadata['simdtrain.model'];
+  const legacy = metadata['simdtrain.layers'];
+  if (json === undefined && legacy === undefined) throw new SafetensorsError(file, `no 'simdtrain.model' metadata; build the model and call model.loadWeights(path)`);
   try {
-    configs = JSON.parse(layersJson);
-    if (!Array.isArray(configs)) throw new Error('not an array');
+    const c = json !== undefined ? (JSON.parse(json) as ModelConfig) : legacyConfig(legacy!);
+    if (typeof c !== 'object' || c === null || !Array.isArray(c.layers) || c.layers.length === 0) throw new Error('no layers');
+    if (c.class !== 'Sequential' && c.class !== 'Model') throw new Error(`unknown class ${String(c.class)}`);
+    checkShape(c.inputShape, 'inputShape');
+    if (c.class === 'Model' && (!Array.isArray(c.inputs) || c.inputs.length !== c.layers.length || !c.inputs.every(Array.isArray))) throw new Error('bad graph inputs');
+    return c;
   } catch (e) {
-    throw new SafetensorsError(file, `bad 'simdtrain.layers' metadata (${(e as Error).message})`);
+    throw new SafetensorsError(file, `bad model metadata (${(e as Error).message})`);
   }
-  const seed = Number(metadata['simdtrain.seed'] ?? 0);
-  const model = new Sequential(configs.map((c) => Dense.fromConfig(c)), { seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : 0 });
+}
+
+/**
+ * Reads a checkpoint: parses the model description, checks every tensor
+ * against it (before any model memory is taken), then lets `build` make the
+ * model and copies the weights in. @internal
+ */
+export async function loadCheckpointFile(
+  file: string,
+  build: (config: ModelConfig, layers: Layer[], seed: number) => GraphModel,
+): Promise<Checkpoint> {
+  const { tensors, metadata } = await readDecoded(file);
+  const config = parseConfig(metadata, file);
+  let layers: Layer[];
+  let expected: readonly NamedTensor[];
+  try {
+    layers = config.layers.map((c) => layerFromConfig(c));
+    const nodes: GraphNode[] = layers.map((layer, i) => ({ layer, inputs: config.inputs ? config.inputs[i] : [i - 1] }));
+    nodes.forEach((n, i) => n.inputs.forEach((id) => {
+      if (!Number.isSafeInteger(id) || id < -1 || id >= i) throw new RangeError(`node ${i} reads node ${id}, which is not before it`);
+    }));
+    expected = compileGraph(config.inputShape, nodes, config.class === 'Sequential' ? 'sequential' : 'layer').tensors;
+  } catch (e) {
+    throw new SafetensorsError(file, `bad model metadata (${(e as Error).message})`);
+  }
+  checkTensors(expected, tensors, file);
+  const seedValue = Number(metadata['simdtrain.seed'] ?? 0);
+  const seed = Number.isSafeInteger(seedValue) && seedValue >= 0 ? seedValue : 0;
+  // compileGraph fixed inferred sizes on these layers; the builder uses fresh ones.
+  const model = build(config, config.layers.map((c) => layerFromConfig(c)), seed);
   assignWeights(model, tensors, file);
+  void layers;
   const result: Checkpoint = { model };
   if (metadata['simdtrain.epoch'] !== undefined) result.epoch = Number(metadata['simdtrain.epoch']);
   if (metadata['simdtrain.optimizer'] !== undefined) result.optimizerState = decodeState(JSON.parse(metadata['simdtrain.optimizer']), tensors);
@@ -143,7 +194,7 @@ export async function loadCheckpoint(file: string): Promise<Checkpoint> {
 }
 
 /** Loads weights by PyTorch name into an existing model (e.g. a file PyTorch wrote). */
-export async function loadWeightsInto(model: Sequential, file: string): Promise<void> {
+export async function loadWeightsInto(model: GraphModel, file: string): Promise<void> {
   const { tensors } = await readDecoded(file);
   assignWeights(model, tensors, file);
 }

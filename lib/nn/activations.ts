@@ -4,19 +4,13 @@
  * @packageDocumentation
  */
 
+import { ACT_CODES } from '../native_codes';
+
 /** Names accepted as a Dense layer's `activation`. */
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'softmax';
 
-/** Native activation codes (native/src/kernels/nn/nn_table.h ActCode). @internal */
-export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
-  linear: 0,
-  relu: 1,
-  leakyRelu: 2,
-  sigmoid: 3,
-  tanh: 4,
-  gelu: 5,
-  softmax: 6,
-};
+/** Native activation codes (mirrored in lib/native_codes.ts). @internal */
+export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = ACT_CODES;
 
 /** Every activation name. */
 export const ACTIVATIONS = Object.keys(ACTIVATION_CODES) as ActivationName[];

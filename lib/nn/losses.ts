@@ -14,6 +14,7 @@
  * @packageDocumentation
  */
 import { native } from '../native';
+import { LOSS_CODES } from '../native_codes';
 import { checkMatrix, type Labels, type Matrix } from './types';
 
 /** Names accepted wherever a loss is expected. */
@@ -76,11 +77,11 @@ function makeLoss(name: LossName, code: number): Loss {
 }
 
 /** Mean squared error. */
-export const mse: Loss = makeLoss('mse', 0);
+export const mse: Loss = makeLoss('mse', LOSS_CODES.mse);
 /** Softmax cross-entropy from logits (fused softmax + negative log-likelihood). */
-export const softmaxCrossEntropy: Loss = makeLoss('softmaxCrossEntropy', 1);
+export const softmaxCrossEntropy: Loss = makeLoss('softmaxCrossEntropy', LOSS_CODES.softmaxCrossEntropy);
 /** Binary cross-entropy from logits (fused sigmoid + BCE). */
-export const binaryCrossEntropy: Loss = makeLoss('binaryCrossEntropy', 2);
+export const binaryCrossEntropy: Loss = makeLoss('binaryCrossEntropy', LOSS_CODES.binaryCrossEntropy);
 
 const byName: Record<LossName, Loss> = { mse, softmaxCrossEntropy, binaryCrossEntropy };
 

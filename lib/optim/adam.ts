@@ -2,6 +2,7 @@
  * Adam, AdamW and AMSGrad: one fused native kernel, switched by flags.
  * @packageDocumentation
  */
+import { OPTIM_KINDS } from '../native_codes';
 import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Adam} and {@link AdamW}. */
@@ -52,7 +53,7 @@ function adamSlots(g: AdamOptions): Array<SlotSpec | null> {
  */
 export class Adam extends Optimizer<AdamOptions> {
   protected readonly name = 'Adam';
-  protected readonly kind = 1;
+  protected readonly kind = OPTIM_KINDS.adam;
 
   constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, options, 'Adam');
@@ -76,7 +77,7 @@ export class Adam extends Optimizer<AdamOptions> {
  */
 export class AdamW extends Optimizer<AdamOptions> {
   protected readonly name = 'AdamW';
-  protected readonly kind = 1;
+  protected readonly kind = OPTIM_KINDS.adam;
 
   constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, options, 'AdamW');

@@ -2,6 +2,7 @@
  * Adamax, NAdam and RAdam: relatives of Adam sharing its fused native core.
  * @packageDocumentation
  */
+import { OPTIM_KINDS } from '../native_codes';
 import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Adamax}, {@link NAdam} and {@link RAdam}. */
@@ -30,7 +31,7 @@ const moments = (): Array<SlotSpec | null> => [{ name: 'expAvg', init: 0 }, { na
  */
 export class Adamax extends Optimizer<AdamLikeOptions> {
   protected readonly name = 'Adamax';
-  protected readonly kind = 2;
+  protected readonly kind = OPTIM_KINDS.adamax;
   constructor(params: ParamsInput<AdamLikeOptions>, options?: Partial<AdamLikeOptions>) {
     super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, options, 'Adamax');
   }
@@ -64,7 +65,7 @@ export interface NAdamOptions extends AdamLikeOptions {
  */
 export class NAdam extends Optimizer<NAdamOptions> {
   protected readonly name = 'NAdam';
-  protected readonly kind = 3;
+  protected readonly kind = OPTIM_KINDS.nadam;
   constructor(params: ParamsInput<NAdamOptions>, options?: Partial<NAdamOptions>) {
     super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false }, options, 'NAdam');
   }
@@ -112,7 +113,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
  */
 export class RAdam extends Optimizer<AdamLikeOptions> {
   protected readonly name = 'RAdam';
-  protected readonly kind = 4;
+  protected readonly kind = OPTIM_KINDS.radam;
   constructor(params: ParamsInput<AdamLikeOptions>, options?: Partial<AdamLikeOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, options, 'RAdam');
   }

@@ -3,6 +3,7 @@
  * squares of the gradient (PyTorch 2.x semantics).
  * @packageDocumentation
  */
+import { OPTIM_KINDS } from '../native_codes';
 import { BaseOptions, checkBoolean, checkNonNegative, checkUnitInterval, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Adagrad}. */
@@ -26,7 +27,7 @@ export interface AdagradOptions extends BaseOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   protected readonly name = 'Adagrad';
-  protected readonly kind = 5;
+  protected readonly kind = OPTIM_KINDS.adagrad;
 
   constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
     super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options, 'Adagrad');
@@ -68,7 +69,7 @@ export interface RMSpropOptions extends BaseOptions {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   protected readonly name = 'RMSprop';
-  protected readonly kind = 6;
+  protected readonly kind = OPTIM_KINDS.rmsprop;
 
   constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
     super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options, 'RMSprop');
@@ -110,7 +111,7 @@ export interface AdadeltaOptions extends BaseOptions {
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected readonly name = 'Adadelta';
-  protected readonly kind = 7;
+  protected readonly kind = OPTIM_KINDS.adadelta;
 
   constructor(params: ParamsInput<AdadeltaOptions>, options?: Partial<AdadeltaOptions>) {
     super(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, options, 'Adadelta');

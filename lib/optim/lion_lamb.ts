@@ -3,6 +3,7 @@
  * and large batches.
  * @packageDocumentation
  */
+import { OPTIM_KINDS } from '../native_codes';
 import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Lion}. */
@@ -22,7 +23,7 @@ export interface LionOptions extends BaseOptions {
  */
 export class Lion extends Optimizer<LionOptions> {
   protected readonly name = 'Lion';
-  protected readonly kind = 8;
+  protected readonly kind = OPTIM_KINDS.lion;
   constructor(params: ParamsInput<LionOptions>, options?: Partial<LionOptions>) {
     super(params, { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0, maximize: false }, options, 'Lion');
   }
@@ -60,7 +61,7 @@ export interface LAMBOptions extends BaseOptions {
  */
 export class LAMB extends Optimizer<LAMBOptions> {
   protected readonly name = 'LAMB';
-  protected readonly kind = 9;
+  protected readonly kind = OPTIM_KINDS.lamb;
   constructor(params: ParamsInput<LAMBOptions>, options?: Partial<LAMBOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, weightDecay: 0, maximize: false }, options, 'LAMB');
   }

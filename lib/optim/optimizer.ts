@@ -9,6 +9,7 @@
  * float natively, the way PyTorch rounds a Python float).
  * @packageDocumentation
  */
+import { OPTIM_FLAGS, OPTIM_SCALARS_PER_TENSOR } from '../native_codes';
 import { native } from '../native';
 import type { Param } from '../nn/types';
 import { decodeBuffer, encodeBuffer } from './state_codec';
@@ -59,20 +60,9 @@ export interface SlotSpec {
   nonNegative?: boolean;
 }
 
-// Native scalar row layout (native/src/kernels/optim/optim_types.h).
-export const SCALARS_PER_TENSOR = 14;
-export const FLAG = {
-  maximize: 1 << 0,
-  amsgrad: 1 << 1,
-  decoupled: 1 << 2,
-  nesterov: 1 << 3,
-  firstStep: 1 << 4,
-  momentum: 1 << 5,
-  centered: 1 << 6,
-  rectify: 1 << 7,
-  /** TensorFlow.js's formula (lib/tfjs/optimizers). */
-  tfjs: 1 << 8,
-} as const;
+// Native scalar row layout and flags (mirrored in lib/native_codes.ts).
+export const SCALARS_PER_TENSOR = OPTIM_SCALARS_PER_TENSOR;
+export const FLAG = OPTIM_FLAGS;
 
 /** Throws a RangeError unless `value` is a finite number >= 0. */
 export function checkNonNegative(value: unknown, name: string, owner: string): number {

@@ -2,6 +2,7 @@
  * SGD with momentum, dampening and Nesterov (PyTorch `torch.optim.SGD`).
  * @packageDocumentation
  */
+import { OPTIM_KINDS } from '../native_codes';
 import { BaseOptions, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link SGD} (PyTorch's defaults). */
@@ -36,7 +37,7 @@ const DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, nesterov: fa
  */
 export class SGD extends Optimizer<SGDOptions> {
   protected readonly name = 'SGD';
-  protected readonly kind = 0;
+  protected readonly kind = OPTIM_KINDS.sgd;
 
   constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
     super(params, DEFAULTS, options, 'SGD');

@@ -1,5 +1,5 @@
 /**
- * The training loop of `Sequential.fit`.
+ * The training loop of `model.fit` (Sequential or functional Model).
  *
  * Each step is one native async task (forward + fused loss + backward for a
  * batch, run on libuv's thread pool); the optimizer step, callbacks and the
@@ -7,9 +7,9 @@
  * therefore stays responsive for the whole fit. See docs/training.md.
  * @packageDocumentation
  */
-import { accuracyCount, lossCount, type Sequential } from '../nn/sequential';
+import { accuracyCount, lossCount, type GraphModel } from '../nn/graph';
 import type { Labels, Matrix } from '../nn/types';
-import * as vec from '../vector';
+import { clipGradNorm } from '../optim/clip';
 import { resolveFitOptions, type DataSet, type ResolvedFit } from './options';
 import { permutation } from './shuffle';
 import type { EpochLogs, FitOptions, History } from './types';
@@ -37,19 +37,13 @@ async function call<T extends unknown[]>(fn: ((...a: T) => void | Promise<void>)
   if (r && typeof (r as Promise<void>).then === 'function') await r;
 }
 
-/** Clips the gradient arena to a global L2 norm (two native passes). */
-function clipGradients(model: Sequential, maxNorm: number): void {
-  const norm = Math.sqrt(vec.sumOfSquares(model.gradArena));
-  if (norm > maxNorm) vec.scale(model.gradArena, maxNorm / norm);
-}
-
-async function evaluateSet(model: Sequential, r: ResolvedFit, d: DataSet): Promise<{ loss: number; accuracy: number }> {
-  const [sum, correct] = await model.plan.evaluate(d.x, null, 0, d.rows, d.labels, d.targets, r.loss.code, null, true);
+async function evaluateSet(model: GraphModel, r: ResolvedFit, d: DataSet): Promise<{ loss: number; accuracy: number }> {
+  const [sum, correct] = await model.plan.evaluate(d.x, null, 0, d.rows, d.labels, d.targets, r.loss.code, null, true, r.labelSmoothing);
   return { loss: sum / lossCount(r.loss, d.rows, model.outFeatures), accuracy: correct / accuracyCount(r.loss, d.rows, model.outFeatures) };
 }
 
 /** One epoch of steps; returns the summed loss and hits, or null when aborted. */
-async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array | null, onAbort: () => never) {
+async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array | null, onAbort: () => never) {
   const { train, batchSize, accumulation, loss } = r;
   const out = model.outFeatures;
   let lossSum = 0;
@@ -63,13 +57,16 @@ async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array | n
     let groupHits = 0;
     for (let k = 0, done = 0; done < groupRows; k++) {
       const rows = Math.min(batchSize, groupRows - done);
-      const [s, c] = await model.plan.trainStep(train.x, index, start + done, rows, train.labels, train.targets, loss.code, scale, k > 0);
+      const [s, c] = await model.plan.trainStep(train.x, index, start + done, rows, train.labels, train.targets, loss.code, scale, k > 0, r.labelSmoothing);
       groupLoss += s;
       groupHits += c;
       done += rows;
       if (done < groupRows && r.signal?.aborted) onAbort(); // partial group: no step, weights untouched
     }
-    if (r.gradClipNorm > 0) clipGradients(model, r.gradClipNorm);
+    // Between backward and the step: the hook (e.g. an all-reduce of the
+    // gradient arena across processes), then clipping, then the update.
+    if (r.gradientHook) await call(r.gradientHook, model.gradArena);
+    if (r.gradClipNorm > 0) clipGradNorm([{ data: model.paramArena, grad: model.gradArena }], r.gradClipNorm);
     r.optimizer.step();
     lossSum += groupLoss;
     hits += groupHits;
@@ -85,7 +82,7 @@ async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array | n
 }
 
 /** Trains `model` (see FitOptions). @internal — use `model.fit`. */
-export async function fit(model: Sequential, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<History> {
+export async function fit(model: GraphModel, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<History> {
   model.assertIdle();
   const r = resolveFitOptions(model, x, y, options);
   const history = emptyHistory();
@@ -94,7 +91,7 @@ export async function fit(model: Sequential, x: Matrix, y: Matrix | Labels, opti
   };
   model.training = true;
   try {
-    model.plan.reserve(r.batchSize);
+    model.plan.reserve(r.batchSize); // activations for one batch, no more
     const index = r.shuffle ? new Int32Array(r.train.rows) : null;
     const es = r.earlyStopping;
     const maximize = es ? es.monitor.toLowerCase().includes('accuracy') : false;
@@ -143,7 +140,7 @@ export async function fit(model: Sequential, x: Matrix, y: Matrix | Labels, opti
 }
 
 /** An epoch's training figures (validation and seconds are filled in later). @internal (also used by simdtrain/distributed) */
-export function trainLogs(model: Sequential, r: ResolvedFit, lossSum: number, hits: number, lr: number, trainSeconds: number): EpochLogs {
+export function trainLogs(model: GraphModel, r: ResolvedFit, lossSum: number, hits: number, lr: number, trainSeconds: number): EpochLogs {
   const logs: EpochLogs = { loss: lossSum / lossCount(r.loss, r.train.rows, model.outFeatures), lr, seconds: 0, samplesPerSecond: r.train.rows / trainSeconds };
   if (r.accuracy) logs.accuracy = hits / accuracyCount(r.loss, r.train.rows, model.outFeatures);
   return logs;

@@ -1,12 +1,12 @@
 /**
- * Checks and resolves the options of `Sequential.fit` before any training
+ * Checks and resolves the options of `model.fit` before any training
  * starts: a call with bad input throws (TypeError/RangeError naming the
  * option) and changes nothing.
  * @packageDocumentation
  */
 import { native } from '../native';
 import { getLoss, isLabels, type Loss } from '../nn/losses';
-import type { Sequential } from '../nn/sequential';
+import type { GraphModel } from '../nn/graph';
 import type { Labels, Matrix } from '../nn/types';
 import type { Callbacks, EarlyStoppingOptions, FitOptions, OptimizerLike, SchedulerLike } from './types';
 
@@ -36,11 +36,14 @@ export interface ResolvedFit {
   accumulation: number;
   signal: AbortSignal | null;
   verbose: 0 | 1;
+  labelSmoothing: number;
+  gradientHook: ((grads: Float32Array) => void | Promise<void>) | null;
 }
 
 const KEYS = new Set([
   'optimizer', 'loss', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationData', 'validationSplit', 'metrics',
   'callbacks', 'earlyStopping', 'lrScheduler', 'gradClipNorm', 'gradAccumulationSteps', 'signal', 'checkFinite', 'verbose',
+  'labelSmoothing', 'gradientHook',
 ]);
 
 function int(value: unknown, name: string, min: number, fallback: number): number {
@@ -50,7 +53,7 @@ function int(value: unknown, name: string, min: number, fallback: number): numbe
   return value;
 }
 
-function dataSet(model: Sequential, x: Matrix, y: Matrix | Labels, xName: string, yName: string): DataSet {
+function dataSet(model: GraphModel, x: Matrix, y: Matrix | Labels, xName: string, yName: string): DataSet {
   model.checkInput(x, xName);
   const { labels, targets } = model.checkTargets(x, y, yName);
   return { x: x.data, rows: x.rows, labels, targets };
@@ -71,7 +74,7 @@ function checkFiniteData(d: DataSet, what: string): void {
 }
 
 /** Validates everything; throws before anything is trained. @internal */
-export function resolveFitOptions(model: Sequential, x: Matrix, y: Matrix | Labels, options: FitOptions): ResolvedFit {
+export function resolveFitOptions(model: GraphModel, x: Matrix, y: Matrix | Labels, options: FitOptions): ResolvedFit {
   if (typeof options !== 'object' || options === null) throw new TypeError(`'options' must be an object with at least an 'optimizer'`);
   for (const key of Object.keys(options)) if (!KEYS.has(key)) throw new TypeError(`fit: unknown option '${key}'`);
   const optimizer = options.optimizer;
@@ -135,12 +138,17 @@ export function resolveFitOptions(model: Sequential, x: Matrix, y: Matrix | Labe
   if (signal !== null && !(signal instanceof AbortSignal)) throw new TypeError(`'signal' must be an AbortSignal`);
   const verbose = options.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1) throw new RangeError(`'verbose' must be 0 or 1`);
+  const labelSmoothing = options.labelSmoothing ?? 0;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) throw new RangeError(`'labelSmoothing' must be a number in [0, 1)`);
+  if (labelSmoothing > 0 && loss.name !== 'softmaxCrossEntropy') throw new TypeError(`'labelSmoothing' needs loss 'softmaxCrossEntropy'`);
+  const gradientHook = options.gradientHook ?? null;
+  if (gradientHook !== null && typeof gradientHook !== 'function') throw new TypeError(`'gradientHook' must be a function`);
   if (options.checkFinite) {
     checkFiniteData(train, 'x');
     if (validation) checkFiniteData(validation, 'validationData');
   }
   return {
     optimizer, loss, epochs, batchSize, shuffle, seed, train, validation, accuracy: metrics.includes('accuracy'), callbacks,
-    earlyStopping, lrScheduler, gradClipNorm, accumulation, signal, verbose,
+    earlyStopping, lrScheduler, gradClipNorm, accumulation, signal, verbose, labelSmoothing, gradientHook,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Types of `Sequential.fit`: options, callbacks, early stopping, history.
+ * Types of `model.fit`: options, callbacks, early stopping, history.
  * @packageDocumentation
  */
 import type { Loss, LossName } from '../nn/losses';
@@ -65,7 +65,7 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
 }
 
-/** Options of `Sequential.fit`. */
+/** Options of `model.fit` (Sequential or functional Model). */
 export interface FitOptions {
   /** An optimizer built on `model.parameters()`. */
   optimizer: OptimizerLike;
@@ -101,6 +101,17 @@ export interface FitOptions {
   checkFinite?: boolean;
   /** 0 silent (default), 1 one line per epoch on stdout. */
   verbose?: 0 | 1;
+  /**
+   * Softmax cross-entropy with class labels only: targets become
+   * (1 - ε)·onehot + ε/K, as PyTorch's `label_smoothing` (default 0).
+   */
+  labelSmoothing?: number;
+  /**
+   * Called with the gradient arena after each batch group's backward pass and
+   * before clipping and the optimizer step (e.g. to all-reduce it across
+   * processes). May return a Promise, which fit awaits.
+   */
+  gradientHook?: (grads: Float32Array) => void | Promise<void>;
 }
 
 /** Per-epoch figures of a fit, column-wise (index = epoch). */

@@ -1,4 +1,4 @@
-// Fuzz specs: sgemm / sgemmAsync / matmul.
+// Fuzz specs: sgemm / sgemmAsync / matmul / setBf16.
 'use strict';
 const { rng, f32, size } = require('./spec-util');
 
@@ -10,19 +10,31 @@ function gemmArgs(s) {
   const ldb = Math.max(1, tb ? k : n) + size(r, 3);
   const ldc = Math.max(1, n) + size(r, 3);
   const rowsA = ta ? k : m, rowsB = tb ? n : k;
-  return [ta, tb, m, n, k, r(), f32(r, rowsA * lda), lda, f32(r, rowsB * ldb), ldb, r() < 0.5 ? 0 : r(), f32(r, m * ldc), ldc, f32(r, n), r() < 0.5 ? 'relu' : 'none'];
+  return [ta, tb, m, n, k, r(), f32(r, rowsA * lda), lda, f32(r, rowsB * ldb), ldb, r() < 0.5 ? 0 : r(), f32(r, m * ldc), ldc, f32(r, n), r() < 0.5 ? 'relu' : 'none', r() < 0.5 ? 'bf16' : 'fp32'];
 }
 
 module.exports = [
   {
     name: 'sgemm',
     make: gemmArgs,
-    call: (m, a) => m.sgemm(...a.slice(0, 13), { bias: a[13], activation: a[14] }),
+    call: (m, a) => m.sgemm(...a.slice(0, 13), { bias: a[13], activation: a[14], precision: a[15] }),
   },
   {
     name: 'sgemmAsync',
     make: gemmArgs,
-    call: (m, a) => m.sgemmAsync(...a.slice(0, 13)),
+    call: (m, a) => m.sgemmAsync(...a.slice(0, 13), { precision: a[15] }),
+  },
+  {
+    name: 'setBf16',
+    make: () => ['emulate'],
+    call: (m, a) => {
+      const before = m.cpuInfo().bf16.active;
+      try {
+        return m.setBf16(...a);
+      } finally {
+        m.setBf16(before);
+      }
+    },
   },
   {
     name: 'matmul',

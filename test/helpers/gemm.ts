@@ -50,14 +50,23 @@ export function makeProblem(s: ProblemSpec): GemmProblem {
   };
 }
 
+/** A different bound for {@link checkGemm} (the bf16 GEMM's). */
+export interface GemmBound {
+  /** Applied to every element of A and B before the double reference (default: none). */
+  round?: (x: number) => number;
+  /** The relative tolerance on |alpha| sum|a||b| + |beta C0| + |bias| (default 2e-6 sqrt(K)). */
+  scale: number;
+}
+
 /**
  * Compares `got` (the C after the GEMM) with the double reference of `p`.
  * Returns '' when every element is within the bound and the padding between
  * rows is untouched, else a description of the first problem.
  */
-export function checkGemm(p: GemmProblem, got: Float32Array): string {
+export function checkGemm(p: GemmProblem, got: Float32Array, bound?: GemmBound): string {
   const { ta, tb, m, n, k, alpha, beta, lda, ldb, ldc, A, B, C, bias } = p;
-  const scale = 2e-6 * Math.sqrt(Math.max(1, k));
+  const scale = bound ? bound.scale : 2e-6 * Math.sqrt(Math.max(1, k));
+  const round = bound?.round ?? ((x: number) => x);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < ldc; j++) {
       const idx = i * ldc + j;
@@ -68,8 +77,8 @@ export function checkGemm(p: GemmProblem, got: Float32Array): string {
       let sum = 0, mag = 0;
       if (alpha !== 0) {
         for (let q = 0; q < k; q++) {
-          const a = ta ? A[q * lda + i] : A[i * lda + q];
-          const b = tb ? B[j * ldb + q] : B[q * ldb + j];
+          const a = round(ta ? A[q * lda + i] : A[i * lda + q]);
+          const b = round(tb ? B[j * ldb + q] : B[q * ldb + j]);
           sum += a * b;
           mag += Math.abs(a * b);
         }

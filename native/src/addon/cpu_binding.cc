@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../core/thread_pool.h"
+#include "../kernels/gemm_bf16/gemm_bf16.h"
 #include "../simd/cpu_features.h"
 #include "../simd/dispatch.h"
 #include "args.h"
@@ -13,6 +14,8 @@
 namespace simdtrain {
 namespace addon {
 namespace {
+
+Napi::Object Bf16Info(Napi::Env env);
 
 Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -28,7 +31,38 @@ Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
   }
   result.Set("supported", supported);
   result.Set("threads", get_num_threads());
+  result.Set("bf16", Bf16Info(env));
   return result;
+}
+
+// { amx, avx512bf16, active, reasons: { path: why } } (reasons only for paths that cannot run).
+Napi::Object Bf16Info(Napi::Env env) {
+  Napi::Object bf16 = Napi::Object::New(env);
+  Napi::Object reasons = Napi::Object::New(env);
+  for (Bf16Path path : {Bf16Path::amx, Bf16Path::avx512bf16}) {
+    std::string why;
+    const bool ok = bf16_path_available(path, &why);
+    bf16.Set(bf16_path_name(path), ok);
+    if (!ok) reasons.Set(bf16_path_name(path), why);
+  }
+  bf16.Set("active", bf16_path_name(bf16_active_path()));
+  bf16.Set("reasons", reasons);
+  if (!bf16_env_error().empty()) bf16.Set("envError", bf16_env_error());
+  return bf16;
+}
+
+Napi::Value SetBf16(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw_type_error(env, "'path' must be a string (got " + describe(info[0]) + ")");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  Bf16Path path;
+  if (!bf16_path_from_name(name.c_str(), &path)) {
+    throw_range_error(env, "'path' must be one of amx, avx512bf16, emulate, off (got '" + name + "')");
+  }
+  std::string why;
+  if (!bf16_path_available(path, &why)) throw_range_error(env, "'path' " + name + " cannot run here: " + why);
+  bf16_set_path(path);
+  return env.Undefined();
 }
 
 Napi::Value SetIsa(const Napi::CallbackInfo& info) {
@@ -56,6 +90,7 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number:
 void Init(Napi::Env env, Napi::Object exports) {
   export_function<CpuInfo>(env, exports, "cpuInfo");
   export_function<SetIsa>(env, exports, "setIsa");
+  export_function<SetBf16>(env, exports, "setBf16");
   export_function<SetNumThreads>(env, exports, "setNumThreads");
   export_function<GetNumThreads>(env, exports, "getNumThreads");
 }

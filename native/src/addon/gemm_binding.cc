@@ -1,5 +1,5 @@
 // sgemm / sgemmAsync on row-major Float32Arrays (BLAS argument order):
-//   sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc[, { bias, activation }])
+//   sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc[, { bias, activation, precision }])
 // Everything is validated on the JS thread before any work starts, so a call
 // that throws writes nothing; the options object is read before any pointer
 // is taken. The async form runs on libuv's pool over native copies of its
@@ -70,6 +70,7 @@ struct Parsed {
 struct Options {
   Napi::Value bias;
   Activation activation = Activation::none;
+  Precision precision = Precision::fp32;
 };
 Options read_options(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -87,6 +88,13 @@ Options read_options(const Napi::CallbackInfo& info) {
     const std::string s = act.As<Napi::String>().Utf8Value();
     if (s == "relu") o.activation = Activation::relu;
     else if (s != "none") throw_range_error(env, "'activation' must be 'relu' or 'none' (got '" + s + "')");
+  }
+  Napi::Value precision = opts.Get("precision");
+  if (!precision.IsUndefined()) {
+    if (!precision.IsString()) throw_type_error(env, "'precision' must be 'fp32' or 'bf16' (got " + describe(precision) + ")");
+    const std::string s = precision.As<Napi::String>().Utf8Value();
+    if (s == "bf16") o.precision = Precision::bf16;
+    else if (s != "fp32") throw_range_error(env, "'precision' must be 'fp32' or 'bf16' (got '" + s + "')");
   }
   return o;
 }
@@ -137,6 +145,7 @@ Parsed parse(const Napi::CallbackInfo& info) {
     p.bias_used = bv;
   }
   g.epilogue.activation = options.activation;
+  g.precision = options.precision;
   g.a = a.data;
   g.b = b.data;
   g.c = c.data;

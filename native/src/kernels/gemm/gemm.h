@@ -20,6 +20,10 @@ namespace simdtrain {
 
 enum class Activation : uint8_t { none = 0, relu = 1 };
 
+// The precision of the products: bf16 rounds A and B to bf16 (sums stay
+// fp32); see gemm_bf16/gemm_bf16.h and docs/bf16.md.
+enum class Precision : uint8_t { fp32 = 0, bf16 = 1 };
+
 // Work fused into the store of C.
 struct GemmEpilogue {
   const float* bias = nullptr;  // n floats added to every row of C, or null
@@ -39,6 +43,7 @@ struct GemmArgs {
   float* c = nullptr;
   size_t ldc = 0;
   GemmEpilogue epilogue;
+  Precision precision = Precision::fp32;
 };
 
 // Floats a stored matrix with `rows` rows of `cols` used floats and leading

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "../../core/thread_pool.h"
+#include "../gemm_bf16/gemm_bf16.h"
 #include "gemm.h"
 #include "gemm_buffers.h"
 #include "gemm_loops.h"
@@ -164,6 +165,7 @@ const char* gemm_check(const GemmArgs& g) {
 void sgemm(const GemmArgs& g) {
   if (const char* problem = gemm_check(g)) throw std::invalid_argument(std::string("sgemm: ") + problem);
   if (g.m == 0 || g.n == 0) return;
+  if (g.precision == Precision::bf16 && sgemm_bf16_on(bf16_active_path(), g)) return;  // false when bf16 is off
   const GemmKernels& kern = kernels();
   if (g.k == 0 || g.alpha == 0.0f) {
     kern.scale_c(g.m, g.n, g.c, g.ldc, g.beta, g.epilogue.bias, g.epilogue.activation == Activation::relu);

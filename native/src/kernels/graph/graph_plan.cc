@@ -1,0 +1,300 @@
+#include "graph_plan.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "graph_util.h"
+
+namespace simdtrain {
+namespace graph {
+GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, ArenaSizes sizes, uint64_t seed,
+                     bool input_nchw, bool output_nchw)
+    : slots_(std::move(slots)), input_nchw_(input_nchw), output_nchw_(output_nchw), seed_(seed) {
+  if (slots_.empty()) throw std::invalid_argument("the plan needs an input slot");
+  if (ops.empty()) throw std::invalid_argument("the plan needs at least one op");
+  for (const Shape& s : slots_) {
+    if (s.size() == 0) throw std::invalid_argument("slot shapes must be >= 1");
+  }
+  const size_t n = slots_.size();
+  std::vector<int> producer(n, -1), readers(n, 0);
+  producer[0] = -2;  // the input
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const OpDesc& d = ops[i];
+    const OpEntry* entry = find_op(d.code);
+    if (!entry) d.fail("unknown op code " + std::to_string(d.code));
+    std::vector<Shape> in;
+    for (int s : d.inputs) {
+      if (s < 0 || static_cast<size_t>(s) >= n || producer[s] == -1) d.fail("reads slot " + std::to_string(s) + " before it is written");
+      in.push_back(slots_[s]);
+      ++readers[s];
+    }
+    if (d.output <= 0 || static_cast<size_t>(d.output) >= n || producer[d.output] != -1) {
+      d.fail("writes slot " + std::to_string(d.output) + ", which is the input, out of range or already written");
+    }
+    producer[d.output] = static_cast<int>(i);
+    Node node;
+    node.op = entry->make(d, in, sizes);
+    if (node.op->out_shape() != slots_[d.output]) {
+      d.fail("output shape " + node.op->out_shape().str() + " differs from its slot " + slots_[d.output].str());
+    }
+    node.inputs = d.inputs;
+    node.output = d.output;
+    if (d.code == kOpActivation) node.act = static_cast<int>(d.number("act"));
+    ops_.push_back(std::move(node));
+  }
+  out_slot_ = ops_.back().output;
+  for (size_t s = 0; s < n; ++s) {
+    if (producer[s] == -1) throw std::invalid_argument("slot " + std::to_string(s) + " is never written");
+    if (static_cast<int>(s) != out_slot_ && readers[s] == 0) throw std::invalid_argument("slot " + std::to_string(s) + " is never read");
+  }
+  if (readers[out_slot_] != 0) throw std::invalid_argument("the output slot must not be read by an op");
+  // In reverse order, the first op to produce a slot's gradient writes it;
+  // every later one (an earlier op) adds to it.
+  std::vector<bool> written(n, false);
+  for (size_t i = ops_.size(); i-- > 0;) {
+    Node& node = ops_[i];
+    node.adds.resize(node.inputs.size());
+    for (size_t j = 0; j < node.inputs.size(); ++j) {
+      node.adds[j] = written[node.inputs[j]];
+      written[node.inputs[j]] = true;
+    }
+  }
+  act_.resize(n);
+  grad_.resize(n);
+  saved_.resize(ops_.size());
+}
+
+void GraphPlan::reserve(size_t rows) {
+  if (rows <= capacity_) return;
+  size_t scratch = 0, fan = 0;
+  for (size_t s = 0; s < slots_.size(); ++s) {
+    act_[s].resize(rows * slots_[s].size());
+    if (s != 0) grad_[s].resize(rows * slots_[s].size());
+  }
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const Node& node = ops_[i];
+    saved_[i].resize(rows * node.op->saved_per_row());
+    scratch = std::max(scratch, node.op->scratch_floats(rows));
+    size_t op_fan = 0;
+    for (size_t j = 0; j < node.inputs.size(); ++j) {
+      if (node.adds[j]) op_fan += rows * slots_[node.inputs[j]].size();
+    }
+    fan = std::max(fan, op_fan);
+  }
+  scratch_.resize(scratch);
+  fan_.resize(fan);
+  labels_.resize(rows);
+  targets_.resize(rows * out_size());
+  capacity_ = rows;
+}
+
+size_t GraphPlan::memory_floats() const {
+  size_t total = scratch_.size() + fan_.size() + targets_.size();
+  for (const auto& v : act_) total += v.size();
+  for (const auto& v : grad_) total += v.size();
+  for (const auto& v : saved_) total += v.size();
+  return total;
+}
+
+bool GraphPlan::fuses_final_act(int loss) const {
+  const int act = ops_.back().act;
+  return (loss == kLossSoftmaxXent && act == kActSoftmax) || (loss == kLossBce && act == kActSigmoid);
+}
+
+namespace {
+
+// Row i of the batch, read and checked where it is used (index may be shared memory).
+size_t checked_row(const BatchSource& src, size_t i) {
+  const int64_t row = src.index ? static_cast<int64_t>(src.index[src.start + i]) : static_cast<int64_t>(src.start + i);
+  if (row < 0 || static_cast<size_t>(row) >= src.n) throw std::out_of_range("'index' has row " + std::to_string(row) + " outside [0, " + std::to_string(src.n) + ")");
+  return static_cast<size_t>(row);
+}
+
+// The label of a row, read once and checked.
+int32_t checked_label(const BatchSource& src, size_t row, size_t classes) {
+  const int32_t label = src.labels[row];
+  if (label < 0 || static_cast<size_t>(label) >= classes) {
+    throw std::out_of_range("'labels' has label " + std::to_string(label) + " at row " + std::to_string(row) + ", outside [0, " +
+                            std::to_string(classes) + ")");
+  }
+  return label;
+}
+
+}  // namespace
+
+void GraphPlan::load(const BatchSource& src) {
+  const Shape& in = slots_[0];
+  const size_t in_n = in.size(), out_n = out_size();
+  const bool spatial_in = input_nchw_, spatial_out = output_nchw_;
+  // Indices and labels first (copied, then checked), so a bad one writes nothing.
+  for (size_t i = 0; i < src.rows; ++i) {
+    const size_t row = checked_row(src, i);
+    if (src.labels) checked_label(src, row, out_n);
+    labels_[i] = static_cast<int32_t>(row);  // the row for now; replaced by the label below
+  }
+  float* x = act_[0].data();
+  for_rows(src.rows, in_n, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      const float* s = src.x + static_cast<size_t>(labels_[i]) * in_n;
+      if (spatial_in) {
+        nchw_to_nhwc(in, s, x + i * in_n);
+      } else {
+        std::memcpy(x + i * in_n, s, in_n * sizeof(float));
+      }
+      if (src.targets) {
+        const float* t = src.targets + static_cast<size_t>(labels_[i]) * out_n;
+        if (spatial_out) nchw_to_nhwc(slots_[out_slot_], t, &targets_[i * out_n]);
+        else std::memcpy(&targets_[i * out_n], t, out_n * sizeof(float));
+      }
+    }
+  });
+  if (!src.labels) return;
+  // Checked again on the copy the kernel will read: shared memory may have changed.
+  for (size_t i = 0; i < src.rows; ++i) labels_[i] = checked_label(src, static_cast<size_t>(labels_[i]), out_n);
+}
+
+const float* GraphPlan::forward(size_t rows, bool training, size_t begin, size_t end) {
+  StepCtx ctx;
+  ctx.rows = rows, ctx.training = training;
+  ctx.params = params_, ctx.grads = grads_, ctx.buffers = buffers_;
+  ctx.scratch = scratch_.data();
+  ctx.seed = seed_, ctx.step = step_;
+  const float* xs[8];
+  std::vector<const float*> many;
+  for (size_t i = begin; i < end; ++i) {
+    Node& node = ops_[i];
+    const float** x = xs;
+    if (node.inputs.size() > 8) many.resize(node.inputs.size()), x = many.data();
+    for (size_t j = 0; j < node.inputs.size(); ++j) x[j] = act_[node.inputs[j]].data();
+    ctx.op_index = i;
+    node.op->forward(ctx, x, act_[node.output].data(), saved_[i].empty() ? nullptr : saved_[i].data());
+  }
+  if (training && begin == 0) ++step_;
+  return act_[ops_[end - 1].output].data();
+}
+
+void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accumulate) {
+  StepCtx ctx;
+  ctx.rows = rows, ctx.training = true, ctx.accumulate = accumulate;
+  ctx.params = params_, ctx.grads = grads_, ctx.buffers = buffers_;
+  ctx.scratch = scratch_.data();
+  ctx.seed = seed_, ctx.step = step_ ? step_ - 1 : 0;  // the forward pass this backward follows
+  const int top = ops_[end - 1].output;
+  if (d_out) std::memcpy(grad_[top].data(), d_out, rows * slots_[top].size() * sizeof(float));
+  std::vector<const float*> x;
+  std::vector<float*> dx;
+  for (size_t i = end; i-- > 0;) {
+    Node& node = ops_[i];
+    const size_t k = node.inputs.size();
+    x.resize(k), dx.resize(k);
+    // An input whose gradient adds to one already written gets its own part of fan_.
+    float* fan = fan_.data();
+    for (size_t j = 0; j < k; ++j) {
+      const int s = node.inputs[j];
+      x[j] = act_[s].data();
+      if (s == 0) {
+        dx[j] = nullptr;
+      } else if (node.adds[j]) {
+        dx[j] = fan;
+        fan += rows * slots_[s].size();
+      } else {
+        dx[j] = grad_[s].data();
+      }
+    }
+    ctx.op_index = i;
+    const float* saved = saved_[i].empty() ? nullptr : saved_[i].data();
+    node.op->backward(ctx, x.data(), act_[node.output].data(), saved, grad_[node.output].data(), dx.data());
+    for (size_t j = 0; j < k; ++j) {
+      if (node.adds[j] && dx[j]) add_into(rows * slots_[node.inputs[j]].size(), dx[j], grad_[node.inputs[j]].data());
+    }
+  }
+}
+
+void GraphPlan::copy_output(size_t rows, const float* y, float* dst) const {
+  const Shape& s = slots_[out_slot_];
+  const size_t n = s.size();
+  if (!output_nchw_) {
+    std::memcpy(dst, y, rows * n * sizeof(float));
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r) nhwc_to_nchw(s, y + r * n, dst + r * n);
+}
+
+void GraphPlan::output_from_nchw(size_t rows, const float* src, float* dst) const {
+  const Shape& s = slots_[out_slot_];
+  const size_t n = s.size();
+  if (!output_nchw_) {
+    std::memcpy(dst, src, rows * n * sizeof(float));
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r) nchw_to_nhwc(s, src + r * n, dst + r * n);
+}
+
+LossResult GraphPlan::loss_on(size_t rows, const float* out, const LossOptions& opt, bool labels, float* grad) {
+  const size_t k = out_size();
+  if (labels && opt.label_smoothing <= 0.0f) return nn_loss(opt.loss, rows, k, out, labels_.data(), nullptr, opt.scale, grad);
+  if (labels) {
+    // Smoothed targets: (1 - eps) one-hot + eps / K; the hits stay argmax vs label.
+    const float off = opt.label_smoothing / static_cast<float>(k), on = 1.0f - opt.label_smoothing + off;
+    std::vector<float>& t = targets_;
+    for (size_t r = 0; r < rows; ++r) {
+      std::fill(&t[r * k], &t[r * k] + k, off);
+      t[r * k + static_cast<size_t>(labels_[r])] = on;
+    }
+    return nn_loss(kLossSoftmaxXent, rows, k, out, nullptr, t.data(), opt.scale, grad);
+  }
+  return nn_loss(opt.loss, rows, k, out, nullptr, targets_.data(), opt.scale, grad);
+}
+
+LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt, bool accumulate) {
+  load(src);
+  const bool fused = fuses_final_act(opt.loss);
+  const size_t end = loss_end(fused);
+  const float* out = forward(src.rows, true, 0, end);
+  const int top = ops_[end - 1].output;
+  float* g = grad_[top].data();
+  const LossResult r = loss_on(src.rows, out, opt, src.labels != nullptr, g);
+  backward(src.rows, nullptr, end, accumulate);
+  return r;
+}
+
+void GraphPlan::check_rows(const BatchSource& src) const {
+  for (size_t i = 0; i < src.rows; ++i) {
+    const size_t row = checked_row(src, i);
+    if (src.labels) checked_label(src, row, out_size());
+  }
+}
+
+LossResult GraphPlan::evaluate(BatchSource src, size_t total, const LossOptions& opt, bool with_loss, float* predictions) {
+  src.rows = total;
+  check_rows(src);  // an honest bad label fails before any prediction is written
+  if (capacity_ == 0) reserve(std::min<size_t>(std::max<size_t>(total, 1), 128));
+  LossResult sum;
+  const bool fused = with_loss && fuses_final_act(opt.loss);
+  const size_t out_n = out_size();
+  LossOptions eval = opt;
+  eval.scale = 1.0f;
+  for (size_t done = 0; done < total;) {
+    src.rows = std::min(capacity_, total - done);
+    load(src);
+    const float* out = forward(src.rows, false, 0, loss_end(fused));
+    if (with_loss) {
+      const LossResult r = loss_on(src.rows, out, eval, src.labels != nullptr, nullptr);
+      sum.sum += r.sum;
+      sum.correct += r.correct;
+    }
+    if (predictions) {
+      // A fused run stopped before the last op (an activation); run it now.
+      const float* y = fused ? forward(src.rows, false, ops_.size() - 1, ops_.size()) : out;
+      copy_output(src.rows, y, predictions + done * out_n);
+    }
+    done += src.rows;
+    src.start += src.rows;
+  }
+  return sum;
+}
+
+}  // namespace graph
+}  // namespace simdtrain

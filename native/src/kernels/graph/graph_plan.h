@@ -1,0 +1,122 @@
+// The native training plan: an op list over activation slots, bound to the
+// caller's parameter, gradient and buffer arenas. One call runs a whole
+// training step (gather the batch, forward, fused loss, backward) without
+// touching N-API, so the addon runs it on a libuv worker thread.
+//
+// Slots: slot 0 is the input; op i writes its output slot, which later ops
+// read. The last op's output is the model output. Every slot but the output
+// is read by some op; a slot read by several ops (a residual fan-out) gets
+// the sum of their input gradients.
+//
+// Memory: activations and gradients of every slot for `capacity` rows, the
+// ops' saved tensors, and one scratch buffer as large as the largest op's
+// need; everything is sized by reserve(rows) from the ops and the batch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "../nn/nn_ops.h"
+#include "graph_op.h"
+
+namespace simdtrain {
+namespace graph {
+
+// Where a batch comes from: rows index[start + i] (or start + i) of x
+// [n, input] in NCHW order per row. Labels / targets are gathered the same
+// way. Indices and labels are re-checked as they are copied (they may live
+// in shared memory that changes after validation): a bad one makes the call
+// throw std::out_of_range before anything is written.
+struct BatchSource {
+  const float* x = nullptr;
+  size_t n = 0;                      // rows in x (and labels / targets)
+  const int32_t* index = nullptr;
+  size_t start = 0;
+  size_t rows = 0;
+  const int32_t* labels = nullptr;   // [n]
+  const float* targets = nullptr;    // [n, output]
+};
+
+struct LossOptions {
+  int loss = kLossMse;
+  float scale = 1.0f;           // gradient scale (1 / rows averaged over)
+  float label_smoothing = 0.0f;  // softmax cross-entropy with labels only
+};
+
+class GraphPlan {
+ public:
+  // Throws std::invalid_argument naming the op when the list is inconsistent.
+  // input_nchw / output_nchw: the API's input / output rows are images in
+  // NCHW order (converted to and from the plan's NHWC).
+  GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, ArenaSizes sizes, uint64_t seed,
+            bool input_nchw = false, bool output_nchw = false);
+
+  void bind(float* params, float* grads, float* buffers) { params_ = params, grads_ = grads, buffers_ = buffers; }
+  // Grows the buffers to `rows` rows (never shrinks).
+  void reserve(size_t rows);
+
+  size_t capacity() const { return capacity_; }
+  size_t in_size() const { return slots_[0].size(); }
+  size_t out_size() const { return slots_[out_slot_].size(); }
+  size_t classes() const { return out_size(); }
+  // Floats the plan holds now (activations, gradients, saved, scratch).
+  size_t memory_floats() const;
+  uint64_t step() const { return step_; }
+
+  // Whether the loss consumes the input of the last op (a softmax or sigmoid
+  // Activation matching softmax cross-entropy or binary cross-entropy).
+  bool fuses_final_act(int loss) const;
+
+  // Copies rows of the source (<= capacity) into the input slot (NCHW ->
+  // NHWC), labels and targets into the plan's buffers, checking each.
+  void load(const BatchSource& src);
+  // Runs ops [begin, end) on the loaded rows; returns the output slot of op end-1.
+  const float* forward(size_t rows, bool training, size_t begin, size_t end);
+  const float* forward(size_t rows, bool training) { return forward(rows, training, 0, ops_.size()); }
+  // Backward through ops [0, end) from the gradient of op end-1's output
+  // (copied from d_out when given, else already in place).
+  void backward(size_t rows, const float* d_out, size_t end, bool accumulate);
+  size_t op_count() const { return ops_.size(); }
+  // The output converted to NCHW flatten order (predictions).
+  void copy_output(size_t rows, const float* y, float* dst) const;
+  // The reverse: an output-shaped array in NCHW order -> the plan's layout.
+  void output_from_nchw(size_t rows, const float* src, float* dst) const;
+
+  // load + forward + fused loss (gradient scaled) + backward.
+  LossResult train_step(const BatchSource& src, const LossOptions& loss, bool accumulate);
+  // Evaluation-mode loss and hits over all `total` rows (chunks of capacity);
+  // with `predictions`, the outputs [total, out] are written.
+  LossResult evaluate(BatchSource src, size_t total, const LossOptions& loss, bool with_loss, float* predictions);
+
+ private:
+  struct Node {
+    std::unique_ptr<Op> op;
+    std::vector<int> inputs;
+    int output = -1;
+    std::vector<bool> adds;  // input gradient adds to one written by a later op
+    int act = -1;            // Activation ops: the code (for loss fusion)
+  };
+  void check_rows(const BatchSource& src) const;
+  size_t loss_end(bool fused) const { return fused ? ops_.size() - 1 : ops_.size(); }
+  // The loss on the loaded labels (when `labels`) or targets.
+  LossResult loss_on(size_t rows, const float* out, const LossOptions& loss, bool labels, float* grad);
+
+  std::vector<Shape> slots_;
+  std::vector<Node> ops_;
+  int out_slot_ = 0;
+  bool input_nchw_ = false, output_nchw_ = false;
+  size_t capacity_ = 0;
+  uint64_t seed_ = 0, step_ = 0;
+  float* params_ = nullptr;
+  float* grads_ = nullptr;
+  float* buffers_ = nullptr;
+  std::vector<std::vector<float>> act_, grad_, saved_;
+  std::vector<float> scratch_, fan_;  // op scratch; one input gradient before it is added
+  std::vector<int32_t> labels_;
+  std::vector<float> targets_;
+};
+
+}  // namespace graph
+}  // namespace simdtrain

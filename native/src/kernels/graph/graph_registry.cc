@@ -1,0 +1,28 @@
+// One entry per op: code, name, factory. A new op adds its file, its
+// factory declaration in graph_ops.h and one line here.
+#include "graph_ops.h"
+
+namespace simdtrain {
+namespace graph {
+namespace {
+
+const OpEntry kOps[] = {
+    {kOpDense, "Dense", make_dense},
+    {kOpActivation, "Activation", make_activation},
+    {kOpFlatten, "Flatten", make_flatten},
+    {kOpReshape, "Reshape", make_reshape},
+    {kOpAdd, "Add", make_add},
+    {kOpConcat, "Concatenate", make_concat},
+};
+
+}  // namespace
+
+const OpEntry* find_op(int code) {
+  for (const OpEntry& e : kOps) {
+    if (e.code == code) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace graph
+}  // namespace simdtrain

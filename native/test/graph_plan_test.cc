@@ -1,0 +1,146 @@
+// The graph plan (gather, forward, fused loss, backward) on every ISA and on
+// 1 and 2 threads: gradients of a small graph with a flatten of a spatial
+// input, a residual Add, a Concatenate and a fused softmax against central
+// differences of the plan's own evaluation-mode loss; accumulation; labels
+// that go bad between validation and use.
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "../src/core/thread_pool.h"
+#include "../src/kernels/graph/graph_plan.h"
+#include "../src/simd/dispatch.h"
+#include "test_framework.h"
+#include "test_util.h"
+
+using namespace simdtrain;
+using namespace simdtrain::graph;
+
+namespace {
+
+OpDesc op(int code, std::vector<int> in, int out, std::map<std::string, double> attrs) {
+  OpDesc d;
+  d.code = code;
+  d.inputs = std::move(in);
+  d.output = out;
+  d.attrs = std::move(attrs);
+  return d;
+}
+
+Shape vec(size_t c) { return Shape{1, 1, c}; }
+
+// input [2,3,2] -> flatten(12) -> dense 5 tanh (s2) -> dense 5 gelu (s3) -> add s2+s3 (s4)
+// -> concat(s4, s2) (s5, 10) -> dense 3 (s6) -> softmax (s7)
+struct Net {
+  std::vector<Shape> slots = {Shape{2, 3, 2}, vec(12), vec(5), vec(5), vec(5), vec(10), vec(3), vec(3)};
+  std::vector<OpDesc> ops = {
+      op(kOpFlatten, {0}, 1, {{"nchw", 1}}),
+      op(kOpDense, {1}, 2, {{"in", 12}, {"out", 5}, {"act", kActTanh}, {"w", 0}, {"b", 60}}),
+      op(kOpDense, {2}, 3, {{"in", 5}, {"out", 5}, {"act", kActGelu}, {"w", 65}, {"b", 90}}),
+      op(kOpAdd, {2, 3}, 4, {}),
+      op(kOpConcat, {4, 2}, 5, {}),
+      op(kOpDense, {5}, 6, {{"in", 10}, {"out", 3}, {"act", kActLinear}, {"w", 95}}),
+      op(kOpActivation, {6}, 7, {{"act", kActSoftmax}}),
+  };
+  static constexpr size_t kParams = 125;
+};
+
+}  // namespace
+
+TEST(graph_plan_gradients_match_finite_differences_on_every_isa_and_thread_count) {
+  Net net;
+  const size_t n = 9, rows = 6, in = 12;
+  std::vector<float> params = testing::random_floats(Net::kParams, 5);
+  std::vector<float> x = testing::random_floats(n * in, 7);
+  std::vector<int32_t> labels(n), index = {8, 1, 4, 4, 0, 6};
+  for (size_t i = 0; i < n; ++i) labels[i] = static_cast<int32_t>(i % 3);
+  BatchSource src;
+  src.x = x.data(), src.n = n, src.index = index.data(), src.rows = rows, src.labels = labels.data();
+  LossOptions opt;
+  opt.loss = kLossSoftmaxXent;
+  opt.scale = 1.0f / rows;
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (auto isa : testing::runnable_isas()) {
+      set_active_isa(isa);
+      std::vector<float> grads(Net::kParams, 99.0f);
+      GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1, true);
+      plan.bind(params.data(), grads.data(), nullptr);
+      plan.reserve(rows);
+      const LossResult res = plan.train_step(src, opt, false);
+      auto loss_at = [&]() { return plan.evaluate(src, rows, opt, true, nullptr).sum / rows; };
+      CHECK_NEAR(res.sum / rows, loss_at(), 1e-5);
+      const float h = 1e-2f;
+      for (size_t i = 0; i < Net::kParams; ++i) {
+        const float v = params[i];
+        params[i] = v + h;
+        const double up = loss_at();
+        params[i] = v - h;
+        const double down = loss_at();
+        params[i] = v;
+        CHECK_NEAR(grads[i], (up - down) / (2 * h), 2e-3);
+      }
+      std::vector<float> once = grads;
+      plan.train_step(src, opt, true);
+      for (size_t i = 0; i < Net::kParams; ++i) CHECK_NEAR(grads[i], 2.0 * once[i], 1e-5);
+    }
+  }
+  set_num_threads(get_num_threads());
+  set_active_isa(best_supported_isa());
+}
+
+TEST(graph_plan_refuses_bad_labels_and_rows_before_writing) {
+  Net net;
+  std::vector<float> params = testing::random_floats(Net::kParams, 5), grads(Net::kParams, 7.0f);
+  std::vector<float> x = testing::random_floats(4 * 12, 3);
+  std::vector<int32_t> labels = {0, 1, 3, 2}, index = {0, 5};
+  GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1);
+  plan.bind(params.data(), grads.data(), nullptr);
+  plan.reserve(4);
+  BatchSource src;
+  src.x = x.data(), src.n = 4, src.rows = 4, src.labels = labels.data();
+  LossOptions opt;
+  opt.loss = kLossSoftmaxXent;
+  bool threw = false;
+  try {
+    plan.train_step(src, opt, false);
+  } catch (const std::out_of_range&) {
+    threw = true;
+  }
+  CHECK(threw);
+  labels[2] = 2;
+  src.index = index.data(), src.rows = 2;
+  threw = false;
+  try {
+    plan.train_step(src, opt, false);
+  } catch (const std::out_of_range&) {
+    threw = true;
+  }
+  CHECK(threw);
+  for (float g : grads) CHECK(g == 7.0f);
+}
+
+TEST(graph_plan_rejects_inconsistent_op_lists) {
+  Net net;
+  auto throws = [&](std::vector<OpDesc> ops, std::vector<Shape> slots) {
+    try {
+      GraphPlan plan(slots, ops, ArenaSizes{Net::kParams, 0}, 1);
+    } catch (const std::invalid_argument&) {
+      return true;
+    }
+    return false;
+  };
+  CHECK(!throws(net.ops, net.slots));
+  auto ops = net.ops;
+  ops[1].attrs["in"] = 11;  // input has 12 features
+  CHECK(throws(ops, net.slots));
+  ops = net.ops;
+  ops[5].attrs["w"] = 120;  // W runs past the arena
+  CHECK(throws(ops, net.slots));
+  ops = net.ops;
+  ops[3].inputs = {2, 6};  // reads a slot before it is written
+  CHECK(throws(ops, net.slots));
+  ops = net.ops;
+  ops[0].code = 999;
+  CHECK(throws(ops, net.slots));
+}
