@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../native/src/core/thread_pool.h"
+#include "../../native/src/kernels/gemm_bf16/bf16.h"
 #include "../../native/src/kernels/gemm_bf16/gemm_bf16.h"
 
 namespace {
@@ -44,13 +45,31 @@ void print_bits(const std::vector<Bf16Path>& paths) {
   simdtrain::gemm_bf16_emulate(g, simdtrain::Bf16Order::even_first);
   g.c = odd.data();
   simdtrain::gemm_bf16_emulate(g, simdtrain::Bf16Order::odd_first);
+  // Two more candidate orders for TDPBF16PS: each pair summed exactly then
+  // added with one rounding, and the whole sum exact with one rounding.
+  std::vector<float> pair(m * n), exact(m * n);
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      float s = 0.0f;
+      double x = 0.0;
+      for (size_t q = 0; q < k; q += 2) {
+        const double p0 = static_cast<double>(simdtrain::bf16_round(a[i * k + q])) * simdtrain::bf16_round(b[q * n + j]);
+        const double p1 = static_cast<double>(simdtrain::bf16_round(a[i * k + q + 1])) * simdtrain::bf16_round(b[(q + 1) * n + j]);
+        s = static_cast<float>(s + (p0 + p1));
+        x += p0 + p1;
+      }
+      pair[i * n + j] = s;
+      exact[i * n + j] = static_cast<float>(x);
+    }
+  }
   std::printf(",\"same_bits_of_%zu\":{", m * n);
   for (size_t p = 1; p < paths.size(); ++p) {
     g.c = c.data();
     simdtrain::sgemm_bf16_on(paths[p], g);
-    size_t e = 0, o = 0;
-    for (size_t i = 0; i < c.size(); ++i) e += c[i] == even[i], o += c[i] == odd[i];
-    std::printf("%s\"%s\":{\"even_first\":%zu,\"odd_first\":%zu}", p > 1 ? "," : "", simdtrain::bf16_path_name(paths[p]), e, o);
+    size_t e = 0, o = 0, f = 0, x = 0;
+    for (size_t i = 0; i < c.size(); ++i) e += c[i] == even[i], o += c[i] == odd[i], f += c[i] == pair[i], x += c[i] == exact[i];
+    std::printf("%s\"%s\":{\"even_first\":%zu,\"odd_first\":%zu,\"pair_exact\":%zu,\"all_exact\":%zu}", p > 1 ? "," : "",
+                simdtrain::bf16_path_name(paths[p]), e, o, f, x);
   }
   std::printf("}");
 }

@@ -29,6 +29,10 @@ std::vector<Bf16Path> runnable_paths() {
 }
 
 Bf16Order order_of(Bf16Path p) { return p == Bf16Path::avx512bf16 ? Bf16Order::odd_first : Bf16Order::even_first; }
+// TDPBF16PS does not add its products one at a time in either order
+// (measured on Sapphire Rapids: neither emulation order gives its bits), so
+// AMX is held to the error bounds instead of the emulation's bits.
+bool bits_known(Bf16Path p) { return p != Bf16Path::amx; }
 
 struct Problem {
   GemmArgs g;
@@ -151,12 +155,12 @@ TEST(bf16_every_path_matches_emulation_bits_and_bounds_on_tails) {
             Problem p = make(t & 1, t & 2, m, n, k, epi ? -0.75f : 1.0f, epi ? 0.5f : 0.0f, epi, seed % 2 == 0, seed);
             const std::vector<float> c = run_on(path, p);
             const std::vector<float> e = emulate(p, order_of(path));
-            if (!same_bits(c, e)) {
+            if (bits_known(path) && !same_bits(c, e)) {
               CHECK(!"path differs from its emulation");
               std::printf("  %s t=%d m=%zu n=%zu k=%zu\n", simdtrain::bf16_path_name(path), t, m, n, k);
               return;
             }
-            if (path == Bf16Path::emulate) {
+            if (path == Bf16Path::emulate || !bits_known(path)) {
               const std::string why = check_bounds(p, c);
               if (!why.empty()) {
                 CHECK(!"bound exceeded");
@@ -182,13 +186,19 @@ TEST(bf16_large_blocks_split_k_and_threads_give_the_same_bits) {
         for (int threads : {1, 2}) {
           simdtrain::set_num_threads(threads);
           const std::vector<float> c = run_on(path, p);
-          if (!same_bits(c, e)) {
-            CHECK(!"large path differs from its emulation");
+          if (!(bits_known(path) ? same_bits(c, e) : check_bounds(p, c).empty())) {
+            CHECK(!"large path differs from its emulation (or its bounds)");
             std::printf("  %s %zux%zux%zu t=%d threads=%d\n", simdtrain::bf16_path_name(path), s[0], s[1], s[2], t, threads);
           }
         }
         simdtrain::set_num_threads(1);
         if (path == Bf16Path::emulate && s[1] < 1000) CHECK(check_bounds(p, e).empty());
+        if (!bits_known(path)) {  // still the same bits on 1 and 2 threads
+          simdtrain::set_num_threads(2);
+          const std::vector<float> two = run_on(path, p);
+          simdtrain::set_num_threads(1);
+          CHECK(same_bits(two, run_on(path, p)));
+        }
       }
     }
   }
@@ -204,7 +214,7 @@ TEST(bf16_special_values_nan_inf_and_beta_zero_ignores_c) {
     p.a[2 * p.g.lda] = 1e-39f;  // flushed to zero
     const std::vector<float> c = run_on(path, p);
     const std::vector<float> e = emulate(p, order_of(path));
-    CHECK(same_bits(c, e));
+    CHECK(!bits_known(path) || same_bits(c, e));
     CHECK(std::isnan(c[0]) && std::isnan(c[19]));
     CHECK(!std::isnan(c[3 * p.g.ldc + 4]));
     CHECK(std::isinf(c[p.g.ldc + 3]) || std::isnan(c[p.g.ldc + 3]));
