@@ -22,6 +22,7 @@ export * from './nn/layers';
 export { Sequential } from './nn/sequential';
 export type { SequentialOptions } from './nn/sequential';
 export { Model } from './nn/model';
+export { mnistConvnet, resnet20 } from './nn/zoo';
 export type { ModelArgs } from './nn/model';
 export { GraphModel } from './nn/graph';
 export type { Evaluation, ModelOptions } from './nn/graph';

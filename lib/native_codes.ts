@@ -70,5 +70,11 @@ export const OPTIM_FLAGS = Object.freeze({
   tfjs: 1 << 8,
 } as const);
 
+/** Element-wise binary ops of the tfjs backend (native/src/kernels/elementwise/elementwise_table.h BinaryOp; r*: b op a). @internal */
+export const BINARY_OPS = Object.freeze({ add: 0, sub: 1, mul: 2, div: 3, rsub: 4, rdiv: 5 } as const);
+
+/** How ewBinary broadcasts b (elementwise_table.h BinaryMode): one value per column, or per row. @internal */
+export const BINARY_MODES = Object.freeze({ row: 0, col: 1 } as const);
+
 /** Doubles per tensor in the optimizer binding's scalar rows (optim_types.h kOptimScalarCount). @internal */
 export const OPTIM_SCALARS_PER_TENSOR = 14;

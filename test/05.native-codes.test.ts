@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACT_CODES, LOSS_CODES, OP_CODES, OPTIM_FLAGS, OPTIM_KINDS, OPTIM_SCALARS_PER_TENSOR } from '../lib/native_codes';
+import { ACT_CODES, BINARY_MODES, BINARY_OPS, LOSS_CODES, OP_CODES, OPTIM_FLAGS, OPTIM_KINDS, OPTIM_SCALARS_PER_TENSOR } from '../lib/native_codes';
 
 const src = path.join(__dirname, '..', 'native', 'src');
 const header = (rel: string) => fs.readFileSync(path.join(src, rel), 'utf8');
@@ -53,6 +53,16 @@ describe('native codes', () => {
     const cpp: Record<string, string> = { mse: 'kLossMse', softmaxCrossEntropy: 'kLossSoftmaxXent', binaryCrossEntropy: 'kLossBce' };
     for (const [k, v] of Object.entries(LOSS_CODES)) expect([k, e.get(cpp[k])]).toEqual([k, v]);
     expect(e.get('kLossCount')).toBe(Object.keys(LOSS_CODES).length);
+  });
+
+  it('element-wise op and broadcast codes match elementwise_table.h', () => {
+    const text = header('kernels/elementwise/elementwise_table.h');
+    const ops = parseEnum(text, 'BinaryOp');
+    for (const [k, v] of Object.entries(BINARY_OPS)) expect([k, ops.get(`kBin${cap(k)}`)]).toEqual([k, v]);
+    expect(ops.get('kBinOpCount')).toBe(Object.keys(BINARY_OPS).length);
+    const modes = parseEnum(text, 'BinaryMode');
+    for (const [k, v] of Object.entries(BINARY_MODES)) expect([k, modes.get(`kBin${cap(k)}`)]).toEqual([k, v]);
+    expect(modes.get('kBinModeCount')).toBe(Object.keys(BINARY_MODES).length);
   });
 
   it('optimizer kinds, flags and the scalar row match optim_types.h', () => {

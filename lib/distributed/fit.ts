@@ -7,19 +7,18 @@
  * + backward on its rows with the loss scaled by the *global* row count, the
  * gradient arena is all-reduced (sum), and every rank runs the same optimizer
  * step on the same bits. So 2 ranks with batch B follow 1 process with batch
- * 2B (to float rounding) and 1 process with batch B and 2 accumulation steps
- * (bitwise; see docs/distributed.md). Written against the Sequential plan;
- * the layer-graph fit is to take over the gradient hook (docs/distributed.md).
+ * 2B (to float rounding) and the sum of the two shards' gradients in one
+ * process (bitwise; see docs/distributed.md). Works for any layer-graph model (Sequential or Model).
  * @packageDocumentation
  */
-import { saveCheckpoint } from '../io/checkpoint';
-import { accuracyCount, lossCount } from '../nn/graph';
-import type { Sequential } from '../nn/sequential';
+import { saveCheckpoint, type SavableModel } from '../io/checkpoint';
+import { accuracyCount, lossCount, type GraphModel } from '../nn/graph';
 import type { Labels, Matrix } from '../nn/types';
 import { AbortError, emptyHistory, formatEpoch, record, trainLogs } from '../train/fit';
 import { resolveFitOptions, type ResolvedFit } from '../train/options';
 import { permutation } from '../train/shuffle';
 import type { FitOptions, History } from '../train/types';
+import { clipGradNorm } from '../optim/clip';
 import * as vec from '../vector';
 import { allReduce, broadcast, rank, size } from './collectives';
 
@@ -51,7 +50,7 @@ async function checkAgreement(figures: Record<string, number>): Promise<void> {
 }
 
 /** Resolves the options on every rank; one rank's error stops all of them. */
-async function resolveEverywhere(model: Sequential, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<ResolvedFit> {
+async function resolveEverywhere(model: GraphModel, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<ResolvedFit> {
   let r: ResolvedFit | null = null;
   let error: unknown = null;
   try {
@@ -67,7 +66,7 @@ async function resolveEverywhere(model: Sequential, x: Matrix, y: Matrix | Label
 }
 
 /** One epoch; returns the loss sum and hits over all ranks. */
-async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array, onAbort: () => never) {
+async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array, onAbort: () => never) {
   const me = rank();
   const n = size();
   const { train, batchSize, loss } = r;
@@ -83,7 +82,7 @@ async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array, on
     const scale = 1 / lossCount(loss, groupRows, out);
     stats.fill(0);
     if (myRows > 0) {
-      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false);
+      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false, r.labelSmoothing);
       stats[0] = s;
       stats[1] = c;
     } else {
@@ -93,10 +92,9 @@ async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array, on
     // Both queue on the MPI thread at once: one wake-up, two collectives.
     await Promise.all([allReduce(model.gradArena, 'sum'), allReduce(stats, 'sum')]);
     if (stats[2] > 0) onAbort(); // every rank stops at the same step, weights untouched
-    if (r.gradClipNorm > 0) {
-      const norm = Math.sqrt(vec.sumOfSquares(model.gradArena));
-      if (norm > r.gradClipNorm) vec.scale(model.gradArena, r.gradClipNorm / norm);
-    }
+    // Then what fit does between backward and the step, on the reduced gradients.
+    if (r.gradientHook) await r.gradientHook(model.gradArena);
+    if (r.gradClipNorm > 0) clipGradNorm([{ data: model.paramArena, grad: model.gradArena }], r.gradClipNorm);
     r.optimizer.step();
     lossSum += stats[0];
     hits += stats[1];
@@ -110,7 +108,7 @@ async function runEpoch(model: Sequential, r: ResolvedFit, index: Int32Array, on
 }
 
 /** Validation: each rank evaluates its slice of the rows; the sums are reduced. */
-async function evaluateShard(model: Sequential, r: ResolvedFit): Promise<{ loss: number; accuracy: number }> {
+async function evaluateShard(model: GraphModel, r: ResolvedFit): Promise<{ loss: number; accuracy: number }> {
   const v = r.validation!;
   const me = rank();
   const n = size();
@@ -118,7 +116,7 @@ async function evaluateShard(model: Sequential, r: ResolvedFit): Promise<{ loss:
   const end = Math.floor(((me + 1) * v.rows) / n);
   const sums = new Float64Array(2);
   if (end > begin) {
-    const [s, c] = await model.plan.evaluate(v.x, null, begin, end - begin, v.labels, v.targets, r.loss.code, null, true);
+    const [s, c] = await model.plan.evaluate(v.x, null, begin, end - begin, v.labels, v.targets, r.loss.code, null, true, r.labelSmoothing);
     sums[0] = s;
     sums[1] = c;
   }
@@ -133,7 +131,7 @@ async function evaluateShard(model: Sequential, r: ResolvedFit): Promise<{ loss:
  * (verbose) and writes `checkpointPath`. Callbacks run on every rank with the
  * same reduced figures. Not yet supported: earlyStopping, gradAccumulationSteps.
  */
-export async function fitDistributed(model: Sequential, x: Matrix, y: Matrix | Labels, options: DistributedFitOptions): Promise<History> {
+export async function fitDistributed(model: SavableModel, x: Matrix, y: Matrix | Labels, options: DistributedFitOptions): Promise<History> {
   const me = rank(); // throws before init()
   if (typeof options !== 'object' || options === null) throw new TypeError(`'options' must be an object with at least an 'optimizer'`);
   const { checkpointPath, ...fitOptions } = options;

@@ -113,7 +113,8 @@ function checkTensors(expected: readonly NamedTensor[], tensors: Map<string, Ten
   for (const t of expected) {
     const got = tensors.get(t.name);
     if (!got || fmt(got.shape) !== fmt(t.spec.torchShape)) {
-      throw new SafetensorsError(source, `expected tensor '${t.name}' of shape ${fmt(t.spec.torchShape)}${got ? ` (got ${fmt(got.shape)})` : ' (missing)'}`);
+      // A valid file that does not fit this model: a mismatch, not a format error.
+      throw new SafetensorsError(source, `expected tensor '${t.name}' of shape ${fmt(t.spec.torchShape)}${got ? ` (got ${fmt(got.shape)})` : ' (missing)'}`, 'mismatch');
     }
   }
 }
@@ -144,7 +145,7 @@ function legacyConfig(layersJson: string): ModelConfig {
 function parseConfig(metadata: Record<string, string>, file: string): ModelConfig {
   const json = metadata['simdtrain.model'];
   const legacy = metadata['simdtrain.layers'];
-  if (json === undefined && legacy === undefined) throw new SafetensorsError(file, `no 'simdtrain.model' metadata; build the model and call model.loadWeights(path)`);
+  if (json === undefined && legacy === undefined) throw new SafetensorsError(file, `no 'simdtrain.model' metadata; build the model and call model.loadWeights(path)`, 'mismatch');
   try {
     const c = json !== undefined ? (JSON.parse(json) as ModelConfig) : legacyConfig(legacy!);
     if (typeof c !== 'object' || c === null || !Array.isArray(c.layers) || c.layers.length === 0) throw new Error('no layers');
@@ -196,5 +197,8 @@ export async function loadCheckpointFile(
 /** Loads weights by PyTorch name into an existing model (e.g. a file PyTorch wrote). */
 export async function loadWeightsInto(model: GraphModel, file: string): Promise<void> {
   const { tensors } = await readDecoded(file);
+  // Checked again after the read: a fit() started meanwhile must not have
+  // its weights replaced mid-training.
+  model.assertIdle();
   assignWeights(model, tensors, file);
 }

@@ -177,9 +177,13 @@ export class GraphModel {
     this.layers = Object.freeze(nodes.map((n) => n.layer));
     this.tensors = Object.freeze(compiled.tensors);
     this.nodeShapes = Object.freeze(compiled.nodeShapes);
-    this.paramArena = new Float32Array(compiled.paramCount);
-    this.gradArena = new Float32Array(compiled.paramCount);
-    this.bufferArena = new Float32Array(compiled.bufferCount);
+    // On SharedArrayBuffers: such memory can be neither transferred nor
+    // resized, so a caller holding a param view cannot pull the arena from
+    // under a pending training step (docs/threads-and-memory.md).
+    const arena = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
+    this.paramArena = arena(compiled.paramCount);
+    this.gradArena = arena(compiled.paramCount);
+    this.bufferArena = arena(compiled.bufferCount);
     for (const t of compiled.tensors) {
       const arena = t.trainable ? this.paramArena : this.bufferArena;
       t.layer.bound[t.spec.key] = {
@@ -282,6 +286,12 @@ export class GraphModel {
 
   /** Checks targets against x and the model. @internal */
   checkTargets(x: Matrix, y: Matrix | Labels, name: string): { labels: Int32Array | null; targets: Float32Array | null } {
+    if (ArrayBuffer.isView(y) && !isLabels(y)) {
+      throw new TypeError(
+        `'${name}' is a ${(y as object).constructor.name}: give class labels (softmaxCrossEntropy) as an Int32Array or Uint8Array of integers in [0, ${this.outFeatures}), ` +
+          `or targets (mse, binaryCrossEntropy) as a Matrix { rows: ${x.rows}, cols: ${this.outFeatures}, data: Float32Array }`,
+      );
+    }
     if (isLabels(y)) {
       if (y.length !== x.rows) throw new RangeError(`'${name}' must have one label per row of x (${x.rows}, got ${y.length})`);
       const labels = toInt32Labels(y, name);

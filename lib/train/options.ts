@@ -102,6 +102,9 @@ export function resolveFitOptions(model: GraphModel, x: Matrix, y: Matrix | Labe
     train = slice(train, 0, nTrain, model.inFeatures, model.outFeatures);
   }
   if (validation?.labels && loss.name !== 'softmaxCrossEntropy') throw new TypeError(`validation labels need loss 'softmaxCrossEntropy'`);
+  // An epoch without rows awaits nothing: many of them would hold the event
+  // loop (timers, the AbortSignal) until the last one.
+  if (train.rows === 0) throw new RangeError(`'x' has no rows: nothing to train on`);
   let batchSize: number;
   if (options.batchSize === 'full') batchSize = Math.max(train.rows, 1);
   else batchSize = int(options.batchSize, 'batchSize', 1, 32);

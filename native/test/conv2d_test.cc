@@ -42,6 +42,8 @@ std::vector<Conv2dShape> cases() {
       shape(2, 6, 6, 8, 4, 1, 2, 0, 1, 1),    // strided 1x1 (ResNet shortcut)
       shape(2, 6, 7, 8, 8, 3, 1, 1, 1, 8),    // depthwise
       shape(2, 6, 5, 5, 10, 3, 2, 1, 1, 5),   // depthwise, multiplier 2, stride 2
+      shape(2, 4, 5, 6, 12, 1, 1, 0, 1, 6),   // depthwise 1x1 (no im2col, no padding)
+      shape(1, 9, 8, 17, 17, 3, 2, 2, 2, 17), // depthwise, stride 2 + dilation 2
       shape(1, 4, 4, 2, 3, 4, 1, 3, 1, 1),    // window wider than input, heavy padding
       shape(0, 5, 5, 2, 3, 3, 1, 0, 1, 1),    // empty batch
       // Direct path on every ISA (channels fill whole vectors): padded,

@@ -73,6 +73,17 @@ let m;
     const x = data(xb), y = labels(yb);
     await m.fit(x, y, opts({ callbacks: { onBatchEnd: (b) => { if (b === 1) { xb.resize(0); yb.resize(0); } } } }));
   });
+  await asyncCase("a parameter's buffer transferred while fit runs", async () => {
+    m = model();
+    const p = m.fit(data(), labels(), opts());
+    try {
+      detach(m.parameters()[0].data.buffer);
+    } catch (e) {
+      if (e.name !== 'DataCloneError') throw e; // the arenas cannot be transferred: fine
+    }
+    gcPressure();
+    await p;
+  });
   await asyncCase('evaluate with x transferred while pending', async () => {
     m = model();
     const x = data();
@@ -92,7 +103,7 @@ let m;
   await loading.catch((e) => (loadError = e));
   await fitting;
   if (!fitError && !loadError) throw new Error('loadWeights and fit ran at the same time');
-  for (const e of [fitError, loadError]) if (e && !/busy|in use|idle|running|loading/i.test(e.message)) throw new Error(`unexpected error: ${e.message}`);
+  for (const e of [fitError, loadError]) if (e && !/busy|in use|idle|running|loading|training/i.test(e.message)) throw new Error(`unexpected error: ${e.message}`);
   console.log('ok loadWeights racing fit: one is refused');
 
   // Empty dataset, many epochs: must not starve timers and the AbortSignal.

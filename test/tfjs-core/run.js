@@ -30,7 +30,7 @@ const LEAN = [
   'ops/mat_mul_test.js', 'ops/fused/fused_mat_mul_test.js', 'ops/add_test.js', 'ops/sub_test.js', 'ops/arithmetic_test.js',
   'ops/binary_ops_test.js', 'ops/step_test.js', 'ops/relu_test.js', 'ops/sum_test.js', 'ops/gather_test.js',
   'ops/conv2d_test.js', 'ops/fused/fused_conv2d_test.js', 'ops/depthwise_conv2d_test.js', 'ops/fused/fused_depthwise_conv2d_test.js',
-  'ops/max_pool_test.js', 'ops/avg_pool_test.js',
+  'ops/max_pool_test.js', 'ops/avg_pool_test.js', 'ops/conv2d_transpose_test.js',
   'optimizers/sgd_optimizer_test.js', 'optimizers/momentum_optimizer_test.js', 'optimizers/adam_optimizer_test.js',
   'optimizers/adamax_optimizer_test.js', 'optimizers/rmsprop_optimizer_test.js', 'optimizers/adagrad_optimizer_test.js',
   'optimizers/adadelta_optimizer_test.js', 'optimizers/optimizer_test.js',

@@ -57,7 +57,7 @@ const counters = new Map<string, number>();
 
 /** 'Conv2D' -> 'conv2d', 'conv2d_1', ... (Keras style). */
 function autoName(className: string): string {
-  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const base = className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const n = counters.get(base) ?? 0;
   counters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

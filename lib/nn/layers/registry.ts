@@ -9,6 +9,10 @@ import { Flatten } from './flatten';
 import type { Layer } from './layer';
 import { Add, Concatenate } from './merge';
 import { Reshape } from './reshape';
+import { Conv2D } from './conv2d';
+import { AvgPool2D, GlobalAveragePooling2D, MaxPool2D } from './pooling';
+import { Dropout } from './dropout';
+import { BatchNorm, LayerNorm } from './normalization';
 
 /** A stored layer: its class name, name and config. */
 export interface LayerConfig {
@@ -27,6 +31,13 @@ const REGISTRY: Record<string, FromConfig> = {
   Reshape: Reshape.fromConfig,
   Add: Add.fromConfig,
   Concatenate: Concatenate.fromConfig,
+  Conv2D: Conv2D.fromConfig,
+  MaxPool2D: MaxPool2D.fromConfig,
+  AvgPool2D: AvgPool2D.fromConfig,
+  GlobalAveragePooling2D: GlobalAveragePooling2D.fromConfig,
+  Dropout: Dropout.fromConfig,
+  BatchNorm: BatchNorm.fromConfig,
+  LayerNorm: LayerNorm.fromConfig,
 };
 
 /** The stored form of a layer. */

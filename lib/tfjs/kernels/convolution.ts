@@ -14,6 +14,10 @@ type Args = { inputs: Record<string, TensorInfo | undefined>; backend: MathBacke
 
 export const cpuKernel = (name: string, args: Args): TensorInfo => getKernel(name, 'cpu')!.kernelFunc(args as never) as TensorInfo;
 
+// tfjs's cpu gradient kernels accept a dy whose size disagrees with the
+// geometry (conv2dTranspose with an inconsistent outputShape): tfjs's kernel then.
+const outSize = (info: backend_util.Conv2DInfo): number => info.batchSize * info.outHeight * info.outWidth * info.outChannels;
+
 function outShape(info: backend_util.Conv2DInfo): number[] {
   return [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
 }
@@ -44,7 +48,7 @@ export function convBackwardInput(name: string, args: Args, info: backend_util.C
   const { backend } = args;
   const dy = f32(backend, args.inputs.dy!), w = f32(backend, args.inputs.filter!);
   const shape = convShape(info, depthwise);
-  if (dy === null || w === null || shape === null) return cpuKernel(name, args);
+  if (dy === null || w === null || shape === null || dy.length !== outSize(info)) return cpuKernel(name, args);
   const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   convAddon.conv2dBackwardInput(shape, w, dy, dx);
   return output(backend, [info.batchSize, info.inHeight, info.inWidth, info.inChannels], dx);
@@ -55,7 +59,7 @@ export function convBackwardFilter(name: string, args: Args, info: backend_util.
   const { backend } = args;
   const x = f32(backend, args.inputs.x!), dy = f32(backend, args.inputs.dy!);
   const shape = convShape(info, depthwise);
-  if (x === null || dy === null || shape === null) return cpuKernel(name, args);
+  if (x === null || dy === null || shape === null || dy.length !== outSize(info)) return cpuKernel(name, args);
   const dw = new Float32Array(filterShape.reduce((a, b) => a * b, 1));
   convAddon.conv2dBackwardFilter(shape, x, dy, dw, null, false);
   return output(backend, filterShape.slice(), dw);

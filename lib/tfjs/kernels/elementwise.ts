@@ -9,12 +9,13 @@
 import { backend_util, getKernel, util, type BinaryInputs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { native } from '../../native';
+import { BINARY_MODES, BINARY_OPS } from '../../native_codes';
 import { f32, output } from '../backend';
 
-/** Op codes of native/src/kernels/elementwise/elementwise_table.h (BinaryOp). */
-export const OP = { add: 0, sub: 1, mul: 2, div: 3, rsub: 4, rdiv: 5 } as const;
-const SWAPPED: Record<number, number> = { 0: 0, 1: 4, 2: 2, 3: 5 };
-const ROW = 0, COL = 1;
+export const OP = BINARY_OPS;
+// a op b computed as b op' a when b is the larger operand.
+const SWAPPED: Record<number, number> = { [OP.add]: OP.add, [OP.sub]: OP.rsub, [OP.mul]: OP.mul, [OP.div]: OP.rdiv };
+const { row: ROW, col: COL } = BINARY_MODES;
 
 interface Plan { mode: number; rows: number; cols: number }
 

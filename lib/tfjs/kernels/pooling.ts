@@ -39,8 +39,11 @@ export function poolForward(name: string, args: Args, run: (s: PoolShape, x: Flo
 export function poolBackward(name: string, args: Args, run: (s: PoolShape, x: Float32Array, dy: Float32Array, dx: Float32Array) => void): TensorInfo {
   const input = args.inputs.input!;
   const x = f32(args.backend, input), dy = f32(args.backend, args.inputs.dy!);
-  const s = poolShape(info(input.shape, args.attrs));
-  if (!usable(name, x) || dy === null || s === null) return cpuKernel(name, args);
+  const i = info(input.shape, args.attrs);
+  const s = poolShape(i);
+  if (!usable(name, x) || dy === null || s === null || dy.length !== i.batchSize * i.outHeight * i.outWidth * i.outChannels) {
+    return cpuKernel(name, args);
+  }
   const dx = new Float32Array(x.length);
   run(s, x, dy, dx);
   return output(args.backend, input.shape.slice(), dx);

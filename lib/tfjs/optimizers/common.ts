@@ -8,10 +8,10 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { engine, tensor, tidy, zerosLike, type Optimizer, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { native } from '../../native';
-import { FLAG } from '../../optim/optimizer';
+import { OPTIM_FLAGS as FLAG, OPTIM_KINDS } from '../../native_codes';
 
 /** Native kernel families (OptimKind in native/src/kernels/optim/optim_types.h). */
-export const KIND = { sgd: 0, adam: 1, adamax: 2, adagrad: 5, rmsprop: 6, adadelta: 7 } as const;
+export const KIND = OPTIM_KINDS;
 /** Selects tfjs's formula in the native kernels (kFlagTfjs). */
 export const TFJS = FLAG.tfjs;
 export const { momentum: MOMENTUM, nesterov: NESTEROV, centered: CENTERED } = FLAG;

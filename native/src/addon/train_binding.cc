@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,8 +15,10 @@
 
 #include "../kernels/graph/graph_plan.h"
 #include "args.h"
+#include "async_buffers.h"
 #include "async_task.h"
 #include "graph_desc.h"
+#include "guard.h"
 #include "nn_args.h"
 #include "registry.h"
 
@@ -30,14 +33,33 @@ using graph::LossOptions;
 class NnPlan : public Napi::ObjectWrap<NnPlan> {
  public:
   static Napi::Function Define(Napi::Env env) {
+    // Every method runs through call_guarded (guard.h): a C++ exception
+    // (std::bad_alloc reserving activations) becomes a JS error.
     return DefineClass(env, "NnPlan",
-                       {InstanceMethod("reserve", &NnPlan::Reserve), InstanceMethod("forward", &NnPlan::Forward),
-                        InstanceMethod("backward", &NnPlan::Backward), InstanceMethod("trainStep", &NnPlan::TrainStep),
-                        InstanceMethod("evaluate", &NnPlan::Evaluate), InstanceMethod("memoryFloats", &NnPlan::MemoryFloats)});
+                       {InstanceMethod("reserve", &NnPlan::Guarded<&NnPlan::Reserve>),
+                        InstanceMethod("forward", &NnPlan::Guarded<&NnPlan::Forward>),
+                        InstanceMethod("backward", &NnPlan::Guarded<&NnPlan::Backward>),
+                        InstanceMethod("trainStep", &NnPlan::Guarded<&NnPlan::TrainStep>),
+                        InstanceMethod("evaluate", &NnPlan::Guarded<&NnPlan::Evaluate>),
+                        InstanceMethod("memoryFloats", &NnPlan::Guarded<&NnPlan::MemoryFloats>)});
   }
 
   // new NnPlan(graph, params, grads, buffers, capacity)
   explicit NnPlan(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NnPlan>(info) {
+    call_guarded(info.Env(), "NnPlan", [&] { Init(info); });
+  }
+
+ private:
+  template <void (NnPlan::*M)(const Napi::CallbackInfo&)>
+  void Guarded(const Napi::CallbackInfo& info) {
+    call_guarded(info.Env(), "NnPlan", [&] { (this->*M)(info); });
+  }
+  template <Napi::Value (NnPlan::*M)(const Napi::CallbackInfo&)>
+  Napi::Value Guarded(const Napi::CallbackInfo& info) {
+    return call_guarded(info.Env(), "NnPlan", [&] { return (this->*M)(info); });
+  }
+
+  void Init(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     GraphDesc desc = read_graph(env, info[0]);
     const size_t capacity = size_arg(info, 4, "capacity");
@@ -120,6 +142,38 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     return src;
   }
 
+  // The batch an async step reads, gathered now on the JS thread into native
+  // memory (docs/threads-and-memory.md): the pool thread never reads the
+  // caller's x / labels / targets, which JS may transfer or shrink while the
+  // step runs. Row indices are read once here and checked again (another
+  // thread may rewrite a shared index array); the plan re-checks labels
+  // where it copies them.
+  struct OwnedBatch {
+    FloatBuffer x, targets;
+    std::vector<int32_t> labels;
+    BatchSource src;
+  };
+  std::shared_ptr<OwnedBatch> own_batch(Napi::Env env, const BatchSource& s) const {
+    const size_t in = plan_->in_size(), out = plan_->out_size();
+    auto b = std::make_shared<OwnedBatch>();
+    b->x = allocate_floats(checked_mul(env, s.rows, in, "rows * inputSize"));
+    if (s.targets) b->targets = allocate_floats(checked_mul(env, s.rows, out, "rows * outputSize"));
+    if (s.labels) b->labels.resize(s.rows);
+    for (size_t i = 0; i < s.rows; ++i) {
+      const int64_t r = s.index ? static_cast<int64_t>(s.index[s.start + i]) : static_cast<int64_t>(s.start + i);
+      if (r < 0 || static_cast<size_t>(r) >= s.n) throw_range_error(env, "'index' changed during the call (row " + std::to_string(r) + ")");
+      std::memcpy(b->x.get() + i * in, s.x + static_cast<size_t>(r) * in, in * sizeof(float));
+      if (s.targets) std::memcpy(b->targets.get() + i * out, s.targets + static_cast<size_t>(r) * out, out * sizeof(float));
+      if (s.labels) b->labels[i] = s.labels[r];
+    }
+    b->src.x = b->x.get();
+    b->src.n = s.rows;
+    b->src.rows = s.rows;
+    b->src.labels = s.labels ? b->labels.data() : nullptr;
+    b->src.targets = s.targets ? b->targets.get() : nullptr;
+    return b;
+  }
+
   void Reserve(const Napi::CallbackInfo& info) {
     require_idle(info.Env());
     const size_t rows = size_arg(info, 0, "rows");
@@ -182,6 +236,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     check_loss_targets(env, opt.loss, src);
     if (src.rows == 0) throw_range_error(env, "'rows' must be >= 1");
     auto result = std::make_shared<LossResult>();
+    auto batch = own_batch(env, src);
     busy_.store(true);
     forward_rows_ = 0;
     GraphPlan* plan = plan_.get();
@@ -193,7 +248,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
             std::atomic<bool>* b;
             ~Idle() { b->store(false); }
           } idle{busy};
-          *result = plan->train_step(src, opt, accumulate);
+          *result = plan->train_step(batch->src, opt, accumulate);
         },
         [result](Napi::Env e) { return pair(e, *result); });
   }
@@ -218,10 +273,12 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
       return pair(env, r);
     }
     auto result = std::make_shared<LossResult>();
+    auto batch = own_batch(env, src);
+    // Predictions are written natively and copied out when the work is done.
+    auto predictions = pred.data ? std::make_shared<AsyncOut>(env, info[7], pred, 1, pred.length, pred.length, false) : nullptr;
     busy_.store(true);
     GraphPlan* plan = plan_.get();
     std::atomic<bool>* busy = &busy_;
-    float* pred_data = pred.data;
     return AsyncTask::Queue(
         env, "simdtrain.evaluate", {Value(), info[0], info[1], info[4], info[5], info[7]}, claims(&pred, false),
         [=]() {
@@ -229,9 +286,12 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
             std::atomic<bool>* b;
             ~Idle() { b->store(false); }
           } idle{busy};
-          *result = plan->evaluate(src, total, opt, with_loss, pred_data);
+          *result = plan->evaluate(batch->src, total, opt, with_loss, predictions ? predictions->data() : nullptr);
         },
-        [result](Napi::Env e) { return pair(e, *result); });
+        [result, predictions](Napi::Env e) {
+          if (predictions) predictions->commit(e);
+          return pair(e, *result);
+        });
   }
 
   // (loss at `at`, labelSmoothing at at + 3)

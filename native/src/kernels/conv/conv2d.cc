@@ -19,6 +19,7 @@
 // GEMM wherever it applies except 1x1 stride-1 (no im2col there anyway).
 // Filter gradients of ungrouped k x k (k > 1) filters also run direct: each
 // block of dW rows sums over all output pixels of a fixed part of the batch.
+// Depthwise convolutions (groups == in_c) run direct (conv_depthwise.h).
 #include "conv2d.h"
 
 #include <algorithm>
@@ -27,6 +28,7 @@
 
 #include "../../core/thread_pool.h"
 #include "../nn/nn_ops.h"
+#include "conv_depthwise.h"
 #include "conv_direct.h"
 
 namespace simdtrain {
@@ -324,9 +326,11 @@ GemmArgs group_gemm(size_t m, size_t n, size_t k) {
 
 // The largest need of any path any ISA may take for this shape.
 size_t conv2d_workspace_floats(const Conv2dShape& s) {
+  if (!s.batch) return 0;
   const Geometry geo = geometry(s);
-  if (geo.in_place || !s.batch) return 0;
-  size_t need = geo.chunk_images * geo.pixels * geo.k;
+  const size_t depthwise = conv2d_is_depthwise(s) ? kDepthwiseParts * s.w_size() : 0;
+  if (geo.in_place) return depthwise;
+  size_t need = std::max(depthwise, geo.chunk_images * geo.pixels * geo.k);
   if (direct_forward_ok(s, geo)) need = std::max(need, direct_wgrad_floats(s));
   if (direct_dgrad_ok(s, geo))
     need = std::max(need, s.kh * s.kw * s.in_c * s.out_c + dgrad_padding(s).floats(s.batch));
@@ -336,6 +340,7 @@ size_t conv2d_workspace_floats(const Conv2dShape& s) {
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
                     float* workspace) {
   const Geometry geo = geometry(s);
+  if (conv2d_is_depthwise(s)) return depthwise_forward(s, x, w, bias, act, y);
   if (direct_forward_ok(s, geo) && s.out_c % direct().lanes == 0) {
     return direct_forward(s, geo, x, w, bias, act, y, workspace);
   }
@@ -357,6 +362,7 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
 
 void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
   const Geometry geo = geometry(s);
+  if (conv2d_is_depthwise(s)) return depthwise_backward_input(s, w, dy, dx);
   if (direct_dgrad_ok(s, geo) && s.in_c % direct().lanes == 0) return direct_dgrad(s, w, dy, dx, workspace);
   if (!geo.in_place) std::memset(dx, 0, s.x_size() * sizeof(float));
   for_each_chunk(s, geo, nullptr, workspace, false, [&](size_t m0, size_t m1, const float*) {
@@ -385,6 +391,7 @@ void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* d
     if (!accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
     return;
   }
+  if (conv2d_is_depthwise(s)) return depthwise_backward_filter(s, x, dy, dw, accumulate, workspace);
   // 1x1 filters keep the GEMM (measured faster: few rows of dW, long sums).
   if (direct_forward_ok(s, geo) && s.out_c % direct().lanes == 0 && s.kh * s.kw > 1)
     return direct_wgrad(s, geo, x, dy, dw, accumulate, workspace);

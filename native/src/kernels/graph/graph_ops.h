@@ -14,6 +14,13 @@ SIMDTRAIN_OP_FACTORY(make_flatten)     // ops_shape.cc
 SIMDTRAIN_OP_FACTORY(make_reshape)     // ops_shape.cc
 SIMDTRAIN_OP_FACTORY(make_add)         // ops_merge.cc
 SIMDTRAIN_OP_FACTORY(make_concat)      // ops_merge.cc
+SIMDTRAIN_OP_FACTORY(make_conv2d)      // ops_conv.cc
+SIMDTRAIN_OP_FACTORY(make_maxpool2d)   // ops_pool.cc
+SIMDTRAIN_OP_FACTORY(make_avgpool2d)   // ops_pool.cc
+SIMDTRAIN_OP_FACTORY(make_global_avgpool2d)  // ops_pool.cc
+SIMDTRAIN_OP_FACTORY(make_dropout)     // ops_dropout.cc
+SIMDTRAIN_OP_FACTORY(make_batchnorm)   // ops_norm.cc
+SIMDTRAIN_OP_FACTORY(make_layernorm)   // ops_norm.cc
 #undef SIMDTRAIN_OP_FACTORY
 
 }  // namespace graph

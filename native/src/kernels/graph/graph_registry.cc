@@ -13,6 +13,13 @@ const OpEntry kOps[] = {
     {kOpReshape, "Reshape", make_reshape},
     {kOpAdd, "Add", make_add},
     {kOpConcat, "Concatenate", make_concat},
+    {kOpConv2d, "Conv2D", make_conv2d},
+    {kOpMaxPool2d, "MaxPool2D", make_maxpool2d},
+    {kOpAvgPool2d, "AvgPool2D", make_avgpool2d},
+    {kOpGlobalAvgPool2d, "GlobalAveragePooling2D", make_global_avgpool2d},
+    {kOpDropout, "Dropout", make_dropout},
+    {kOpBatchNorm, "BatchNorm", make_batchnorm},
+    {kOpLayerNorm, "LayerNorm", make_layernorm},
 };
 
 }  // namespace

@@ -1,0 +1,80 @@
+// Conv2d over the kernels' NHWC convolution (kernels/conv/conv2d.h):
+//   x [B, H, W, C] -> y [B, OH, OW, O], W [kh, kw, C/groups, O], b [O].
+// Attributes: outC, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, act
+// (ActCode), alpha, w, b (-1 = no bias).
+// Forward:  Z = conv(x, W) + b (ReLU fused into the GEMM store); y = act(Z).
+// Backward: dZ = dy * act'(Z, y) in place; dx, dW, db by conv2d_backward.
+#include "../conv/conv2d.h"
+#include "../nn/nn_ops.h"
+#include "graph_ops.h"
+
+namespace simdtrain {
+namespace graph {
+namespace {
+
+class Conv2dOp : public Op {
+ public:
+  Conv2dOp(std::vector<Shape> in, Shape out, Conv2dShape s, int act, float alpha, size_t w, long long b)
+      : Op(std::move(in), out), s_(s), act_(act), alpha_(alpha), w_(w), b_(b) {}
+
+  // Z kept apart only when act' needs it (leakyRelu, gelu).
+  size_t saved_per_row() const override { return act_needs_input(act_) ? out_.size() : 0; }
+  size_t scratch_floats(size_t rows) const override { return conv2d_workspace_floats(shape(rows)); }
+
+  void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) override {
+    float* z = saved ? saved : y;
+    const float* bias = b_ >= 0 ? ctx.params + b_ : nullptr;
+    conv2d_forward(shape(ctx.rows), x[0], ctx.params + w_, bias, act_ == kActRelu ? Activation::relu : Activation::none, z,
+                   ctx.scratch);
+    if (act_ != kActLinear && act_ != kActRelu) nn_bias_act(ctx.rows * out_.h * out_.w, out_.c, z, nullptr, y, act_, alpha_);
+  }
+
+  void backward(const StepCtx& ctx, const float* const* x, const float* y, const float* saved, float* dy,
+                float* const* dx) override {
+    if (act_ != kActLinear) nn_act_backward(ctx.rows * out_.h * out_.w, out_.c, saved, y, dy, dy, act_, alpha_);
+    conv2d_backward(shape(ctx.rows), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, b_ >= 0 ? ctx.grads + b_ : nullptr,
+                    ctx.accumulate, ctx.scratch);
+  }
+
+ private:
+  Conv2dShape shape(size_t rows) const {
+    Conv2dShape s = s_;
+    s.batch = rows;
+    return s;
+  }
+
+  Conv2dShape s_;
+  int act_;
+  float alpha_;
+  size_t w_;
+  long long b_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_conv2d(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+  if (inputs.size() != 1) d.fail("Conv2D takes one input");
+  const Shape& in = inputs[0];
+  Conv2dShape s;
+  s.batch = 1, s.in_h = in.h, s.in_w = in.w, s.in_c = in.c;
+  const int64_t big = 1 << 20;
+  s.out_c = static_cast<size_t>(d.integer("outC", 1, big));
+  s.kh = static_cast<size_t>(d.integer("kh", 1, big)), s.kw = static_cast<size_t>(d.integer("kw", 1, big));
+  s.stride_h = static_cast<size_t>(d.integer_or("sh", 1, big, 1)), s.stride_w = static_cast<size_t>(d.integer_or("sw", 1, big, 1));
+  s.pad_top = static_cast<size_t>(d.integer_or("pt", 0, big, 0)), s.pad_bottom = static_cast<size_t>(d.integer_or("pb", 0, big, 0));
+  s.pad_left = static_cast<size_t>(d.integer_or("pl", 0, big, 0)), s.pad_right = static_cast<size_t>(d.integer_or("pr", 0, big, 0));
+  s.dil_h = static_cast<size_t>(d.integer_or("dh", 1, big, 1)), s.dil_w = static_cast<size_t>(d.integer_or("dw", 1, big, 1));
+  s.groups = static_cast<size_t>(d.integer_or("groups", 1, big, 1));
+  if (const char* err = conv2d_check(s)) d.fail(std::string("input ") + in.str() + ": " + err);
+  const int act = static_cast<int>(d.integer_or("act", 0, kActCount - 1, kActLinear));
+  if (act == kActSoftmax) d.fail("softmax is its own Activation op");
+  const size_t w = static_cast<size_t>(d.integer("w", 0, INT64_MAX / 2));
+  const long long b = d.integer_or("b", -1, INT64_MAX / 2, -1);
+  require_range(d, "W", w, s.w_size(), sizes.params);
+  if (b >= 0) require_range(d, "b", static_cast<size_t>(b), s.out_c, sizes.params);
+  Shape o{s.out_h(), s.out_w(), s.out_c};
+  return std::make_unique<Conv2dOp>(inputs, o, s, act, static_cast<float>(d.number_or("alpha", 0.0)), w, b);
+}
+
+}  // namespace graph
+}  // namespace simdtrain

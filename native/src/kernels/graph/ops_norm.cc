@@ -1,0 +1,110 @@
+// Normalization ops over kernels/norm.
+// BatchNorm (1-D on [B, C], 2-D on NHWC [B, H, W, C]: rows = B*H*W):
+//   attributes c, eps, momentum, gamma, beta (-1 = not affine), mean, var
+//   (buffer offsets of the running statistics), nbt (buffer offset of
+//   num_batches_tracked, counted as a float). Training: batch statistics,
+//   running statistics updated; evaluation: running statistics.
+// LayerNorm over the last axis (c of NHWC; the features of a vector):
+//   attributes d, eps, gamma, beta (-1 = no affine).
+#include <vector>
+
+#include "../norm/batchnorm.h"
+#include "../norm/layernorm.h"
+#include "graph_ops.h"
+
+namespace simdtrain {
+namespace graph {
+namespace {
+
+const float* maybe(const float* base, long long off) { return off >= 0 ? base + off : nullptr; }
+float* maybe(float* base, long long off) { return off >= 0 ? base + off : nullptr; }
+
+class BatchNormOp : public Op {
+ public:
+  BatchNormOp(std::vector<Shape> in, float eps, float momentum, long long gamma, long long beta, size_t mean, size_t var, long long nbt)
+      : Op(in, in[0]), eps_(eps), momentum_(momentum), gamma_(gamma), beta_(beta), mean_(mean), var_(var), nbt_(nbt),
+        save_(2 * in[0].c) {}
+
+  // y = gamma * (x - mean) * invstd + beta over rows = B*H*W
+  void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
+    const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
+    if (ctx.training) {
+      batchnorm_forward_train(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, momentum_,
+                              ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y);
+      if (nbt_ >= 0) ctx.buffers[nbt_] += 1.0f;
+    } else {
+      batchnorm_forward_eval(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), ctx.buffers + mean_,
+                             ctx.buffers + var_, eps_, y);
+    }
+  }
+
+  void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
+    const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
+    batchnorm_backward(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],
+                       maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate);
+  }
+
+ private:
+  float eps_, momentum_;
+  long long gamma_, beta_;
+  size_t mean_, var_;
+  long long nbt_;
+  std::vector<float> save_;  // batch mean and invstd of the last training forward
+};
+
+class LayerNormOp : public Op {
+ public:
+  LayerNormOp(std::vector<Shape> in, float eps, long long gamma, long long beta)
+      : Op(in, in[0]), eps_(eps), gamma_(gamma), beta_(beta) {}
+
+  size_t saved_per_row() const override { return 2 * out_.h * out_.w; }  // mean and rstd of each normalized row
+
+  void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) override {
+    const size_t rows = ctx.rows * out_.h * out_.w;
+    layernorm_forward(rows, out_.c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, saved, saved + rows, y);
+  }
+
+  void backward(const StepCtx& ctx, const float* const* x, const float*, const float* saved, float* dy, float* const* dx) override {
+    const size_t rows = ctx.rows * out_.h * out_.w;
+    layernorm_backward(rows, out_.c, x[0], dy, maybe(ctx.params, gamma_), saved, saved + rows, dx[0], maybe(ctx.grads, gamma_),
+                       maybe(ctx.grads, beta_), ctx.accumulate);
+  }
+
+ private:
+  float eps_;
+  long long gamma_, beta_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_batchnorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+  if (inputs.size() != 1) d.fail("BatchNorm takes one input");
+  const size_t c = inputs[0].c;
+  if (static_cast<size_t>(d.integer("c", 1, 1 << 30)) != c) d.fail("input has " + std::to_string(c) + " channels, the layer expects " + std::to_string(d.integer("c", 1, 1 << 30)));
+  const double eps = d.number("eps"), momentum = d.number("momentum");
+  if (!(eps > 0) || momentum < 0 || momentum > 1) d.fail("eps must be > 0 and momentum in [0, 1]");
+  const long long gamma = d.integer_or("gamma", -1, INT64_MAX / 2, -1), beta = d.integer_or("beta", -1, INT64_MAX / 2, -1);
+  if (gamma >= 0) require_range(d, "gamma", static_cast<size_t>(gamma), c, sizes.params);
+  if (beta >= 0) require_range(d, "beta", static_cast<size_t>(beta), c, sizes.params);
+  const size_t mean = static_cast<size_t>(d.integer("mean", 0, INT64_MAX / 2)), var = static_cast<size_t>(d.integer("var", 0, INT64_MAX / 2));
+  require_range(d, "running_mean", mean, c, sizes.buffers);
+  require_range(d, "running_var", var, c, sizes.buffers);
+  const long long nbt = d.integer_or("nbt", -1, INT64_MAX / 2, -1);
+  if (nbt >= 0) require_range(d, "num_batches_tracked", static_cast<size_t>(nbt), 1, sizes.buffers);
+  return std::make_unique<BatchNormOp>(inputs, static_cast<float>(eps), static_cast<float>(momentum), gamma, beta, mean, var, nbt);
+}
+
+std::unique_ptr<Op> make_layernorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+  if (inputs.size() != 1) d.fail("LayerNorm takes one input");
+  const size_t c = inputs[0].c;
+  if (static_cast<size_t>(d.integer("d", 1, 1 << 30)) != c) d.fail("input's last axis has " + std::to_string(c) + " features, the layer expects " + std::to_string(d.integer("d", 1, 1 << 30)));
+  const double eps = d.number("eps");
+  if (!(eps > 0)) d.fail("eps must be > 0");
+  const long long gamma = d.integer_or("gamma", -1, INT64_MAX / 2, -1), beta = d.integer_or("beta", -1, INT64_MAX / 2, -1);
+  if (gamma >= 0) require_range(d, "gamma", static_cast<size_t>(gamma), c, sizes.params);
+  if (beta >= 0) require_range(d, "beta", static_cast<size_t>(beta), c, sizes.params);
+  return std::make_unique<LayerNormOp>(inputs, static_cast<float>(eps), gamma, beta);
+}
+
+}  // namespace graph
+}  // namespace simdtrain
