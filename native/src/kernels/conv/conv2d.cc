@@ -364,7 +364,8 @@ void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy
   const Geometry geo = geometry(s);
   if (conv2d_is_depthwise(s)) return depthwise_backward_input(s, w, dy, dx);
   if (direct_dgrad_ok(s, geo) && s.in_c % direct().lanes == 0) return direct_dgrad(s, w, dy, dx, workspace);
-  if (!geo.in_place) std::memset(dx, 0, s.x_size() * sizeof(float));
+  // (An empty batch may pass dx = nullptr: memset of a null pointer is undefined even for 0 bytes.)
+  if (!geo.in_place && s.x_size()) std::memset(dx, 0, s.x_size() * sizeof(float));
   for_each_chunk(s, geo, nullptr, workspace, false, [&](size_t m0, size_t m1, const float*) {
     float* dcol = geo.in_place ? dx + m0 * s.in_c : workspace;
     for (size_t g = 0; g < s.groups; ++g) {
