@@ -78,7 +78,9 @@ describe('tfjs-layers training on the simdtrain backend', () => {
     expect(after.numBytes).toBe(before.numBytes);
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
     // 400 steps churn ~300 MB of tensors; a leak of one batch per step would be +40 MB.
-    expect(rss1 - rss0).toBeLessThan(32 * 1024 * 1024);
+    // Under AddressSanitizer (CI's LD_PRELOAD run) freed memory sits in ASan's quarantine,
+    // so RSS says nothing about leaks there; the tensor counts above still do.
+    if (!/libasan/.test(process.env.LD_PRELOAD ?? '')) expect(rss1 - rss0).toBeLessThan(32 * 1024 * 1024);
     tf.dispose([x, y]);
     model.dispose();
   });
