@@ -18,6 +18,8 @@ export interface NativeAddon {
   setBf16(path: string): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  // probe_binding.cc
+  fmaPeak(threads: number, seconds: number): number;
   // vector_binding.cc
   fill(out: Float32Array, value: number): void;
   scale(x: Float32Array, alpha: number): void;
