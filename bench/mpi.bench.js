@@ -6,12 +6,15 @@
 //      round's median call. The binding is shown twice: the JS round trip
 //      (performance.now around `await allReduce`, what a caller waits) and the
 //      time its MPI thread spent inside MPI_Allreduce (steady_clock around the
-//      call, the C harness's own timing method), with spinUs 0 and SPIN.
+//      call, the C harness's own timing method), with spinUs 0 and SPIN;
+//      and a C harness with the same design as the binding (the calls handed
+//      to a communication thread, bench/mpi/allreduce_thread.c), the floor of
+//      any binding that keeps MPI off its caller's thread.
 //   2. epoch time, 1 process x 2 threads (fit, batch 2B) against 2 ranks x
 //      1 thread (fitDistributed, batch B per rank, the same global batch):
 //      the MNIST MLP, and ResNet-20 on synthetic CIFAR-shaped data (a timed
-//      subset, extrapolated to 50,000 rows), the latter also with 256 KiB
-//      buckets overlapped with the backward pass; rounds alternated, medians.
+//      subset, extrapolated to 50,000 rows); each also with 256 KiB buckets
+//      overlapped with the backward pass; rounds alternated, medians.
 // Skips (with the reason) when mpirun, mpicc or the MPI addon is missing.
 // Usage: node bench/mpi.bench.js [--rounds N] (default 3) [--no-epochs]
 'use strict';
@@ -52,8 +55,10 @@ function allReduceTable(notes) {
   const exe = path.join(root, 'build-mpi-bench', 'allreduce_bench');
   fs.mkdirSync(path.dirname(exe), { recursive: true });
   execFileSync('mpicc', ['-O2', '-o', exe, path.join(__dirname, 'mpi', 'allreduce_bench.c')]);
+  const exeThread = path.join(root, 'build-mpi-bench', 'allreduce_thread');
+  execFileSync('mpicc', ['-O2', '-pthread', '-o', exeThread, path.join(__dirname, 'mpi', 'allreduce_thread.c')]);
   const node = [process.execPath, path.join(__dirname, 'mpi', 'allreduce_node.js')];
-  const runs = { c: [exe], b0: node, bs: node };
+  const runs = { c: [exe], ct: [exeThread], b0: node, bs: node };
   const got = {}; // name -> bytes -> field -> [per round]
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, args] of Object.entries(runs)) {
@@ -65,11 +70,13 @@ function allReduceTable(notes) {
       }
     }
   }
-  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} })`);
+  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c)`);
   const us = (name, bytes, field) => median(got[name][bytes][field]) * 1e6;
   return SIZES.map((bytes) => {
     const c = us('c', bytes, 'median_s');
     const row = { bytes, c_us: c };
+    row.c_thread_us = us('ct', bytes, 'median_s');
+    row['c_thread/c'] = row.c_thread_us / c;
     row.binding_us = us('b0', bytes, 'median_s');
     row['binding/c'] = row.binding_us / c;
     row.in_mpi_us = us('b0', bytes, 'mpi_median_s');
@@ -77,6 +84,9 @@ function allReduceTable(notes) {
     row.check_us = us('b0', bytes, 'check_median_s');
     row.spin_binding_us = us('bs', bytes, 'median_s');
     row['spin/c'] = row.spin_binding_us / c;
+    row['spin/c_thread'] = row.spin_binding_us / row.c_thread_us;
+    row.spin_in_mpi_us = us('bs', bytes, 'mpi_median_s');
+    row['spin_in_mpi/c'] = row.spin_in_mpi_us / c;
     row.c_fastest_us = us('c', bytes, 'min_s');
     row.binding_fastest_us = us('b0', bytes, 'min_s');
     row.c_GBps = bytes / c / 1e3;
@@ -88,7 +98,9 @@ function epochTable(notes) {
   const script = path.join(__dirname, 'mpi', 'epoch.js');
   const setups = [
     ['mlp', '1 process x 2 threads (fit, batch 128)', [process.execPath, script, 'single', '2', '128', 'mlp']],
-    ['mlp', '2 ranks x 1 thread (fitDistributed, 64/rank)', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp']],
+    ['mlp', '2 ranks x 1 thread (fitDistributed, 64/rank, one 4 MiB bucket)', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp', '0']],
+    ['mlp', '2 ranks x 1 thread, 256 KiB buckets after backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp', '0', String(256 << 10)]],
+    ['mlp', '2 ranks x 1 thread, 256 KiB buckets overlapped with backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp', '1', String(256 << 10)]],
     ['resnet20', '1 process x 2 threads (fit, batch 128)', [process.execPath, script, 'single', '2', '128', 'resnet20']],
     ['resnet20', '2 ranks x 1 thread (fitDistributed, 64/rank, one 4 MiB bucket)', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'resnet20', '0']],
     ['resnet20', '2 ranks x 1 thread, 256 KiB buckets overlapped with backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'resnet20', '1', String(256 << 10)]],
@@ -100,10 +112,10 @@ function epochTable(notes) {
       got[i].push(jsonLines(cmd[0], cmd.slice(1))[0]);
     });
   }
-  notes.push(`epoch: MNIST MLP 784-256-128-10 (Adam, 60,000 rows, best of 3 epochs per run); ResNet-20 (SGD momentum 0.9) on synthetic CIFAR-shaped rows, ${got[2][0].timed_rows} rows timed after a 256-row warm-up, extrapolated to 50,000; global batch 128 everywhere; median of ${ROUNDS} alternated rounds`);
+  notes.push(`epoch: MNIST MLP 784-256-128-10 (Adam, 60,000 rows, best of 3 epochs per run); ResNet-20 (SGD momentum 0.9) on synthetic CIFAR-shaped rows, ${got[4][0].timed_rows} rows timed after a 256-row warm-up, extrapolated to 50,000; global batch 128 everywhere; median of ${ROUNDS} alternated rounds`);
   return setups.map(([model, setup], i) => {
     const runs = got[i];
-    const base = median(got[model === 'mlp' ? 0 : 2].map((r) => r.epoch_s));
+    const base = median(got[model === 'mlp' ? 0 : 4].map((r) => r.epoch_s));
     const epoch = median(runs.map((r) => r.epoch_s));
     const step = median(runs.map((r) => r.step_s));
     const ar = runs[0].allreduce_s !== undefined ? median(runs.map((r) => r.allreduce_s)) : 0;

@@ -32,7 +32,7 @@ export interface InitOptions {
 }
 
 /** The default of {@link InitOptions.spinUs}. */
-export const DEFAULT_SPIN_US = 0;
+export const DEFAULT_SPIN_US = 50;
 
 /** Options of one collective. */
 export interface CollectiveOptions {
