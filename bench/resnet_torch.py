@@ -2,7 +2,7 @@
 # simdtrain's zoo (lib/nn/zoo.ts: 3x3 conv-BN-ReLU stem, 3 stages of 3 basic blocks of
 # 16/32/64 channels, 1x1 conv + BN shortcuts where the shape changes, global average
 # pool, Linear 10), SGD lr 0.1 momentum 0.9 weight decay 1e-4, batch 128, on n synthetic
-# 3x32x32 images after a 256-image warm-up; prints the seconds of the timed n.
+# 3x32x32 images after a 256-image warm-up; prints the wall and process CPU seconds of the timed n.
 # Usage: python3 bench/resnet_torch.py <threads> <n>
 import sys, time, torch
 import torch.nn as nn
@@ -40,5 +40,5 @@ def run(lo, hi):
 
 
 run(n, n + 256)
-t = time.perf_counter(); run(0, n)
-print('torch', n, 'images', time.perf_counter() - t)
+t = time.perf_counter(); c = time.process_time(); run(0, n)
+print('torch', n, 'images', time.perf_counter() - t, 'cpu', time.process_time() - c)
