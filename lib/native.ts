@@ -57,7 +57,6 @@ export interface NativeAddon {
   // op: BinaryOp (add, sub, mul, div, rsub, rdiv); mode 0: b[col], 1: b[row].
   ewBinary(op: number, mode: number, rows: number, cols: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
   ewStep(x: Float32Array, alpha: number, out: Float32Array): void;
-  ewRelu(x: Float32Array, out: Float32Array): void;
   // ---- end elementwise ----
   // ---- optim_binding.cc (issue #3) ----
   // kind: OptimKind; states: 3 per param (null = unused); scalars: 14 per param.
