@@ -1,28 +1,42 @@
 // simdtrain/distributed on MPI, side by side in one run:
 //   1. all-reduce (in-place float sum, 2 ranks) through the binding against a
 //      plain C MPI_Allreduce harness (bench/mpi/allreduce_bench.c, built here
-//      with mpicc): median and fastest seconds per call per message size,
-//      rounds alternated; the ratios are the binding's cost (on a loaded
-//      machine the fastest call is the steadier estimate).
-//   2. epoch time of the 784-256-128-10 MNIST MLP: 1 process x 2 threads
-//      (batch 128) against 2 ranks x 1 thread (batch 64 per rank, the same
-//      global batch), and the share of one gradient all-reduce per step.
+//      with mpicc): same mpirun flags, same buffer contents and sizes, same
+//      protocol; per size the median over the alternated rounds of each
+//      round's median call. The binding is shown twice: the JS round trip
+//      (performance.now around `await allReduce`, what a caller waits) and the
+//      time its MPI thread spent inside MPI_Allreduce (steady_clock around the
+//      call, the C harness's own timing method), with spinUs 0 and SPIN;
+//      and a C harness with the same design as the binding (the calls handed
+//      to a communication thread, bench/mpi/allreduce_thread.c), the floor of
+//      any binding that keeps MPI off its caller's thread.
+//   2. epoch time, 1 process x 2 threads (fit, batch 2B) against 2 ranks x
+//      1 thread (fitDistributed, batch B per rank, the same global batch):
+//      the MNIST MLP, and ResNet-20 on synthetic CIFAR-shaped data (a timed
+//      subset, extrapolated to 50,000 rows); each also with 256 KiB buckets
+//      overlapped with the backward pass; rounds alternated, medians.
 // Skips (with the reason) when mpirun, mpicc or the MPI addon is missing.
-// Usage: node bench/mpi.bench.js [--rounds N] (default 3)
+// Usage: node bench/mpi.bench.js [--rounds N] (default 3) [--no-epochs]
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { machine, printTable } = require('./harness');
 
 const root = path.join(__dirname, '..');
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+const EPOCHS = !process.argv.includes('--no-epochs');
 const SIZES = [4 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20];
+const SPIN = 50;
 const asRoot = process.getuid?.() === 0 ? ['--allow-run-as-root'] : [];
 // No core binding: the two ranks and the threads share the cores freely.
 // Waiting ranks yield the core (on a shared machine, spinning ranks starve
 // the peer they wait for); the same for the C harness and the binding.
 const MPIRUN = [...asRoot, '--oversubscribe', '--bind-to', 'none', '--mca', 'mpi_yield_when_idle', '1'];
+const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+const loads = [];
+const load = () => loads.push(os.loadavg()[0]);
 
 function missing() {
   if (spawnSync('mpirun', ['--version']).status !== 0) return 'mpirun not found (apt install openmpi-bin libopenmpi-dev)';
@@ -41,41 +55,75 @@ function allReduceTable(notes) {
   const exe = path.join(root, 'build-mpi-bench', 'allreduce_bench');
   fs.mkdirSync(path.dirname(exe), { recursive: true });
   execFileSync('mpicc', ['-O2', '-o', exe, path.join(__dirname, 'mpi', 'allreduce_bench.c')]);
-  const best = { c: {}, binding: {} }; // per size: best median and fastest call over the rounds
+  const exeThread = path.join(root, 'build-mpi-bench', 'allreduce_thread');
+  execFileSync('mpicc', ['-O2', '-pthread', '-o', exeThread, path.join(__dirname, 'mpi', 'allreduce_thread.c')]);
+  const node = [process.execPath, path.join(__dirname, 'mpi', 'allreduce_node.js')];
+  const runs = { c: [exe], ct: [exeThread], b0: node, bs: node };
+  const got = {}; // name -> bytes -> field -> [per round]
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, args] of [['c', [exe]], ['binding', [process.execPath, path.join(__dirname, 'mpi', 'allreduce_node.js')]]]) {
-      for (const r of jsonLines('mpirun', [...MPIRUN, '-np', '2', ...args, ...SIZES.map(String)])) {
-        const b = (best[name][r.bytes] ??= { median: Infinity, min: Infinity });
-        b.median = Math.min(b.median, r.median_s);
-        b.min = Math.min(b.min, r.min_s);
+    for (const [name, args] of Object.entries(runs)) {
+      load();
+      const spin = name === 'bs' ? SPIN : 0;
+      for (const r of jsonLines('mpirun', [...MPIRUN, '-x', 'SIMDTRAIN_MPI_SPIN_US', '-np', '2', ...args, ...SIZES.map(String)], { SIMDTRAIN_MPI_SPIN_US: String(spin) })) {
+        const b = ((got[name] ??= {})[r.bytes] ??= {});
+        for (const [k, v] of Object.entries(r)) (b[k] ??= []).push(v);
       }
     }
   }
-  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpi_yield_when_idle 1, no core binding; median per call (best of ${ROUNDS} alternated rounds) and fastest call; GB/s = bytes / median time`);
+  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c)`);
+  const us = (name, bytes, field) => median(got[name][bytes][field]) * 1e6;
   return SIZES.map((bytes) => {
-    const c = best.c[bytes];
-    const b = best.binding[bytes];
-    return {
-      bytes, c_median_us: c.median * 1e6, binding_median_us: b.median * 1e6, 'median b/c': b.median / c.median,
-      c_fastest_us: c.min * 1e6, binding_fastest_us: b.min * 1e6, 'fastest b/c': b.min / c.min,
-      c_GBps: bytes / c.median / 1e9, binding_GBps: bytes / b.median / 1e9,
-    };
+    const c = us('c', bytes, 'median_s');
+    const row = { bytes, c_us: c };
+    row.c_thread_us = us('ct', bytes, 'median_s');
+    row['c_thread/c'] = row.c_thread_us / c;
+    row.binding_us = us('b0', bytes, 'median_s');
+    row['binding/c'] = row.binding_us / c;
+    row.in_mpi_us = us('b0', bytes, 'mpi_median_s');
+    row['in_mpi/c'] = row.in_mpi_us / c;
+    row.check_us = us('b0', bytes, 'check_median_s');
+    row.spin_binding_us = us('bs', bytes, 'median_s');
+    row['spin/c'] = row.spin_binding_us / c;
+    row['spin/c_thread'] = row.spin_binding_us / row.c_thread_us;
+    row.spin_in_mpi_us = us('bs', bytes, 'mpi_median_s');
+    row['spin_in_mpi/c'] = row.spin_in_mpi_us / c;
+    row.c_fastest_us = us('c', bytes, 'min_s');
+    row.binding_fastest_us = us('b0', bytes, 'min_s');
+    row.c_GBps = bytes / c / 1e3;
+    return row;
   });
 }
 
 function epochTable(notes) {
   const script = path.join(__dirname, 'mpi', 'epoch.js');
-  const single = jsonLines(process.execPath, [script, 'single', '2', '128'])[0];
-  const two = jsonLines('mpirun', [...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64'])[0];
-  const perStep = two.epoch_s / two.steps;
-  notes.push(`epoch: MNIST 60,000 rows, 784-256-128-10 MLP (${two.params} parameters), Adam, global batch 128, best of 3 epochs each`);
-  return [
-    { setup: '1 process x 2 threads (fit, batch 128)', epoch_s: single.epoch_s, 'vs 1x2': 1, allreduce_ms_per_step: 0, allreduce_share: 0, final_loss: single.loss },
-    {
-      setup: '2 ranks x 1 thread (fitDistributed, 64/rank)', epoch_s: two.epoch_s, 'vs 1x2': two.epoch_s / single.epoch_s,
-      allreduce_ms_per_step: two.allreduce_s * 1e3, allreduce_share: two.allreduce_s / perStep, final_loss: two.loss,
-    },
+  const setups = [
+    ['mlp', '1 process x 2 threads (fit, batch 128)', [process.execPath, script, 'single', '2', '128', 'mlp']],
+    ['mlp', '2 ranks x 1 thread (fitDistributed, 64/rank, one 4 MiB bucket)', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp', '0']],
+    ['mlp', '2 ranks x 1 thread, 256 KiB buckets after backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp', '0', String(256 << 10)]],
+    ['mlp', '2 ranks x 1 thread, 256 KiB buckets overlapped with backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'mlp', '1', String(256 << 10)]],
+    ['resnet20', '1 process x 2 threads (fit, batch 128)', [process.execPath, script, 'single', '2', '128', 'resnet20']],
+    ['resnet20', '2 ranks x 1 thread (fitDistributed, 64/rank, one 4 MiB bucket)', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'resnet20', '0']],
+    ['resnet20', '2 ranks x 1 thread, 256 KiB buckets overlapped with backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'resnet20', '1', String(256 << 10)]],
   ];
+  const got = setups.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    setups.forEach(([, , cmd], i) => {
+      load();
+      got[i].push(jsonLines(cmd[0], cmd.slice(1))[0]);
+    });
+  }
+  notes.push(`epoch: MNIST MLP 784-256-128-10 (Adam, 60,000 rows, best of 3 epochs per run); ResNet-20 (SGD momentum 0.9) on synthetic CIFAR-shaped rows, ${got[4][0].timed_rows} rows timed after a 256-row warm-up, extrapolated to 50,000; global batch 128 everywhere; median of ${ROUNDS} alternated rounds`);
+  return setups.map(([model, setup], i) => {
+    const runs = got[i];
+    const base = median(got[model === 'mlp' ? 0 : 4].map((r) => r.epoch_s));
+    const epoch = median(runs.map((r) => r.epoch_s));
+    const step = median(runs.map((r) => r.step_s));
+    const ar = runs[0].allreduce_s !== undefined ? median(runs.map((r) => r.allreduce_s)) : 0;
+    return {
+      model, setup, epoch_s: epoch, 'vs 1x2': epoch / base, step_ms: step * 1e3, grad_MB: (runs[0].params * 4) / 1e6,
+      allreduce_ms: ar * 1e3, 'allreduce/step': ar / step, runs_epoch_s: runs.map((r) => +r.epoch_s.toFixed(3)).join(' '),
+    };
+  });
 }
 
 const reason = missing();
@@ -85,12 +133,15 @@ if (reason) {
 }
 const notes = [];
 const allreduce = allReduceTable(notes);
-const epochs = epochTable(notes);
+const epochs = EPOCHS ? epochTable(notes) : [];
 notes.push(`MPI: ${execFileSync('mpirun', ['--version'], { encoding: 'utf8' }).split('\n')[0]}`);
+notes.push(`1-minute load average at the start of each run: min ${Math.min(...loads).toFixed(2)}, median ${median(loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)} (2 cores)`);
 console.log('\n== mpi: all-reduce, binding vs C ==');
 printTable(allreduce);
-console.log('\n== mpi: epoch time, ranks x threads ==');
-printTable(epochs);
+if (epochs.length) {
+  console.log('\n== mpi: epoch time, ranks x threads ==');
+  printTable(epochs);
+}
 for (const n of notes) console.log(`note: ${n}`);
 const file = path.join(__dirname, 'results', 'mpi.json');
 fs.writeFileSync(file, JSON.stringify({ name: 'mpi', date: new Date().toISOString(), machine: machine(), notes, allreduce, epochs }, null, 2) + '\n');

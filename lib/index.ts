@@ -5,7 +5,7 @@
  * (as they land) GEMM, fused optimizers, initializers and a trainer.
  * @packageDocumentation
  */
-export { cpuInfo, setIsa, setBf16, setNumThreads, getNumThreads } from './cpu';
+export { cpuInfo, setIsa, setBf16, setNumThreads, getNumThreads, fmaPeakGflops } from './cpu';
 export type { CpuInfo, IsaName, Bf16Info, Bf16PathName } from './cpu';
 export * as vec from './vector';
 export * from './viz';

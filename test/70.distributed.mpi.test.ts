@@ -117,6 +117,21 @@ describe.skipIf(missing !== null && !required)(`distributed over MPI${missing ? 
     expect(a.sums).toEqual(sums); // bitwise, step by step
     expect(a.params).toEqual(Array.from(s.model.paramArena as Float32Array));
 
+    // The arena in 16-float buckets, queued after the step or by the backward
+    // pass as each layer finishes (overlap): the same sums, so the same bits.
+    for (const mode of ['fitBuckets', 'fitOverlap']) {
+      const bucketed = mpirun(mode);
+      expect(bucketed.status, bucketed.output).toBe(0);
+      const [c, d] = bucketed.ranks;
+      expect(c.sums, mode).toEqual(sums);
+      expect(d.sums, mode).toEqual(sums);
+      // 10 buckets per step (the 147 parameters from the end: bias 3, weight
+      // 48 = 3 x 16, bias 16, weight 80 = 5 x 16); with overlap every one is
+      // queued by the backward pass itself (both ranks have rows in every step).
+      expect(c.hookBuckets, mode).toBe(mode === 'fitOverlap' ? steps * 3 * 10 : 0);
+      expect(d.hookBuckets, mode).toBe(c.hookBuckets);
+    }
+
     // One process with the whole batch: the GEMMs sum the 16 rows in another order.
     const big = fitSetup(100);
     const h = await big.model.fit(big.x, big.y, { optimizer: big.optimizer, epochs: 3, batchSize: 16, metrics: ['accuracy'], validationData: big.validationData });

@@ -8,7 +8,7 @@
  * exit. See docs/distributed.md.
  * @packageDocumentation
  */
-import { loadMpi, type MpiAddon } from './native';
+import { loadMpi, type CommStats, type MpiAddon } from './native';
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -22,7 +22,17 @@ export interface InitOptions {
    * (mpirun stops all ranks when one dies). Default true.
    */
   handleSigterm?: boolean;
+  /**
+   * After each collective the MPI thread polls for the next one this long
+   * (yielding the core between polls) before it sleeps, so back-to-back
+   * collectives skip a thread wake-up. Default {@link DEFAULT_SPIN_US} µs, or
+   * the env variable SIMDTRAIN_MPI_SPIN_US; 0 sleeps at once.
+   */
+  spinUs?: number;
 }
+
+/** The default of {@link InitOptions.spinUs}. */
+export const DEFAULT_SPIN_US = 50;
 
 /** Options of one collective. */
 export interface CollectiveOptions {
@@ -60,6 +70,16 @@ function ready(fn: string): MpiAddon {
   return addon;
 }
 
+/** The started addon (for fitDistributed's gradient buckets). @internal */
+export function startedAddon(fn: string): MpiAddon {
+  return ready(fn);
+}
+
+/** The default watchdog timeout set by init(). @internal */
+export function defaultTimeoutMs(): number {
+  return defaultTimeout;
+}
+
 /** True when the MPI addon is built and loads (it does not start MPI). */
 export function isAvailable(): boolean {
   try {
@@ -82,8 +102,13 @@ export async function init(options: InitOptions = {}): Promise<{ rank: number; s
   checkTimeout(timeout, options.timeoutMs !== undefined ? 'timeoutMs' : 'SIMDTRAIN_MPI_TIMEOUT_MS');
   const handleSigterm = options.handleSigterm ?? true;
   if (typeof handleSigterm !== 'boolean') throw new TypeError(`'handleSigterm' must be a boolean`);
+  const envSpin = process.env.SIMDTRAIN_MPI_SPIN_US;
+  const spinUs = options.spinUs ?? (envSpin ? Number(envSpin) : DEFAULT_SPIN_US);
+  const spinName = options.spinUs !== undefined ? 'spinUs' : 'SIMDTRAIN_MPI_SPIN_US';
+  if (typeof spinUs !== 'number') throw new TypeError(`'${spinName}' must be a number (got ${typeof spinUs})`);
+  if (!(spinUs >= 0 && spinUs <= 1e6)) throw new RangeError(`'${spinName}' must be in [0, 1e6] µs (got ${spinUs})`);
   const mpi = loadMpi();
-  const r = await mpi.init(timeout);
+  const r = await mpi.init(timeout, spinUs);
   defaultTimeout = timeout;
   addon = mpi;
   world = { rank: r.rank, size: r.size };
@@ -133,6 +158,15 @@ export function broadcast(array: Float32Array | Float64Array, root = 0, options?
 /** Resolves once every rank has called barrier(). */
 export function barrier(options?: CollectiveOptions): Promise<void> {
   return ready('barrier').barrier(timeoutOf(options));
+}
+
+/**
+ * Cumulative figures of the MPI thread since init(): jobs run and the µs
+ * spent waiting in its queue, in the cross-rank argument checks and in the
+ * MPI calls themselves (what a collective costs besides the Promise hop).
+ */
+export function stats(): CommStats {
+  return ready('stats').stats();
 }
 
 /** Shuts MPI down (MPI_Finalize) and stops the MPI thread; no call may follow. */

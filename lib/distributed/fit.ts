@@ -6,7 +6,7 @@
  * seeded permutation on every rank) is split by rank; each rank runs forward
  * + backward on its rows with the loss scaled by the *global* row count, the
  * gradient arena is all-reduced (sum), and every rank runs the same optimizer
- * step on the same bits. So 2 ranks with batch B follow 1 process with batch
+ * step on the same bits (the arena goes in buckets, see ./buckets.ts). So 2 ranks with batch B follow 1 process with batch
  * 2B (to float rounding) and the sum of the two shards' gradients in one
  * process (bitwise; see docs/distributed.md). Works for any layer-graph model (Sequential or Model).
  * @packageDocumentation
@@ -20,12 +20,39 @@ import { permutation } from '../train/shuffle';
 import type { FitOptions, History } from '../train/types';
 import { clipGradNorm } from '../optim/clip';
 import * as vec from '../vector';
-import { allReduce, broadcast, rank, size } from './collectives';
+import { bucketLayout, gradientBuckets } from './buckets';
+import { allReduce, broadcast, defaultTimeoutMs, rank, size, startedAddon } from './collectives';
+import type { GradHook, MpiAddon } from './native';
 
-/** Options of {@link fitDistributed}: those of `fit`, plus a checkpoint path. */
+/** Options of {@link fitDistributed}: those of `fit`, plus a checkpoint path and the gradient buckets. */
 export interface DistributedFitOptions extends FitOptions {
   /** Rank 0 saves the model (and optimizer state) here after every epoch. */
   checkpointPath?: string;
+  /**
+   * Size of the gradient buckets in bytes (default {@link DEFAULT_BUCKET_BYTES}):
+   * the gradient arena is all-reduced in contiguous pieces of about this size,
+   * last layers first.
+   */
+  bucketBytes?: number;
+  /**
+   * Start each bucket's all-reduce as soon as the backward pass has finished
+   * its layers, while the earlier layers' gradients are still being computed
+   * (default {@link DEFAULT_OVERLAP}). Pays where the ranks have a core or a
+   * network to spare for the communication; see docs/distributed.md.
+   */
+  overlap?: boolean;
+}
+
+/** The default of {@link DistributedFitOptions.bucketBytes}: 4 MiB. */
+export const DEFAULT_BUCKET_BYTES = 4 << 20;
+/** The default of {@link DistributedFitOptions.overlap}. */
+export const DEFAULT_OVERLAP = false;
+
+interface Comm {
+  mpi: MpiAddon;
+  hook: GradHook;
+  overlap: boolean;
+  timeoutMs: number;
 }
 
 /**
@@ -49,6 +76,20 @@ async function checkAgreement(figures: Record<string, number>): Promise<void> {
   });
 }
 
+/**
+ * Figures that pin the bucket layout down, for checkAgreement: the buckets
+ * carry no per-call argument check, so every rank must cut the same pieces.
+ */
+function layoutFigures(buckets: ReturnType<typeof gradientBuckets>): Record<string, number> {
+  let a = 0;
+  let b = 0;
+  buckets.forEach((k, i) => {
+    a = (a * 31 + k.offset * 7 + k.length) % 1_000_003;
+    b = (b + (i + 1) * (k.readyAt + 1)) % 1_000_003;
+  });
+  return { 'gradient buckets': buckets.length, 'bucket layout': a, 'bucket order': b };
+}
+
 /** Resolves the options on every rank; one rank's error stops all of them. */
 async function resolveEverywhere(model: GraphModel, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<ResolvedFit> {
   let r: ResolvedFit | null = null;
@@ -66,7 +107,7 @@ async function resolveEverywhere(model: GraphModel, x: Matrix, y: Matrix | Label
 }
 
 /** One epoch; returns the loss sum and hits over all ranks. */
-async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array, onAbort: () => never) {
+async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array, comm: Comm, onAbort: () => never) {
   const me = rank();
   const n = size();
   const { train, batchSize, loss } = r;
@@ -82,15 +123,17 @@ async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array, on
     const scale = 1 / lossCount(loss, groupRows, out);
     stats.fill(0);
     if (myRows > 0) {
-      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false, r.labelSmoothing);
+      // With overlap, the backward worker queues each bucket as it becomes final.
+      const hook = comm.overlap ? comm.hook : undefined;
+      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false, r.labelSmoothing, hook);
       stats[0] = s;
       stats[1] = c;
     } else {
       vec.fill(model.gradArena, 0); // the last step can leave a rank without rows
     }
     stats[2] = r.signal?.aborted ? 1 : 0;
-    // Both queue on the MPI thread at once: one wake-up, two collectives.
-    await Promise.all([allReduce(model.gradArena, 'sum'), allReduce(stats, 'sum')]);
+    // The buckets not yet launched, then the figures: one Promise each.
+    await Promise.all([comm.mpi.reduceBuckets(comm.hook, comm.timeoutMs), allReduce(stats, 'sum')]);
     if (stats[2] > 0) onAbort(); // every rank stops at the same step, weights untouched
     // Then what fit does between backward and the step, on the reduced gradients.
     if (r.gradientHook) await r.gradientHook(model.gradArena);
@@ -134,18 +177,26 @@ async function evaluateShard(model: GraphModel, r: ResolvedFit): Promise<{ loss:
 export async function fitDistributed(model: SavableModel, x: Matrix, y: Matrix | Labels, options: DistributedFitOptions): Promise<History> {
   const me = rank(); // throws before init()
   if (typeof options !== 'object' || options === null) throw new TypeError(`'options' must be an object with at least an 'optimizer'`);
-  const { checkpointPath, ...fitOptions } = options;
+  const { checkpointPath, bucketBytes = DEFAULT_BUCKET_BYTES, overlap = DEFAULT_OVERLAP, ...fitOptions } = options;
   if (checkpointPath !== undefined && typeof checkpointPath !== 'string') throw new TypeError(`'checkpointPath' must be a string`);
+  if (typeof bucketBytes !== 'number') throw new TypeError(`'bucketBytes' must be a number (got ${typeof bucketBytes})`);
+  if (!Number.isInteger(bucketBytes) || bucketBytes < 4) throw new RangeError(`'bucketBytes' must be an integer >= 4 (got ${bucketBytes})`);
+  if (typeof overlap !== 'boolean') throw new TypeError(`'overlap' must be a boolean (got ${typeof overlap})`);
   if (fitOptions.earlyStopping !== undefined) throw new TypeError(`fitDistributed: 'earlyStopping' is not supported yet`);
   if (fitOptions.gradAccumulationSteps !== undefined && fitOptions.gradAccumulationSteps !== 1) {
     throw new TypeError(`fitDistributed: 'gradAccumulationSteps' is not supported yet (use more ranks or a larger batchSize)`);
   }
   model.assertIdle();
+  const mpi = startedAddon('fitDistributed');
   const r = await resolveEverywhere(model, x, y, fitOptions);
+  const buckets = gradientBuckets(model, bucketBytes);
   await checkAgreement({
     'training rows': r.train.rows, batchSize: r.batchSize, epochs: r.epochs, shuffle: r.shuffle ? 1 : 0,
     'parameter count': model.paramArena.length, 'validation rows': r.validation?.rows ?? 0, 'loss code': r.loss.code,
+    ...layoutFigures(buckets), overlap: overlap ? 1 : 0,
   });
+  const timeoutMs = defaultTimeoutMs();
+  const comm: Comm = { mpi, hook: mpi.makeGradHook(model.gradArena, bucketLayout(buckets), timeoutMs), overlap, timeoutMs };
   // Rank 0's seed and weights: the default seeds are random per process.
   const seed = new Float64Array([r.seed]);
   await broadcast(seed, 0);
@@ -166,7 +217,7 @@ export async function fitDistributed(model: SavableModel, x: Matrix, y: Matrix |
       if (r.shuffle) permutation(index, r.seed, epoch);
       else for (let i = 0; i < index.length; i++) index[i] = i;
       const lr = typeof r.optimizer.lr === 'number' ? r.optimizer.lr : NaN;
-      const { lossSum, hits } = await runEpoch(model, r, index, onAbort);
+      const { lossSum, hits } = await runEpoch(model, r, index, comm, onAbort);
       const trainSeconds = (performance.now() - t0) / 1000;
       const logs = trainLogs(model, r, lossSum, hits, lr, trainSeconds);
       if (r.validation && r.validation.rows > 0) {

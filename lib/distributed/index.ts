@@ -7,7 +7,8 @@
  * See docs/distributed.md.
  * @packageDocumentation
  */
-export { init, isAvailable, rank, size, allReduce, broadcast, barrier, finalize } from './collectives';
+export { init, isAvailable, rank, size, allReduce, broadcast, barrier, finalize, stats, DEFAULT_SPIN_US } from './collectives';
 export type { InitOptions, CollectiveOptions, ReduceOp } from './collectives';
-export { fitDistributed } from './fit';
+export type { CommStats } from './native';
+export { fitDistributed, DEFAULT_BUCKET_BYTES, DEFAULT_OVERLAP } from './fit';
 export type { DistributedFitOptions } from './fit';

@@ -10,13 +10,37 @@ import * as path from 'node:path';
 
 /** Functions of native/mpi/mpi_binding.cc; each validates its arguments in C++ too. */
 export interface MpiAddon {
-  init(timeoutMs: number): Promise<{ rank: number; size: number; threadLevel: number }>;
+  init(timeoutMs: number, spinUs?: number): Promise<{ rank: number; size: number; threadLevel: number }>;
   /** op: 0 sum, 1 mean. */
   allReduce(array: Float32Array | Float64Array, op: number, timeoutMs: number): Promise<void>;
   broadcast(array: Float32Array | Float64Array, root: number, timeoutMs: number): Promise<void>;
   barrier(timeoutMs: number): Promise<void>;
   finalize(timeoutMs: number): Promise<void>;
+  /** layout: [offset, length, readyAt] per bucket, readyAt non-increasing. */
+  makeGradHook(grads: Float32Array, layout: Float64Array, timeoutMs: number): GradHook;
+  /** Queues the buckets not launched yet and resolves when the step's buckets are all summed. */
+  reduceBuckets(hook: GradHook, timeoutMs: number): Promise<void>;
+  stats(): CommStats;
   info(): { initialized: boolean; finalized: boolean; broken: boolean; rank: number; size: number; library: string };
+}
+
+/** A type-tagged, frozen object the main addon's trainStep accepts as its gradient hook. */
+export interface GradHook {
+  readonly buckets: number;
+}
+
+/** Cumulative figures of the MPI thread (see {@link stats}). */
+export interface CommStats {
+  /** Jobs run (collectives, gradient buckets, fences). */
+  jobs: number;
+  /** Summed time from queuing to the MPI thread picking a job up, µs. */
+  waitUs: number;
+  /** Summed time in the cross-rank argument checks, µs. */
+  checkUs: number;
+  /** Summed time in the MPI data calls, µs. */
+  mpiUs: number;
+  /** Gradient buckets queued by a backward pass itself (fitDistributed with overlap). */
+  hookBuckets: number;
 }
 
 export const INSTALL_HINT =

@@ -38,6 +38,8 @@ export interface CompiledGraph {
   paramCount: number;
   bufferCount: number;
   native: { slots: [number, number, number][]; ops: { op: number; name: string; inputs: number[]; output: number; attrs: Record<string, number> }[]; inputNchw: boolean; outputNchw: boolean };
+  /** The node that emitted each native op. */
+  opNodes: number[];
 }
 
 /** How checkpoint names are formed: torch.nn.Sequential indices, or layer names. */
@@ -68,6 +70,7 @@ export function compileGraph(inputShape: Shape, nodes: readonly GraphNode[], nam
   const slots: [number, number, number][] = [nativeShape(inputShape)];
   const ops: CompiledGraph['native']['ops'] = [];
   const nodeSlot: number[] = [];
+  const opNodes: number[] = [];
   for (const [index, node] of nodes.entries()) {
     const own = tensors.filter((t) => t.layer === node.layer);
     const find = (key: string, trainable: boolean) => {
@@ -77,7 +80,10 @@ export function compileGraph(inputShape: Shape, nodes: readonly GraphNode[], nam
     };
     const ctx = {
       slot: (s: Shape) => slots.push(nativeShape(s)) - 1,
-      op: (op: number, inputs: number[], output: number, attrs: Record<string, number> = {}) => void ops.push({ op, name: node.layer.label, inputs, output, attrs }),
+      op: (op: number, inputs: number[], output: number, attrs: Record<string, number> = {}) => {
+        ops.push({ op, name: node.layer.label, inputs, output, attrs });
+        opNodes.push(index);
+      },
       param: (key: string) => find(key, true),
       buffer: (key: string) => find(key, false),
     };
@@ -88,6 +94,7 @@ export function compileGraph(inputShape: Shape, nodes: readonly GraphNode[], nam
   return {
     outputShape, nodeShapes, tensors, paramCount: params, bufferCount: buffers,
     native: { slots, ops, inputNchw: inputShape.length === 3, outputNchw: outputShape.length === 3 },
+    opNodes,
   };
 }
 
@@ -144,6 +151,8 @@ export class GraphModel {
   readonly tensors: readonly NamedTensor[];
   /** Output shape of every node. @internal */
   readonly nodeShapes: readonly Shape[];
+  /** The node index of every native op, in op order (gradient buckets of simdtrain/distributed). @internal */
+  readonly opNodes: readonly number[];
   /** @internal */
   readonly plan: NativeNnPlan;
   /** @internal set while fit() runs. */
@@ -177,6 +186,7 @@ export class GraphModel {
     this.layers = Object.freeze(nodes.map((n) => n.layer));
     this.tensors = Object.freeze(compiled.tensors);
     this.nodeShapes = Object.freeze(compiled.nodeShapes);
+    this.opNodes = Object.freeze(compiled.opNodes);
     // On SharedArrayBuffers: such memory can be neither transferred nor
     // resized, so a caller holding a param view cannot pull the arena from
     // under a pending training step (docs/threads-and-memory.md).

@@ -12,15 +12,31 @@
 // blocked MPI call cannot be cancelled, so the communicator is then marked
 // broken (every later call rejects at once) and the job's buffer stays pinned
 // forever, because MPI may still write into it.
+//
+// Gradient buckets (makeGradHook / reduceBuckets): fitDistributed's gradient
+// arena is all-reduced in buckets queued straight from the main addon's
+// backward worker thread (through a type-tagged hook object, see
+// native/src/addon/grad_ready_hook.h) or all at once after the step; the
+// buckets carry no Promise and no argument check (the layout is checked
+// across ranks once, when the hook is made), and one fence job behind them
+// settles a single Promise per step.
+//
+// Latency: after a job the MPI thread polls the queue for `spinUs` before it
+// sleeps on the condition variable (init option), so a collective issued
+// right after the previous one resolved skips the futex wake-up.
 #define OMPI_SKIP_MPICXX 1
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 #include <napi.h>
+#include <sched.h>
+
+#include "../src/addon/grad_ready_hook.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -34,7 +50,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-enum class Kind : int { init = 0, allreduce = 1, broadcast = 2, barrier = 3, finalize = 4, quit = 5 };
+enum class Kind : int { init = 0, allreduce = 1, broadcast = 2, barrier = 3, finalize = 4, quit = 5, bucket = 6, fence = 7 };
 enum DType : int { kF32 = 0, kF64 = 1 };
 enum ReduceOp : int { kSum = 0, kMean = 1 };
 
@@ -45,12 +61,17 @@ const char* kind_name(Kind k) {
     case Kind::broadcast: return "broadcast";
     case Kind::barrier: return "barrier";
     case Kind::finalize: return "finalize";
+    case Kind::bucket: return "allReduce (gradient bucket)";
+    case Kind::fence: return "reduceBuckets";
     default: return "quit";
   }
 }
 
+struct BucketPlan;
+
 struct Job {
   Kind kind = Kind::barrier;
+  BucketPlan* plan = nullptr;  // bucket jobs: the plan whose pending count they hold
   void* data = nullptr;  // pinned by `keep` until the job settles
   int64_t length = 0;
   int dtype = kF32;
@@ -59,7 +80,9 @@ struct Job {
   // Written by the thread that claims the job (MPI thread or watchdog).
   std::string error;
   bool timed_out = false;
+  bool drained = false;  // failed by the watchdog while still queued (never ran)
   std::atomic<bool> claimed{false};
+  Clock::time_point queued_at{};  // for stats()
   // JS thread only (released in settle(), never by ~Job on another thread).
   std::unique_ptr<Napi::Promise::Deferred> deferred;
   Napi::ObjectReference keep;
@@ -86,6 +109,11 @@ struct State {
   std::string broken_reason;         // guarded by mu
   int rank = -1, size = 0, provided = -1;
   MPI_Comm comm = MPI_COMM_NULL;
+  std::atomic<uint64_t> queued{0};   // jobs pushed so far (the MPI thread polls it while spinning)
+  int64_t spin_ns = 0;               // set before the MPI thread starts
+  // stats(): nanoseconds summed over jobs, written by the MPI thread only.
+  std::atomic<uint64_t> st_jobs{0}, st_wait_ns{0}, st_check_ns{0}, st_mpi_ns{0};
+  std::atomic<uint64_t> st_hook_buckets{0};  // buckets queued from a backward pass (overlap)
 };
 
 State& state() {
@@ -97,6 +125,73 @@ State& state() {
 std::vector<std::shared_ptr<Job>>& abandoned() {
   static auto* v = new std::vector<std::shared_ptr<Job>>();
   return *v;
+}
+
+// --- Gradient buckets ---------------------------------------------------------
+
+struct Bucket {
+  int64_t offset, length;
+  int64_t ready_at;  // launch once the backward pass finished op ready_at (ops_left <= ready_at)
+};
+
+// One model's bucket layout over its gradient arena. The table is what the
+// main addon calls (ctx = this). `launched` and the queue order are guarded
+// by mu: the backward thread (hook) and the JS thread (reduceBuckets) both
+// launch buckets, in layout order.
+struct BucketPlan {
+  simdtrain::abi::GradHookTable table{};
+  float* data = nullptr;
+  std::vector<Bucket> buckets;
+  int64_t timeout_ms = 0;
+  std::mutex mu;
+  size_t launched = 0;
+  std::atomic<int64_t> pending{0};  // bucket jobs queued or running
+  Napi::ObjectReference keep;       // the arena (JS thread only)
+};
+
+std::vector<BucketPlan*>& abandoned_plans() {
+  static auto* v = new std::vector<BucketPlan*>();
+  return *v;
+}
+
+void bucket_done(BucketPlan* plan) { plan->pending.fetch_sub(1, std::memory_order_acq_rel); }
+
+void enqueue(const std::vector<std::shared_ptr<Job>>& jobs);
+
+// Caller holds plan->mu. Queues the buckets whose gradients are final.
+void launch_ready(BucketPlan* p, int64_t ops_left) {
+  std::vector<std::shared_ptr<Job>> jobs;
+  size_t next = p->launched;
+  while (next < p->buckets.size() && p->buckets[next].ready_at >= ops_left) {
+    const Bucket& b = p->buckets[next++];
+    auto job = std::make_shared<Job>();
+    job->kind = Kind::bucket;
+    job->plan = p;
+    job->data = p->data + b.offset;
+    job->length = b.length;
+    job->dtype = kF32;
+    job->arg = kSum;
+    job->timeout_ms = p->timeout_ms;
+    jobs.push_back(std::move(job));
+  }
+  if (jobs.empty()) return;
+  // Nothing changes unless all of them are queued (an allocation may throw above).
+  p->pending.fetch_add(static_cast<int64_t>(jobs.size()), std::memory_order_acq_rel);
+  p->launched = next;
+  enqueue(jobs);
+}
+
+// The hook the main addon calls on its backward thread. Never throws.
+void on_grads_ready(void* ctx, size_t ops_left) {
+  auto* p = static_cast<BucketPlan*>(ctx);
+  try {
+    std::lock_guard<std::mutex> lock(p->mu);
+    const size_t before = p->launched;
+    launch_ready(p, static_cast<int64_t>(ops_left));
+    state().st_hook_buckets.fetch_add(p->launched - before, std::memory_order_relaxed);
+  } catch (...) {
+    // Out of memory queuing a bucket: reduceBuckets queues what is left.
+  }
 }
 
 std::string mpi_error(const char* what, int code) {
@@ -135,10 +230,24 @@ std::string check_agreement(const Job& j) {
 // MPI counts are ints: longer arrays go in chunks of 2^30 elements.
 constexpr int64_t kChunk = int64_t(1) << 30;
 
+uint64_t ns_since(Clock::time_point t) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count());
+}
+
 std::string run_collective(Job& j) {
   State& s = state();
-  std::string err = check_agreement(j);
-  if (!err.empty()) return err;
+  // Bucket jobs skip the check: their layout was agreed on when the hook was made.
+  if (j.kind != Kind::bucket) {
+    const Clock::time_point t0 = Clock::now();
+    std::string err = check_agreement(j);
+    s.st_check_ns.fetch_add(ns_since(t0), std::memory_order_relaxed);
+    if (!err.empty()) return err;
+  }
+  const Clock::time_point t0 = Clock::now();
+  struct Timed {
+    Clock::time_point t0;
+    ~Timed() { state().st_mpi_ns.fetch_add(ns_since(t0), std::memory_order_relaxed); }
+  } timed{t0};
   char* p = static_cast<char*>(j.data);
   const size_t es = elem_size(j.dtype);
   if (j.kind == Kind::barrier) {
@@ -148,7 +257,7 @@ std::string run_collective(Job& j) {
   for (int64_t off = 0; off < j.length; off += kChunk) {
     const int n = static_cast<int>(std::min(kChunk, j.length - off));
     int rc;
-    if (j.kind == Kind::allreduce) {
+    if (j.kind == Kind::allreduce || j.kind == Kind::bucket) {
       rc = MPI_Allreduce(MPI_IN_PLACE, p + off * es, n, mpi_type(j.dtype), MPI_SUM, s.comm);
       if (rc != MPI_SUCCESS) return mpi_error("MPI_Allreduce", rc);
     } else {
@@ -186,20 +295,41 @@ std::string run_init() {
 }
 
 void post_to_js(const std::shared_ptr<Job>& job);
+void bucket_done(BucketPlan* plan);
+
+// Waits for the next job: polls `queued` for spin_ns first (yielding the
+// core between polls), then sleeps on the condition variable.
+std::shared_ptr<Job> next_job() {
+  State& s = state();
+  if (s.spin_ns > 0) {
+    const uint64_t seen = s.queued.load(std::memory_order_acquire);
+    bool empty;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      empty = s.queue.empty();
+    }
+    if (empty) {
+      const Clock::time_point until = Clock::now() + std::chrono::nanoseconds(s.spin_ns);
+      while (s.queued.load(std::memory_order_acquire) == seen && Clock::now() < until) sched_yield();
+    }
+  }
+  std::unique_lock<std::mutex> lock(s.mu);
+  s.cv.wait(lock, [&] { return !s.queue.empty(); });
+  std::shared_ptr<Job> job = s.queue.front();
+  s.queue.pop_front();
+  if (job->kind == Kind::quit) return job;
+  s.current = job;
+  s.deadline = Clock::now() + std::chrono::milliseconds(job->timeout_ms);
+  return job;
+}
 
 void mpi_thread_main() {
   State& s = state();
   for (;;) {
-    std::shared_ptr<Job> job;
-    {
-      std::unique_lock<std::mutex> lock(s.mu);
-      s.cv.wait(lock, [&] { return !s.queue.empty(); });
-      job = s.queue.front();
-      s.queue.pop_front();
-      if (job->kind == Kind::quit) return;
-      s.current = job;
-      s.deadline = Clock::now() + std::chrono::milliseconds(job->timeout_ms);
-    }
+    std::shared_ptr<Job> job = next_job();
+    if (job->kind == Kind::quit) return;
+    s.st_jobs.fetch_add(1, std::memory_order_relaxed);
+    s.st_wait_ns.fetch_add(ns_since(job->queued_at), std::memory_order_relaxed);
     s.watch_cv.notify_all();
     std::string err;
     if (s.broken.load()) {
@@ -212,7 +342,7 @@ void mpi_thread_main() {
           MPI_Comm_free(&s.comm);
           int rc = MPI_Finalize();
           if (rc != MPI_SUCCESS) err = mpi_error("MPI_Finalize", rc);
-        } else err = run_collective(*job);
+        } else if (job->kind != Kind::fence) err = run_collective(*job);
       } catch (const std::exception& e) {
         err = e.what();
       }
@@ -229,8 +359,12 @@ void mpi_thread_main() {
     }
     s.watch_cv.notify_all();
     if (!job->claimed.exchange(true)) {
-      job->error = err;
-      post_to_js(job);
+      if (job->kind == Kind::bucket) {
+        bucket_done(job->plan);  // no Promise: a failure shows at the fence (broken)
+      } else {
+        job->error = err;
+        post_to_js(job);
+      }
     }
     if (last) return;
   }
@@ -254,7 +388,17 @@ void watchdog_main() {
                  ": a peer rank has died, hangs, or is not calling the same collective; the MPI communicator is now unusable, exit this process";
     s.broken_reason = job->error;
     s.broken.store(true);
-    post_to_js(job);
+    // A bucket has no Promise (and its plan stays pinned: pending never drops).
+    if (job->kind != Kind::bucket) post_to_js(job);
+    // The jobs queued behind it will never run: fail them now.
+    while (!s.queue.empty()) {
+      std::shared_ptr<Job> q = s.queue.front();
+      s.queue.pop_front();
+      if (q->kind == Kind::quit || q->kind == Kind::bucket || q->claimed.exchange(true)) continue;
+      q->drained = true;
+      q->error = std::string(kind_name(q->kind)) + " was not run: " + job->error;
+      post_to_js(q);
+    }
     s.current.reset();  // the MPI thread stays blocked; nothing more to watch
   }
 }
@@ -268,7 +412,7 @@ void settle(Napi::Env env, Job* raw) {
   std::unique_ptr<std::shared_ptr<Job>> holder(reinterpret_cast<std::shared_ptr<Job>*>(raw));
   job = *holder;
   if (--s.inflight == 0 && !s.finalized.load()) s.tsfn.Unref(env);
-  if (job->kind == Kind::finalize) {
+  if (job->kind == Kind::finalize && !job->drained) {
     s.finalized.store(true);
     {
       std::lock_guard<std::mutex> lock(s.mu);
@@ -327,6 +471,21 @@ int64_t timeout_arg(const Napi::Value& v) {
   return static_cast<int64_t>(t);
 }
 
+// Any thread: appends jobs to the MPI thread's queue, in order.
+void enqueue(const std::vector<std::shared_ptr<Job>>& jobs) {
+  State& s = state();
+  const Clock::time_point now = Clock::now();
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    for (const auto& j : jobs) {
+      j->queued_at = now;
+      s.queue.push_back(j);
+    }
+  }
+  s.queued.fetch_add(1, std::memory_order_release);
+  s.cv.notify_one();
+}
+
 Napi::Promise submit(Napi::Env env, std::shared_ptr<Job> job) {
   State& s = state();
   job->deferred = std::make_unique<Napi::Promise::Deferred>(Napi::Promise::Deferred::New(env));
@@ -337,11 +496,7 @@ Napi::Promise submit(Napi::Env env, std::shared_ptr<Job> job) {
     return promise;
   }
   if (s.inflight++ == 0) s.tsfn.Ref(env);
-  {
-    std::lock_guard<std::mutex> lock(s.mu);
-    s.queue.push_back(std::move(job));
-  }
-  s.cv.notify_one();
+  enqueue({std::move(job)});  // a one-element vector
   return promise;
 }
 
@@ -369,11 +524,18 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   State& s = state();
   const int64_t timeout = timeout_arg(info[0]);
+  double spin_us = 0;
+  if (!info[1].IsUndefined()) {
+    if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "'spinUs' must be a number");
+    spin_us = info[1].As<Napi::Number>().DoubleValue();
+    if (!(spin_us >= 0 && spin_us <= 1e6)) throw Napi::RangeError::New(env, "'spinUs' must be in [0, 1e6]");
+  }
   if (s.started.exchange(true)) {
     throw Napi::Error::New(env, s.finalized.load() ? "simdtrain/distributed: init() after finalize(): MPI cannot be started twice in one process"
                                                    : "simdtrain/distributed: init() was already called in this process");
   }
   s.owner = env;
+  s.spin_ns = static_cast<int64_t>(spin_us * 1e3);
   s.tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "simdtrain_mpi", 0, 1);
   s.tsfn.Unref(env);
   napi_add_env_cleanup_hook(env, env_cleanup, nullptr);
@@ -445,6 +607,118 @@ Napi::Value Finalize(const Napi::CallbackInfo& info) {
   return submit(env, job);
 }
 
+const napi_type_tag kHookTag = {simdtrain::abi::kGradHookTagLower, simdtrain::abi::kGradHookTagUpper};
+
+// makeGradHook(grads: Float32Array, layout: Float64Array of [offset, length, readyAt] per bucket, timeoutMs)
+//   -> a frozen, type-tagged { table: External } for NnPlan.trainStep and reduceBuckets.
+// Buckets are launched in layout order: readyAt must not increase; ranges lie
+// inside the arena, are non-empty, at most 2^30 floats and do not overlap.
+Napi::Value MakeGradHook(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  require_owner(env, "makeGradHook");
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(env, "makeGradHook: 'grads' must be a Float32Array");
+  }
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, "makeGradHook: 'layout' must be a Float64Array of [offset, length, readyAt] triples");
+  }
+  const int64_t timeout = timeout_arg(info[2]);
+  Napi::Float32Array grads = info[0].As<Napi::Float32Array>();
+  Napi::Float64Array layout = info[1].As<Napi::Float64Array>();
+  const int64_t n = static_cast<int64_t>(grads.ElementLength());
+  if (layout.ElementLength() % 3 != 0) throw Napi::RangeError::New(env, "makeGradHook: 'layout' length must be a multiple of 3");
+  auto plan = std::make_unique<BucketPlan>();
+  const double* l = layout.Data();
+  const size_t count = layout.ElementLength() / 3;
+  for (size_t i = 0; i < count; i++) {
+    const double off = l[3 * i], len = l[3 * i + 1], at = l[3 * i + 2];
+    const bool ints = off == std::floor(off) && len == std::floor(len) && at == std::floor(at);
+    if (!ints || !(off >= 0) || !(len >= 1) || !(len <= static_cast<double>(kChunk)) || !(off + len <= static_cast<double>(n)) || !(at >= 0 && at < 2147483648.0)) {
+      throw Napi::RangeError::New(env, "makeGradHook: bucket " + std::to_string(i) + " of 'layout' is not integer offset >= 0, length in [1, 2^30] inside 'grads', readyAt in [0, 2^31)");
+    }
+    if (i > 0 && at > static_cast<double>(plan->buckets.back().ready_at)) {
+      throw Napi::RangeError::New(env, "makeGradHook: 'layout' readyAt must not increase from one bucket to the next (launch order)");
+    }
+    plan->buckets.push_back({static_cast<int64_t>(off), static_cast<int64_t>(len), static_cast<int64_t>(at)});
+  }
+  std::vector<Bucket> sorted = plan->buckets;
+  std::sort(sorted.begin(), sorted.end(), [](const Bucket& a, const Bucket& b) { return a.offset < b.offset; });
+  for (size_t i = 1; i < sorted.size(); i++) {
+    if (sorted[i].offset < sorted[i - 1].offset + sorted[i - 1].length) throw Napi::RangeError::New(env, "makeGradHook: buckets of 'layout' overlap");
+  }
+  plan->data = n ? grads.Data() : nullptr;
+  plan->timeout_ms = timeout;
+  plan->keep = Napi::Persistent(grads.As<Napi::Object>());
+  plan->table.abi = simdtrain::abi::kGradHookAbi;
+  plan->table.size = sizeof(simdtrain::abi::GradHookTable);
+  plan->table.ready = on_grads_ready;
+  plan->table.ctx = plan.get();
+  BucketPlan* raw = plan.release();
+  Napi::External<simdtrain::abi::GradHookTable> table = Napi::External<simdtrain::abi::GradHookTable>::New(
+      env, &raw->table, [raw](Napi::Env, simdtrain::abi::GradHookTable*) {
+        // Buckets still queued or running (a failed step, a timeout) may write
+        // into the arena: keep everything pinned for good.
+        if (raw->pending.load() != 0) {
+          abandoned_plans().push_back(raw);
+          return;
+        }
+        raw->keep.Reset();
+        delete raw;
+      });
+  Napi::Object hook = Napi::Object::New(env);
+  hook.Set("table", table);
+  hook.Set("buckets", Napi::Number::New(env, static_cast<double>(count)));
+  if (napi_type_tag_object(env, hook, &kHookTag) != napi_ok) throw Napi::Error::New(env, "makeGradHook: napi_type_tag_object failed");
+  hook.Freeze();
+  return hook;
+}
+
+BucketPlan* hook_plan(Napi::Env env, const Napi::Value& v, const char* what) {
+  bool tagged = false;
+  if (!v.IsObject() || napi_check_object_type_tag(env, v, &kHookTag, &tagged) != napi_ok || !tagged) {
+    throw Napi::TypeError::New(env, std::string(what) + ": 'hook' must come from makeGradHook");
+  }
+  Napi::Value table = v.As<Napi::Object>().Get("table");
+  if (table.Type() != napi_external) throw Napi::TypeError::New(env, std::string(what) + ": 'hook' must come from makeGradHook");
+  return static_cast<BucketPlan*>(table.As<Napi::External<simdtrain::abi::GradHookTable>>().Data()->ctx);
+}
+
+// reduceBuckets(hook, timeoutMs) -> Promise: queues the buckets the backward
+// pass has not launched, then a fence that resolves once every bucket of this
+// step is summed over the ranks. Await it before the next backward pass.
+Napi::Value ReduceBuckets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  require_owner(env, "reduceBuckets");
+  BucketPlan* p = hook_plan(env, info[0], "reduceBuckets");
+  const int64_t timeout = timeout_arg(info[1]);
+  if (!p->buckets.empty() && p->keep.Value().As<Napi::Float32Array>().Data() != p->data) {
+    throw Napi::Error::New(env, "reduceBuckets: the gradient arena was detached or moved");
+  }
+  auto fence = std::make_shared<Job>();
+  fence->kind = Kind::fence;
+  fence->timeout_ms = timeout;
+  fence->keep = Napi::Persistent(info[0].As<Napi::Object>());  // the plan lives until the fence settles
+  std::lock_guard<std::mutex> lock(p->mu);
+  if (!state().broken.load()) launch_ready(p, 0);
+  p->launched = 0;  // the next step starts over
+  return submit(env, fence);
+}
+
+// stats() -> cumulative { jobs, waitUs, checkUs, mpiUs, hookBuckets } of the MPI
+// thread: queue-to-start latency, the argument-check collective, the MPI
+// calls, and how many gradient buckets a backward pass queued (overlap).
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state();
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("jobs", static_cast<double>(s.st_jobs.load()));
+  r.Set("waitUs", static_cast<double>(s.st_wait_ns.load()) / 1e3);
+  r.Set("checkUs", static_cast<double>(s.st_check_ns.load()) / 1e3);
+  r.Set("mpiUs", static_cast<double>(s.st_mpi_ns.load()) / 1e3);
+  r.Set("hookBuckets", static_cast<double>(s.st_hook_buckets.load()));
+  return r;
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   State& s = state();
@@ -470,6 +744,9 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("barrier", Napi::Function::New(env, Barrier, "barrier"));
   exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("makeGradHook", Napi::Function::New(env, MakeGradHook, "makeGradHook"));
+  exports.Set("reduceBuckets", Napi::Function::New(env, ReduceBuckets, "reduceBuckets"));
+  exports.Set("stats", Napi::Function::New(env, Stats, "stats"));
   return exports;
 }
 

@@ -89,6 +89,54 @@ TEST(graph_plan_gradients_match_finite_differences_on_every_isa_and_thread_count
   set_active_isa(best_supported_isa());
 }
 
+// The gradient-ready hook (simdtrain/distributed's buckets): called once per
+// op the backward pass runs, with ops_left going down from the last op run to
+// 0, and at each call the parameter gradients of the ops >= ops_left are
+// already final (equal to those after the whole step).
+TEST(graph_plan_grad_ready_hook_reports_final_gradients_in_reverse_op_order) {
+  Net net;
+  const size_t n = 9, rows = 6, in = 12;
+  std::vector<float> params = testing::random_floats(Net::kParams, 5);
+  std::vector<float> x = testing::random_floats(n * in, 7);
+  std::vector<int32_t> labels(n), index = {8, 1, 4, 4, 0, 6};
+  for (size_t i = 0; i < n; ++i) labels[i] = static_cast<int32_t>(i % 3);
+  BatchSource src;
+  src.x = x.data(), src.n = n, src.index = index.data(), src.rows = rows, src.labels = labels.data();
+  LossOptions opt;
+  opt.loss = kLossSoftmaxXent;
+  opt.scale = 1.0f / rows;
+  std::vector<float> grads(Net::kParams, 99.0f);
+  GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1, true);
+  plan.bind(params.data(), grads.data(), nullptr);
+  plan.reserve(rows);
+  struct Seen {
+    std::vector<size_t> ops_left;
+    std::vector<std::vector<float>> grads;
+    const std::vector<float>* arena;
+  } seen{{}, {}, &grads};
+  GradReadyHook hook;
+  hook.ctx = &seen;
+  hook.ready = [](void* ctx, size_t ops_left) {
+    auto* s = static_cast<Seen*>(ctx);
+    s->ops_left.push_back(ops_left);
+    s->grads.push_back(*s->arena);
+  };
+  plan.train_step(src, opt, false, &hook);
+  // The softmax is fused into the loss: the backward pass runs ops 5..0.
+  CHECK(seen.ops_left == (std::vector<size_t>{5, 4, 3, 2, 1, 0}));
+  // Parameter ranges per op: dense@1 [0, 65), dense@2 [65, 95), dense@5 [95, 125).
+  const size_t first_op[3] = {1, 2, 5}, begin[3] = {0, 65, 95}, end[3] = {65, 95, 125};
+  for (size_t k = 0; k < seen.ops_left.size(); ++k) {
+    for (int d = 0; d < 3; ++d) {
+      if (first_op[d] < seen.ops_left[k]) continue;  // not final yet
+      for (size_t i = begin[d]; i < end[d]; ++i) CHECK(seen.grads[k][i] == grads[i]);
+    }
+  }
+  // At the first call only op 5 had run: the first dense's gradients still
+  // held the arena's old contents.
+  CHECK(seen.grads[0][95] == grads[95] && seen.grads[0][0] == 99.0f);
+}
+
 TEST(graph_plan_refuses_bad_labels_and_rows_before_writing) {
   Net net;
   std::vector<float> params = testing::random_floats(Net::kParams, 5), grads(Net::kParams, 7.0f);

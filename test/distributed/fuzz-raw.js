@@ -18,10 +18,15 @@ const values = [
   new Float32Array(0), new Float32Array(5).fill(1), new Float64Array(3).fill(2), new Int32Array(4), new Uint8Array(8),
   new Float32Array(new SharedArrayBuffer(16)), new Float32Array(12).subarray(1, 6), new DataView(new ArrayBuffer(8)), new ArrayBuffer(8),
 ];
-const fns = { allReduce: 3, broadcast: 3, barrier: 1 };
+const fns = { allReduce: 3, broadcast: 3, barrier: 1, makeGradHook: 3, reduceBuckets: 2 };
+// makeGradHook returns a hook object (frozen); the rest return Promises.
+const returnsHook = (name) => name === 'makeGradHook';
 
 (async () => {
   await m.init(30_000);
+  // Valid hooks among the values, so reduceBuckets also gets real ones (and
+  // makeGradHook valid layouts: [2, 2, 2] inside a Float32Array(5)).
+  values.push(m.makeGradHook(new Float32Array(6), new Float64Array([4, 2, 1, 0, 4, 0]), 30_000), Object.freeze({ table: {} }));
   let cases = 0;
   const pending = [];
   fc.assert(
@@ -31,6 +36,7 @@ const fns = { allReduce: 3, broadcast: 3, barrier: 1 };
       cases++;
       try {
         const p = m[name](...args);
+        if (returnsHook(name)) return typeof p === 'object' && Object.isFrozen(p) && typeof p.buckets === 'number';
         if (!(p instanceof Promise)) return false;
         pending.push(p.catch(() => {}));
         return true;

@@ -62,12 +62,12 @@ async function collectives(me, n) {
 }
 
 // Trains the same model with fitDistributed; checksums after every step.
-async function fit(me, n, batch, epochs, killAt) {
+async function fit(me, n, batch, epochs, killAt, buckets = {}) {
   const { x, y, model, optimizer, validationData } = fitSetup(100 + me); // rank 0's weights and seed win
   const sums = [];
   let step = 0;
   const history = await dist.fitDistributed(model, x, y, {
-    optimizer, epochs, batchSize: batch, metrics: ['accuracy'], validationData, verbose: 0,
+    ...buckets, optimizer, epochs, batchSize: batch, metrics: ['accuracy'], validationData, verbose: 0,
     callbacks: {
       onBatchEnd: () => {
         sums.push(checksum(model.paramArena));
@@ -85,6 +85,12 @@ async function fit(me, n, batch, epochs, killAt) {
   let result;
   if (mode === 'collectives') result = await collectives(me, n);
   else if (mode === 'fit') result = await fit(me, n, 8, 3);
+  else if (mode === 'fitBuckets' || mode === 'fitOverlap') {
+    // 16-float buckets (several per layer), queued after the step or from the backward pass.
+    const before = dist.stats().hookBuckets;
+    result = await fit(me, n, 8, 3, undefined, { bucketBytes: 64, overlap: mode === 'fitOverlap' });
+    result.hookBuckets = dist.stats().hookBuckets - before;
+  }
   else if (mode === 'kill') result = await fit(me, n, 4, 1000, 5);
   else if (mode === 'hang') {
     if (me === 1) {

@@ -17,6 +17,7 @@
 #include "args.h"
 #include "async_buffers.h"
 #include "async_task.h"
+#include "grad_ready_hook.h"
 #include "graph_desc.h"
 #include "guard.h"
 #include "nn_args.h"
@@ -224,8 +225,10 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     });
   }
 
-  // trainStep(x, index, start, rows, labels, targets, loss, scale, accumulate, labelSmoothing)
+  // trainStep(x, index, start, rows, labels, targets, loss, scale, accumulate, labelSmoothing, gradHook?)
   //   -> Promise<[lossSum, correct]>
+  // gradHook: a hook object from simdtrain/distributed (grad_ready_hook.h),
+  // told on the worker thread as the parameter gradients become final.
   Napi::Value TrainStep(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     require_idle(env, /*writes_grads=*/true);
@@ -235,6 +238,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     BatchSource src = batch_args(info, 0, true);
     check_loss_targets(env, opt.loss, src);
     if (src.rows == 0) throw_range_error(env, "'rows' must be >= 1");
+    const graph::GradReadyHook hook = grad_hook_arg(env, info[10]);
     auto result = std::make_shared<LossResult>();
     auto batch = own_batch(env, src);
     busy_.store(true);
@@ -242,13 +246,13 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     GraphPlan* plan = plan_.get();
     std::atomic<bool>* busy = &busy_;
     return AsyncTask::Queue(
-        env, "simdtrain.trainStep", {Value(), info[0], info[1], info[4], info[5]}, claims(nullptr, true),
+        env, "simdtrain.trainStep", {Value(), info[0], info[1], info[4], info[5], info[10]}, claims(nullptr, true),
         [=]() {
           struct Idle {  // also on an exception
             std::atomic<bool>* b;
             ~Idle() { b->store(false); }
           } idle{busy};
-          *result = plan->train_step(batch->src, opt, accumulate);
+          *result = plan->train_step(batch->src, opt, accumulate, hook.ready ? &hook : nullptr);
         },
         [result](Napi::Env e) { return pair(e, *result); });
   }
@@ -292,6 +296,28 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
           if (predictions) predictions->commit(e);
           return pair(e, *result);
         });
+  }
+
+  // undefined / null: no hook; else the type-tagged hook object (kept alive
+  // by the task, which lists it among the values it keeps).
+  static graph::GradReadyHook grad_hook_arg(Napi::Env env, Napi::Value v) {
+    graph::GradReadyHook hook;
+    if (v.IsUndefined() || v.IsNull()) return hook;
+    const char* bad = "'gradHook' must be a gradient hook made by simdtrain/distributed (or undefined)";
+    if (!v.IsObject()) throw_type_error(env, bad);
+    static const napi_type_tag tag = {abi::kGradHookTagLower, abi::kGradHookTagUpper};
+    bool tagged = false;
+    if (napi_check_object_type_tag(env, v, &tag, &tagged) != napi_ok || !tagged) throw_type_error(env, bad);
+    // Frozen by its maker: reading `table` runs no user code.
+    Napi::Value table = v.As<Napi::Object>().Get("table");
+    if (table.Type() != napi_external) throw_type_error(env, bad);
+    const auto* t = static_cast<const abi::GradHookTable*>(table.As<Napi::External<void>>().Data());
+    if (!t || t->abi != abi::kGradHookAbi || t->size != sizeof(abi::GradHookTable) || !t->ready) {
+      throw_type_error(env, "'gradHook' comes from an incompatible build of the MPI addon: rebuild it (npm run build:mpi)");
+    }
+    hook.ready = t->ready;
+    hook.ctx = t->ctx;
+    return hook;
   }
 
   // (loss at `at`, labelSmoothing at at + 3)

@@ -175,7 +175,7 @@ const float* GraphPlan::forward(size_t rows, bool training, size_t begin, size_t
   return act_[ops_[end - 1].output].data();
 }
 
-void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accumulate) {
+void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accumulate, const GradReadyHook* hook) {
   StepCtx ctx;
   ctx.rows = rows, ctx.training = true, ctx.accumulate = accumulate;
   ctx.params = params_, ctx.grads = grads_, ctx.buffers = buffers_;
@@ -209,6 +209,7 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
     for (size_t j = 0; j < k; ++j) {
       if (node.adds[j] && dx[j]) add_into(rows * slots_[node.inputs[j]].size(), dx[j], grad_[node.inputs[j]].data());
     }
+    if (hook && hook->ready) hook->ready(hook->ctx, i);
   }
 }
 
@@ -248,7 +249,7 @@ LossResult GraphPlan::loss_on(size_t rows, const float* out, const LossOptions& 
   return nn_loss(opt.loss, rows, k, out, nullptr, targets_.data(), opt.scale, grad);
 }
 
-LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt, bool accumulate) {
+LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt, bool accumulate, const GradReadyHook* hook) {
   load(src);
   const bool fused = fuses_final_act(opt.loss);
   const size_t end = loss_end(fused);
@@ -256,7 +257,7 @@ LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt,
   const int top = ops_[end - 1].output;
   float* g = grad_[top].data();
   const LossResult r = loss_on(src.rows, out, opt, src.labels != nullptr, g);
-  backward(src.rows, nullptr, end, accumulate);
+  backward(src.rows, nullptr, end, accumulate, hook);
   return r;
 }
 

@@ -39,6 +39,15 @@ struct BatchSource {
   const float* targets = nullptr;    // [n, output]
 };
 
+// Called by backward() on its thread after each op's backward pass with the
+// number of ops still to run: ops_left = i after op i, so every parameter
+// gradient written only by ops >= ops_left is final (the gradient bucketing
+// of simdtrain/distributed starts an all-reduce from here). Must not throw.
+struct GradReadyHook {
+  void (*ready)(void* ctx, size_t ops_left) = nullptr;
+  void* ctx = nullptr;
+};
+
 struct LossOptions {
   int loss = kLossMse;
   float scale = 1.0f;           // gradient scale (1 / rows averaged over)
@@ -77,7 +86,7 @@ class GraphPlan {
   const float* forward(size_t rows, bool training) { return forward(rows, training, 0, ops_.size()); }
   // Backward through ops [0, end) from the gradient of op end-1's output
   // (copied from d_out when given, else already in place).
-  void backward(size_t rows, const float* d_out, size_t end, bool accumulate);
+  void backward(size_t rows, const float* d_out, size_t end, bool accumulate, const GradReadyHook* hook = nullptr);
   size_t op_count() const { return ops_.size(); }
   // The output converted to NCHW flatten order (predictions).
   void copy_output(size_t rows, const float* y, float* dst) const;
@@ -85,7 +94,8 @@ class GraphPlan {
   void output_from_nchw(size_t rows, const float* src, float* dst) const;
 
   // load + forward + fused loss (gradient scaled) + backward.
-  LossResult train_step(const BatchSource& src, const LossOptions& loss, bool accumulate);
+  // With `hook`, it is told as each op's parameter gradients become final.
+  LossResult train_step(const BatchSource& src, const LossOptions& loss, bool accumulate, const GradReadyHook* hook = nullptr);
   // Evaluation-mode loss and hits over all `total` rows (chunks of capacity);
   // with `predictions`, the outputs [total, out] are written.
   LossResult evaluate(BatchSource src, size_t total, const LossOptions& loss, bool with_loss, float* predictions);
