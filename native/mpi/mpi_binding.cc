@@ -83,6 +83,7 @@ struct Job {
   bool drained = false;  // failed by the watchdog while still queued (never ran)
   std::atomic<bool> claimed{false};
   Clock::time_point queued_at{};  // for stats()
+  Clock::time_point posted_at{};  // handed to the event loop (stats(): returnUs)
   // JS thread only (released in settle(), never by ~Job on another thread).
   std::unique_ptr<Napi::Promise::Deferred> deferred;
   Napi::ObjectReference keep;
@@ -114,6 +115,7 @@ struct State {
   // stats(): nanoseconds summed over jobs, written by the MPI thread only.
   std::atomic<uint64_t> st_jobs{0}, st_wait_ns{0}, st_check_ns{0}, st_mpi_ns{0};
   std::atomic<uint64_t> st_hook_buckets{0};  // buckets queued from a backward pass (overlap)
+  uint64_t st_return_ns = 0;                  // JS thread only: posted -> settle() running
 };
 
 State& state() {
@@ -411,6 +413,7 @@ void settle(Napi::Env env, Job* raw) {
   // Find the owning pointer: the posted raw pointer carries one reference.
   std::unique_ptr<std::shared_ptr<Job>> holder(reinterpret_cast<std::shared_ptr<Job>*>(raw));
   job = *holder;
+  s.st_return_ns += ns_since(job->posted_at);
   if (--s.inflight == 0 && !s.finalized.load()) s.tsfn.Unref(env);
   if (job->kind == Kind::finalize && !job->drained) {
     s.finalized.store(true);
@@ -451,6 +454,7 @@ void settle(Napi::Env env, Job* raw) {
 }
 
 void post_to_js(const std::shared_ptr<Job>& job) {
+  job->posted_at = Clock::now();
   auto* holder = new std::shared_ptr<Job>(job);
   napi_status st = state().tsfn.NonBlockingCall(reinterpret_cast<Job*>(holder), [](Napi::Env env, Napi::Function, Job* raw) {
     if (env == nullptr) {  // the env is gone: drop the reference only
@@ -704,9 +708,10 @@ Napi::Value ReduceBuckets(const Napi::CallbackInfo& info) {
   return submit(env, fence);
 }
 
-// stats() -> cumulative { jobs, waitUs, checkUs, mpiUs, hookBuckets } of the MPI
-// thread: queue-to-start latency, the argument-check collective, the MPI
-// calls, and how many gradient buckets a backward pass queued (overlap).
+// stats() -> cumulative { jobs, waitUs, checkUs, mpiUs, hookBuckets, returnUs }:
+// queue-to-start latency, the argument-check collective, the MPI calls, how
+// many gradient buckets a backward pass queued (overlap), and the hop back:
+// from the MPI thread posting a result to the event loop running settle().
 Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   State& s = state();
@@ -716,6 +721,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   r.Set("checkUs", static_cast<double>(s.st_check_ns.load()) / 1e3);
   r.Set("mpiUs", static_cast<double>(s.st_mpi_ns.load()) / 1e3);
   r.Set("hookBuckets", static_cast<double>(s.st_hook_buckets.load()));
+  r.Set("returnUs", static_cast<double>(s.st_return_ns) / 1e3);
   return r;
 }
 
