@@ -93,11 +93,18 @@ struct Job {
 struct State {
   std::mutex mu;
   std::condition_variable cv;        // MPI thread: new job or quit
-  std::condition_variable watch_cv;  // watchdog: current job changed
+  std::condition_variable watch_cv;  // watchdog: a job started while it idled, an earlier deadline, or stop
   std::deque<std::shared_ptr<Job>> queue;
   std::shared_ptr<Job> current;      // the job the MPI thread is running
   Clock::time_point deadline;
   bool stop_watchdog = false;
+  // The watchdog is woken only when it must look earlier than it planned
+  // (idle, or a job whose deadline comes before the one it sleeps toward),
+  // never per job: on a 2-core machine each wake-up of a third thread costs
+  // the MPI and JS threads their core.
+  uint64_t current_seq = 0;          // bumped as each job starts
+  bool watchdog_idle = false;
+  Clock::time_point watching_until = Clock::time_point::max();
   std::thread* mpi_thread = nullptr;      // never destroyed while possibly blocked in MPI
   std::thread* watchdog_thread = nullptr;
   Napi::ThreadSafeFunction tsfn;
@@ -321,7 +328,11 @@ std::shared_ptr<Job> next_job() {
   s.queue.pop_front();
   if (job->kind == Kind::quit) return job;
   s.current = job;
+  ++s.current_seq;
   s.deadline = Clock::now() + std::chrono::milliseconds(job->timeout_ms);
+  const bool wake = s.watchdog_idle || s.deadline < s.watching_until;
+  lock.unlock();
+  if (wake) s.watch_cv.notify_all();
   return job;
 }
 
@@ -332,7 +343,6 @@ void mpi_thread_main() {
     if (job->kind == Kind::quit) return;
     s.st_jobs.fetch_add(1, std::memory_order_relaxed);
     s.st_wait_ns.fetch_add(ns_since(job->queued_at), std::memory_order_relaxed);
-    s.watch_cv.notify_all();
     std::string err;
     if (s.broken.load()) {
       std::lock_guard<std::mutex> lock(s.mu);
@@ -359,7 +369,7 @@ void mpi_thread_main() {
         s.broken.store(true);
       }
     }
-    s.watch_cv.notify_all();
+    // No wake-up for the watchdog: it finds the job gone at its deadline.
     if (!job->claimed.exchange(true)) {
       if (job->kind == Kind::bucket) {
         bucket_done(job->plan);  // no Promise: a failure shows at the fence (broken)
@@ -377,11 +387,20 @@ void watchdog_main() {
   std::unique_lock<std::mutex> lock(s.mu);
   while (!s.stop_watchdog) {
     if (!s.current) {
-      s.watch_cv.wait(lock);
+      s.watchdog_idle = true;
+      s.watch_cv.wait(lock, [&] { return s.stop_watchdog || s.current != nullptr; });
+      s.watchdog_idle = false;
       continue;
     }
+    // Sleep toward this job's deadline; a later job with a later deadline
+    // needs no wake-up (the loop moves on to it when this one is found gone).
+    const uint64_t seq = s.current_seq;
+    const Clock::time_point until = s.deadline;
+    s.watching_until = until;
+    s.watch_cv.wait_until(lock, until, [&] { return s.stop_watchdog || (s.current_seq != seq && s.current && s.deadline < until); });
+    s.watching_until = Clock::time_point::max();
+    if (s.stop_watchdog || !s.current || s.current_seq != seq || Clock::now() < until) continue;
     std::shared_ptr<Job> job = s.current;
-    if (s.watch_cv.wait_until(lock, s.deadline, [&] { return s.stop_watchdog || s.current != job; })) continue;
     // The MPI call is still blocked past its deadline: a peer died or hangs.
     if (job->claimed.exchange(true)) continue;
     job->timed_out = true;
