@@ -96,3 +96,17 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   return native.getNumThreads();
 }
+
+/**
+ * The fp32 fused-multiply-add throughput of this CPU with the active ISA, in
+ * GFLOPS: independent FMA chains on `threads` threads at once (at most
+ * {@link getNumThreads}; compute only, no memory traffic), best of repeated rounds over about `seconds`. This is the
+ * ceiling GEMM and convolution GFLOPS are compared with. Blocks the calling
+ * thread for `seconds`.
+ *
+ * @throws RangeError unless `threads` is an integer from 1 to 1024 and
+ * `seconds` is in (0, 2].
+ */
+export function fmaPeakGflops(options: { threads?: number; seconds?: number } = {}): number {
+  return native.fmaPeak(options.threads ?? getNumThreads(), options.seconds ?? 0.2);
+}

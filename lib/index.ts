@@ -5,7 +5,7 @@
  * (as they land) GEMM, fused optimizers, initializers and a trainer.
  * @packageDocumentation
  */
-export { cpuInfo, setIsa, setBf16, setNumThreads, getNumThreads } from './cpu';
+export { cpuInfo, setIsa, setBf16, setNumThreads, getNumThreads, fmaPeakGflops } from './cpu';
 export type { CpuInfo, IsaName, Bf16Info, Bf16PathName } from './cpu';
 export * as vec from './vector';
 export * from './viz';
@@ -30,7 +30,7 @@ export { ACTIVATIONS } from './nn/activations';
 export type { ActivationName } from './nn/activations';
 export { mse, softmaxCrossEntropy, binaryCrossEntropy } from './nn/losses';
 export type { Loss, LossName } from './nn/losses';
-export type { Param, Labels } from './nn/types';
+export type { Param, Labels, IdMatrix, ModelInput } from './nn/types';
 export { AbortError } from './train/fit';
 export type { FitOptions, History, EpochLogs, Callbacks, EarlyStoppingOptions, OptimizerLike, SchedulerLike } from './train/types';
 export { loadCheckpoint } from './nn/load';

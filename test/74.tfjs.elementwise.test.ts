@@ -1,8 +1,10 @@
-// The native element-wise kernels behind the tfjs backend (ewBinary, ewStep, ewRelu)
+// The native element-wise kernels behind the tfjs backend (ewBinary, ewStep, and
+// the nn ReLU it shares with simdtrain's layers)
 // against a plain JS reference (double op rounded to float, as tfjs's cpu
 // kernels compute), bit for bit, on every ISA, on sizes that hit every
 // vector tail and on unaligned views; bad arguments throw and write nothing.
 import { native } from '../dist/native';
+import { ACT_CODES } from '../dist/native_codes';
 import { describe, expect, it } from 'vitest';
 import { withEachIsa } from './helpers/isa';
 
@@ -46,11 +48,12 @@ describe('elementwise kernels', () => {
     });
   });
 
-  it('ewRelu: Math.max(0, x) (NaN kept, -0 -> +0), every ISA', () => {
+  it('nnBiasAct relu (the tfjs Relu kernel): Math.max(0, x) (NaN kept, -0 -> +0), every ISA', () => {
     withEachIsa((isa) => {
       for (const n of [1, 7, 16, 33, 100]) {
         const x = values(n, 3 * n), out = new Float32Array(n);
-        native.ewRelu(x, out);
+        x[0] = -0;
+        native.nnBiasAct(x, 1, n, null, out, ACT_CODES.relu, 0);
         expect(out, isa).toEqual(Float32Array.from(x, (v) => Math.max(0, v)));
         expect(Object.is(out[0], -0)).toBe(false);
       }
@@ -69,7 +72,6 @@ describe('elementwise kernels', () => {
     expect(() => native.ewBinary(0, 0, 2, 2, a, out.subarray(0, 2), out)).toThrow(RangeError);
     expect(() => native.ewBinary(0, 0, 2, 2, a, [1, 2] as unknown as Float32Array, out)).toThrow(TypeError);
     expect(() => native.ewStep(a, 0, new Float32Array(3))).toThrow(/'out'/);
-    expect(() => native.ewRelu(a, new Float32Array(5))).toThrow(/'out'/);
     expect(Array.from(out)).toEqual([7, 7, 7, 7]);
   });
 });

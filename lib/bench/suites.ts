@@ -5,7 +5,7 @@
  * Each function sets the thread count it is asked for.
  * @packageDocumentation
  */
-import { setNumThreads } from '../cpu';
+import { fmaPeakGflops, setNumThreads } from '../cpu';
 import { sgemm } from '../gemm';
 import { matrix } from '../matrix';
 import { Dense } from '../nn/layers/dense';
@@ -29,6 +29,12 @@ export function gemmGflops(s: Shape, threads: number, minSeconds: number): numbe
   const a = uniformFloats(s.m * s.k, 1), b = uniformFloats(s.k * s.n, 2), c = new Float32Array(s.m * s.n);
   const seconds = bestSeconds(() => sgemm(false, false, s.m, s.n, s.k, 1, a, s.k, b, s.n, 0, c, s.n), minSeconds, 30);
   return (2 * s.m * s.n * s.k) / seconds / 1e9;
+}
+
+/** fp32 FMA peak GFLOPS of the active ISA on `threads` threads (the ceiling for sgemm). */
+export function fmaPeak(threads: number, minSeconds: number): number {
+  setNumThreads(threads);
+  return fmaPeakGflops({ threads, seconds: Math.min(2, Math.max(0.05, minSeconds)) });
 }
 
 /** GB/s of y += a·x over n floats (12 bytes per element: two reads, one write). */

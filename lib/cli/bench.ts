@@ -1,14 +1,14 @@
 /**
  * `simdtrain bench`: what simdtrain does on this CPU, beside the peers found
  * here (Python with PyTorch or NumPy, TensorFlow.js backends), in one run:
- * memory bandwidth, sgemm GFLOPS by shape and thread count, the Adam step in
+ * the FMA peak and memory bandwidth, sgemm GFLOPS by shape and thread count, the Adam step in
  * ns per parameter and one MLP training epoch. A table with progress on
  * stderr, or JSON with --json.
  */
 import * as os from 'os';
 import { cpuInfo } from '../cpu';
 import { PeerResult, findPython, runPython, runTfjs } from '../bench/peers';
-import { Shape, adamNsPerParam, axpyGbps, epochSeconds, gemmGflops, shapeName } from '../bench/suites';
+import { Shape, adamNsPerParam, axpyGbps, epochSeconds, fmaPeak, gemmGflops, shapeName } from '../bench/suites';
 
 const HELP = `usage: simdtrain bench [options]
   --threads 1,2,4     thread counts for sgemm (default: 1, powers of two, all CPUs)
@@ -129,7 +129,7 @@ export async function runBench(args: string[]): Promise<void> {
   const edgeThreads = [...new Set([1, most])];
   const rows: BenchRow[] = [];
   const notes: string[] = [];
-  const steps = 1 + o.threads.length * o.shapes.length + edgeThreads.length * (o.adam.length + o.epochBatches.length);
+  const steps = 1 + o.threads.length * (1 + o.shapes.length) + edgeThreads.length * (o.adam.length + o.epochBatches.length);
   let done = 0;
   const progress = (what: string) => process.stderr.write(`[${++done}/${steps}] ${what}\n`);
 
@@ -137,6 +137,8 @@ export async function runBench(args: string[]): Promise<void> {
   const bwN = o.quick ? 1 << 20 : 1 << 26;
   rows.push({ work: `bandwidth axpy ${bwN} floats`, threads: most, unit: 'GB/s', higherIsBetter: true, simdtrain: axpyGbps(bwN, most, minS), peers: {} });
   for (const t of o.threads) {
+    progress(`FMA peak on ${t} threads`);
+    rows.push({ work: `FMA peak (${cpuInfo().isa})`, threads: t, unit: 'GFLOPS', higherIsBetter: true, simdtrain: fmaPeak(t, minS), peers: {} });
     for (const s of o.shapes) {
       progress(`sgemm ${shapeName(s)} on ${t} threads`);
       rows.push({ work: `sgemm ${shapeName(s)}`, threads: t, unit: 'GFLOPS', higherIsBetter: true, simdtrain: gemmGflops(s, t, minS), peers: {} });

@@ -7,7 +7,7 @@
 import { broadcast_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { sgemm, type GemmEpilogue } from '../gemm';
-import { f32, output } from './backend';
+import { alloc, f32, output } from './backend';
 
 /** The product's sizes, or null when an input is not a float32 tensor. */
 export interface MatMulPlan {
@@ -41,7 +41,8 @@ export function planMatMul(backend: MathBackendCPU, a: TensorInfo, b: TensorInfo
 /** out = act(op(a)·op(b) + bias) for every batch; returns the new tensor. */
 export function runMatMul(backend: MathBackendCPU, p: MatMulPlan, transposeA: boolean, transposeB: boolean, epilogue?: GemmEpilogue): TensorInfo {
   const { m, n, k } = p;
-  const out = new Float32Array(p.batch * m * n);
+  // K = 0 writes zeros through the GEMM's beta = 0 path too; a fresh array keeps that case trivially right.
+  const out = k === 0 ? new Float32Array(p.batch * m * n) : alloc(backend, p.batch * m * n);
   if (out.length > 0) {
     const lda = Math.max(1, transposeA ? m : k), ldb = Math.max(1, transposeB ? k : n);
     for (let i = 0; i < p.batch; i++) {

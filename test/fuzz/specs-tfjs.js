@@ -21,9 +21,4 @@ module.exports = [
     make: (s) => { const r = rng(s); const n = size(r); return [f32(r, n), r(), new Float32Array(n)]; },
     call: (m, a) => addon().ewStep(...a),
   },
-  {
-    name: 'ewRelu',
-    make: (s) => { const r = rng(s); const n = size(r); return [f32(r, n), new Float32Array(n)]; },
-    call: (m, a) => addon().ewRelu(...a),
-  },
 ];

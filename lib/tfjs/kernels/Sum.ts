@@ -7,7 +7,7 @@
 import { backend_util, getKernel, Sum, util, type KernelConfig, type KernelFunc, type SumAttrs, type SumInputs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { native } from '../../native';
-import { BACKEND_NAME, f32, output } from '../backend';
+import { alloc, BACKEND_NAME, f32, output } from '../backend';
 
 export function sum(args: { inputs: SumInputs; backend: MathBackendCPU; attrs: SumAttrs }): TensorInfo {
   const { backend, attrs } = args;
@@ -23,7 +23,7 @@ export function sum(args: { inputs: SumInputs; backend: MathBackendCPU; attrs: S
   const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
   const shape = attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
   const outSize = util.sizeFromShape(outShape);
-  const out = new Float32Array(outSize);
+  const out = alloc(backend, outSize);
   if (leading) {
     native.nnColSums(xv, xv.length / outSize, outSize, out, false);
   } else {

@@ -4,10 +4,10 @@
  * when the geometry or dtype does not map (see ../conv.ts).
  * @packageDocumentation
  */
-import { getKernel, type backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { applyActivation } from '../activation';
-import { f32, output } from '../backend';
+import { alloc, f32, output } from '../backend';
 import { convAddon, convShape } from '../conv';
 
 type Args = { inputs: Record<string, TensorInfo | undefined>; backend: MathBackendCPU; attrs: Record<string, unknown> };
@@ -34,7 +34,7 @@ export function convForward(name: string, args: Args, info: backend_util.Conv2DI
   if (bias && !rowBias) return cpuKernel(name, args);
   const activation = (attrs.activation as backend_util.Activation | undefined) ?? 'linear';
   const relu = activation === 'relu';
-  const y = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  const y = alloc(backend, info.batchSize * info.outHeight * info.outWidth * info.outChannels);
   convAddon.conv2dForward(shape, x, w, rowBias ? biasValues : null, relu, y);
   const out = output(backend, outShape(info), y);
   if (activation === 'linear' || relu) return out;
@@ -43,13 +43,31 @@ export function convForward(name: string, args: Args, info: backend_util.Conv2DI
   return activated;
 }
 
+/**
+ * The kernel function of a forward convolution: Conv2D and FusedConv2D
+ * (tfjs's data format), DepthwiseConv2dNative and FusedDepthwiseConv2D
+ * (channels last, as tfjs's cpu kernels compute their geometry). One body
+ * for all four: the fused ones only add inputs.bias and attrs.activation.
+ */
+export function forwardKernel(name: string, depthwise: boolean): KernelFunc {
+  const run = (args: Args): TensorInfo => {
+    const x = args.inputs.x!, filter = args.inputs.filter!;
+    const a = args.attrs as { strides: [number, number] | number; pad: 'valid' | 'same' | number; dataFormat?: 'NHWC' | 'NCHW';
+      dilations?: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+    const info = backend_util.computeConv2DInfo(x.shape as never, filter.shape as never, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode,
+      depthwise, depthwise ? 'channelsLast' : backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'));
+    return convForward(name, args, info, depthwise);
+  };
+  return run as unknown as KernelFunc;
+}
+
 /** dx of a convolution from dy and the filter. */
 export function convBackwardInput(name: string, args: Args, info: backend_util.Conv2DInfo, depthwise: boolean): TensorInfo {
   const { backend } = args;
   const dy = f32(backend, args.inputs.dy!), w = f32(backend, args.inputs.filter!);
   const shape = convShape(info, depthwise);
   if (dy === null || w === null || shape === null || dy.length !== outSize(info)) return cpuKernel(name, args);
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const dx = alloc(backend, info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   convAddon.conv2dBackwardInput(shape, w, dy, dx);
   return output(backend, [info.batchSize, info.inHeight, info.inWidth, info.inChannels], dx);
 }
@@ -60,7 +78,7 @@ export function convBackwardFilter(name: string, args: Args, info: backend_util.
   const x = f32(backend, args.inputs.x!), dy = f32(backend, args.inputs.dy!);
   const shape = convShape(info, depthwise);
   if (x === null || dy === null || shape === null || dy.length !== outSize(info)) return cpuKernel(name, args);
-  const dw = new Float32Array(filterShape.reduce((a, b) => a * b, 1));
+  const dw = alloc(backend, filterShape.reduce((a, b) => a * b, 1));
   convAddon.conv2dBackwardFilter(shape, x, dy, dw, null, false);
   return output(backend, filterShape.slice(), dw);
 }

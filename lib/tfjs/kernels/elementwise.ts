@@ -10,7 +10,7 @@ import { backend_util, getKernel, util, type BinaryInputs, type TensorInfo } fro
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { native } from '../../native';
 import { BINARY_MODES, BINARY_OPS } from '../../native_codes';
-import { f32, output } from '../backend';
+import { alloc, f32, output } from '../backend';
 
 export const OP = BINARY_OPS;
 // a op b computed as b op' a when b is the larger operand.
@@ -51,7 +51,7 @@ export function binary(kernelName: string, op: number, args: { inputs: BinaryInp
     const aIsBig = util.arraysEqual(out, a.shape);
     const p = aIsBig ? plan(out, b.shape) : util.arraysEqual(out, b.shape) ? plan(out, a.shape) : null;
     if (p !== null) {
-      const values = new Float32Array(p.rows * p.cols);
+      const values = alloc(backend, p.rows * p.cols);
       native.ewBinary(aIsBig ? op : SWAPPED[op], p.mode, p.rows, p.cols, aIsBig ? av : bv, aIsBig ? bv : av, values);
       return output(backend, out, values);
     }

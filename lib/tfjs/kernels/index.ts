@@ -16,6 +16,7 @@ import { depthwiseConv2dNativeConfig } from './DepthwiseConv2dNative';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 import { fusedConv2DConfig } from './FusedConv2D';
+import { fusedDepthwiseConv2DConfig } from './FusedDepthwiseConv2D';
 import { maxPoolConfig } from './MaxPool';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
@@ -23,9 +24,12 @@ import { gatherV2Config } from './GatherV2';
 import { multiplyConfig } from './Multiply';
 import { realDivConfig } from './RealDiv';
 import { reluConfig } from './Relu';
+import { sigmoidConfig } from './Sigmoid';
+import { softmaxConfig } from './Softmax';
 import { stepConfig } from './Step';
 import { subConfig } from './Sub';
 import { sumConfig } from './Sum';
+import { tanhConfig } from './Tanh';
 import { fusedMatMulConfig } from './_FusedMatMul';
 
 export const nativeKernels: KernelConfig[] = [
@@ -36,12 +40,15 @@ export const nativeKernels: KernelConfig[] = [
   multiplyConfig,
   realDivConfig,
   reluConfig,
+  sigmoidConfig,
+  softmaxConfig,
   stepConfig,
   subConfig,
   sumConfig,
+  tanhConfig,
   // Convolution and pooling: only with an addon that has the layer kernels.
   ...(HAS_CONV ? [
-    conv2DConfig, fusedConv2DConfig, conv2DBackpropInputConfig, conv2DBackpropFilterConfig, depthwiseConv2dNativeConfig,
+    conv2DConfig, fusedConv2DConfig, fusedDepthwiseConv2DConfig, conv2DBackpropInputConfig, conv2DBackpropFilterConfig, depthwiseConv2dNativeConfig,
     depthwiseConv2dNativeBackpropInputConfig, depthwiseConv2dNativeBackpropFilterConfig, maxPoolConfig, maxPoolGradConfig,
     avgPoolConfig, avgPoolGradConfig,
   ] : []),

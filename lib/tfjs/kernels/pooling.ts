@@ -7,7 +7,7 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { native } from '../../native';
-import { f32, output } from '../backend';
+import { alloc, f32, output } from '../backend';
 import { convAddon, poolShape, type PoolShape } from '../conv';
 import { cpuKernel } from './convolution';
 
@@ -30,7 +30,7 @@ export function poolForward(name: string, args: Args, run: (s: PoolShape, x: Flo
   const i = info(xInfo.shape, args.attrs);
   const s = poolShape(i);
   if (!usable(name, x) || s === null) return cpuKernel(name, args);
-  const y = new Float32Array(i.batchSize * i.outHeight * i.outWidth * i.outChannels);
+  const y = alloc(args.backend, i.batchSize * i.outHeight * i.outWidth * i.outChannels);
   run(s, x, y);
   return output(args.backend, [i.batchSize, i.outHeight, i.outWidth, i.outChannels], y);
 }
@@ -44,7 +44,7 @@ export function poolBackward(name: string, args: Args, run: (s: PoolShape, x: Fl
   if (!usable(name, x) || dy === null || s === null || dy.length !== i.batchSize * i.outHeight * i.outWidth * i.outChannels) {
     return cpuKernel(name, args);
   }
-  const dx = new Float32Array(x.length);
+  const dx = alloc(args.backend, x.length);
   run(s, x, dy, dx);
   return output(args.backend, input.shape.slice(), dx);
 }

@@ -2,7 +2,6 @@
 //   ewBinary(op, mode, rows, cols, a, b, out): out = a op b, b broadcast per
 //     column (mode 0, b.length == cols) or per row (mode 1, b.length == rows)
 //   ewStep(x, alpha, out): tfjs's Step
-//   ewRelu(x, out): tfjs's Relu (Math.max(0, x))
 // Everything is validated before anything is written.
 #include <napi.h>
 
@@ -45,20 +44,9 @@ Napi::Value EwStep(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value EwRelu(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  F32Array x = f32_arg(info, 0, "x");
-  F32Array out = f32_out_arg(info, 1, "out");
-  require_length(env, out.length, x.length, "out");
-  require_no_overlap(env, out, x, /*allow_identical=*/true);
-  ew_relu(x.length, x.data, out.data);
-  return env.Undefined();
-}
-
 void Init(Napi::Env env, Napi::Object exports) {
   export_function<EwBinary>(env, exports, "ewBinary");
   export_function<EwStep>(env, exports, "ewStep");
-  export_function<EwRelu>(env, exports, "ewRelu");
 }
 
 BindingRegistrar registrar("elementwise", Init);

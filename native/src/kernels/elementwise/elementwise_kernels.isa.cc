@@ -52,17 +52,9 @@ void step(size_t n, const float* x, float alpha_f, float* out) {
   });
 }
 
-void relu(size_t n, const float* x, float* out) {
-  const Vec zero_v = zero();
-  for_each_chunk(n, [&](size_t i, auto chunk) {
-    const Vec v = chunk.load(x + i);
-    chunk.store(out + i, select(cmp_unord(v, v), v, select(cmp_gt(v, zero_v), v, zero_v)));
-  });
-}
-
 }  // namespace
 
-extern const ElementwiseKernels kElementwiseKernels = {binary, step, relu};
+extern const ElementwiseKernels kElementwiseKernels = {binary, step};
 
 }  // namespace SIMDTRAIN_NS
 }  // namespace simdtrain

@@ -8,6 +8,5 @@ void ew_binary(int op, int mode, size_t rows, size_t cols, const float* a, const
 
 void ew_step(size_t n, const float* x, float alpha, float* out) { SIMDTRAIN_PICK(kElementwiseKernels).step(n, x, alpha, out); }
 
-void ew_relu(size_t n, const float* x, float* out) { SIMDTRAIN_PICK(kElementwiseKernels).relu(n, x, out); }
 
 }  // namespace simdtrain

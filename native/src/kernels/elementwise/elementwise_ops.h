@@ -9,6 +9,5 @@ namespace simdtrain {
 
 void ew_binary(int op, int mode, size_t rows, size_t cols, const float* a, const float* b, float* out);
 void ew_step(size_t n, const float* x, float alpha, float* out);
-void ew_relu(size_t n, const float* x, float* out);
 
 }  // namespace simdtrain

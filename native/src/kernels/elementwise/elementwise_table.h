@@ -1,7 +1,8 @@
 // Element-wise binary ops with the two broadcasts a dense network's graph
 // needs (one row of values per column, or one value per row), and tfjs's
-// Step and Relu: the kernels behind the tfjs backend's Multiply / Sub / RealDiv /
-// Add / Step / Relu. One correctly rounded float op per element (no FMA), so the
+// Step: the kernels behind the tfjs backend's Multiply / Sub / RealDiv /
+// Add / Step (its Relu and other activations are the nn activation kernels,
+// nn_act_kernels.isa.cc). One correctly rounded float op per element (no FMA), so the
 // results equal tfjs's cpu kernels (double op, then rounded to float) bit
 // for bit.
 #pragma once
@@ -21,8 +22,6 @@ struct ElementwiseKernels {
   void (*binary)(int op, int mode, size_t rows, size_t cols, const float* a, const float* b, float* out);
   // out[i] = NaN if x[i] is NaN, 1 if x[i] > 0, else alpha (tfjs's Step).
   void (*step)(size_t n, const float* x, float alpha, float* out);
-  // out[i] = NaN if x[i] is NaN, x[i] if x[i] > 0, else +0 (Math.max(0, x), tfjs's Relu).
-  void (*relu)(size_t n, const float* x, float* out);
 };
 
 SIMDTRAIN_DECLARE_TABLES(ElementwiseKernels, kElementwiseKernels)

@@ -13,7 +13,8 @@ namespace {
 // y = act(x) for the element-wise activations.
 template <int kAct>
 inline Vec act_forward(Vec x, Vec alpha) {
-  if constexpr (kAct == kActRelu) return max(x, zero());
+  // NaN stays NaN and -0 gives +0 (as the GEMM epilogue's relu, PyTorch, and tfjs's Math.max(0, x)).
+  if constexpr (kAct == kActRelu) return select(cmp_unord(x, x), x, select(cmp_gt(x, zero()), x, zero()));
   if constexpr (kAct == kActLeakyRelu) return select(cmp_gt(x, zero()), x, mul(alpha, x));
   if constexpr (kAct == kActSigmoid) return vsigmoid(x);
   if constexpr (kAct == kActTanh) return vtanh(x);
