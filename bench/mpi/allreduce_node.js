@@ -12,6 +12,15 @@
 const dist = require('../../dist/distributed/collectives');
 
 const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+// An older addon build (SIMDTRAIN_MPI_ADDON, bench --baseline-addon) may have no stats().
+const zero = { mpiUs: 0, checkUs: 0, waitUs: 0, returnUs: 0 };
+const stats = () => {
+  try {
+    return dist.stats();
+  } catch {
+    return zero;
+  }
+};
 
 (async () => {
   const { rank } = await dist.init();
@@ -28,11 +37,11 @@ const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
     const back = [];
     const start = performance.now();
     for (go[0] = 1; go[0]; ) {
-      const s0 = dist.stats();
+      const s0 = stats();
       const t0 = performance.now();
       await dist.allReduce(x, 'sum');
       samples.push((performance.now() - t0) / 1000);
-      const s1 = dist.stats();
+      const s1 = stats();
       mpi.push((s1.mpiUs - s0.mpiUs) / 1e6);
       check.push((s1.checkUs - s0.checkUs) / 1e6);
       wait.push((s1.waitUs - s0.waitUs) / 1e6);
