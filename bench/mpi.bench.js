@@ -79,7 +79,7 @@ function allReduceTable(notes) {
       }
     }
   }
-  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c); wait / check / return = the spin binding's median time from queuing to the MPI thread starting, in the argument check, and from the result's post to the event loop settling it`);
+  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c); queued = the spin binding's time per call of 16 calls queued at once and awaited together (fitDistributed's buckets); wait / check / return = the spin binding's median time from queuing to the MPI thread starting, in the argument check, and from the result's post to the event loop settling it`);
   const us = (name, bytes, field) => median(got[name][bytes][field]) * 1e6;
   if (BASELINE) notes.push(`baseline = the addon build ${BASELINE_LABEL}, same rounds, same script, default init options`);
   return SIZES.map((bytes) => {
@@ -97,6 +97,8 @@ function allReduceTable(notes) {
     row['spin/c_thread'] = row.spin_binding_us / row.c_thread_us;
     row.spin_in_mpi_us = us('bs', bytes, 'mpi_median_s');
     row['spin_in_mpi/c'] = row.spin_in_mpi_us / c;
+    row.spin_queued_us = us('bs', bytes, 'queued_median_s');
+    row['queued/c'] = row.spin_queued_us / c;
     row.spin_wait_us = us('bs', bytes, 'wait_median_s');
     row.spin_check_us = us('bs', bytes, 'check_median_s');
     row.spin_return_us = us('bs', bytes, 'return_median_s');
