@@ -1,9 +1,15 @@
 // Convolution benchmark: GFLOPS of simdtrain's conv2d forward, input gradient
-// and filter gradient (NHWC, im2col over the packed SGEMM, called through the
-// sync addon binding) on the layers of Keras's mnist_convnet and of ResNet-20
-// at batch 128, with 1 and 2 threads, against PyTorch 1.13's convolution
-// (bench/conv_torch.py, the faster of NCHW and channels_last) measured in the
-// same run, and against this machine's FMA peak (bench/openblas/fma_peak.c).
+// and filter gradient (NHWC, called through the sync addon binding; the
+// algorithm column says which of Winograd / direct / im2col conv2d picked) on
+// the layers of Keras's mnist_convnet and of ResNet-20 at batch 128, with 1
+// and 2 threads, against PyTorch 1.13's convolution (bench/conv_torch.py, the
+// faster of NCHW and channels_last) measured in the same run, and against
+// this machine's FMA peak (bench/openblas/fma_peak.c). GFLOPS count the
+// direct convolution's 2·MACs for every algorithm (Winograd does fewer
+// multiplications, so it can pass the FMA peak).
+// Second table (conv-algorithms): every algorithm that applies, forced, per
+// pass and shape, timed in one C++ process (bench/native/conv_algo_bench.cc,
+// 1 thread): the measurement conv2d's choice rests on.
 //
 //   npm run bench -- conv            (a few minutes)
 'use strict';
@@ -78,6 +84,43 @@ function fmaPeaks() {
   }
 }
 
+// The C++ per-algorithm harness: the CMake static libraries (Release, the
+// same flags as the addon) plus bench/native/conv_algo_bench.cc.
+function algorithmTable() {
+  const root = path.join(__dirname, '..');
+  const build = path.join(root, 'build-bench');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simdtrain-conv-algo-'));
+  let out;
+  try {
+    const quiet = { stdio: 'pipe' };
+    execFileSync('cmake', ['-S', root, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '--log-level=WARNING'], quiet);
+    execFileSync('cmake', ['--build', build, '--target', 'simdtrain_core', '-j', String(os.cpus().length)], quiet);
+    const libs = fs.readdirSync(build).filter((f) => /^libsimdtrain_isa_.*\.a$/.test(f)).map((f) => `-l${f.slice(3, -2)}`);
+    const exe = path.join(dir, 'conv_algo_bench');
+    execFileSync(process.env.CXX || 'g++', ['-O2', '-std=c++17', path.join(__dirname, 'native', 'conv_algo_bench.cc'), '-o', exe,
+      `-L${build}`, '-lsimdtrain_core', ...libs, '-lsimdtrain_core', '-lpthread'], quiet);
+    const shapes = LAYERS.map((l) => [l.batch, l.inH, l.inW, l.inC, l.outC, l.k, l.stride, l.pad].join(','));
+    out = JSON.parse(execFileSync(exe, ['1', String(MIN_SECONDS), '2', ...shapes], { encoding: 'utf8' }));
+  } catch (e) {
+    notes.push(`per-algorithm C++ harness not run (needs cmake, g++): ${String(e.stderr || e.message).split('\n')[0]}`);
+    return [];
+  }
+  const rows = [];
+  for (const l of LAYERS) {
+    const key = [l.batch, l.inH, l.inW, l.inC, l.outC, l.k, l.stride, l.pad].join(',');
+    for (const pass of ['forward', 'input', 'filter']) {
+      const r = out.results.filter((x) => x.shape === key && x.pass === pass);
+      const gf = (asked) => {
+        const x = r.find((y) => y.asked === asked);
+        return x && x.ran === asked ? flops(l) / x.seconds / 1e9 : '';
+      };
+      const auto = r.find((y) => y.asked === 'automatic');
+      rows.push({ layer: l.name, pass, im2col: gf('im2col'), direct: gf('direct'), winograd: gf('winograd'), picked: auto ? auto.ran : '' });
+    }
+  }
+  return rows;
+}
+
 function main() {
   const t0 = Date.now();
   const peaks = fmaPeaks();
@@ -99,6 +142,8 @@ function main() {
     }
   }
   if (torch) notes.push(`PyTorch ${torch.version} (mkldnn ${torch.mkldnn}), best of NCHW / channels_last per pass (layout column); input / filter gradients via aten.convolution_backward`);
+  const algoRows = algorithmTable();
+  const algorithms = Object.fromEntries(algoRows.map((r) => [`${r.layer}|${r.pass}`, r.picked]));
   const rows = [];
   for (const threads of THREADS) {
     for (const l of LAYERS) {
@@ -106,14 +151,16 @@ function main() {
         const gf = flops(l) / ours[`${l.name}|${threads}`][pass] / 1e9;
         const t = theirs[`${l.name}|${threads}|${pass}`];
         const tg = t ? flops(l) / t.seconds / 1e9 : '';
-        rows.push({ layer: l.name, pass, thr: String(threads), simdtrain: gf, '%peak': peaks[threads] ? (100 * gf) / peaks[threads] : '', pytorch: tg, 'x pytorch': tg ? gf / tg : '', 'pt layout': t ? t.layout : '' });
+        rows.push({ layer: l.name, pass, thr: String(threads), algorithm: algorithms[`${l.name}|${pass}`] || '', simdtrain: gf, '%peak': peaks[threads] ? (100 * gf) / peaks[threads] : '', pytorch: tg, 'x pytorch': tg ? gf / tg : '', 'pt layout': t ? t.layout : '' });
       }
     }
   }
   if (peaks[1]) notes.push(`FMA peak (probe): 1 thread ${peaks[1].toFixed(1)} GFLOPS, 2 threads ${peaks[2].toFixed(1)} GFLOPS`);
   notes.push(`GFLOPS = 2·batch·outH·outW·outC·k²·inC / median seconds, best of ${ROUNDS} alternating rounds; batch ${B}; forward includes bias + ReLU; filter gradient includes the bias gradient`);
   notes.push(`total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  notes.push(`load average (1/5/15 min) at the end: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   report('conv', rows, { notes });
+  if (algoRows.length) report('conv-algorithms', algoRows, { notes: ['GFLOPS (direct-convolution FLOPs / median seconds, best of 2 rounds) of each algorithm forced, 1 thread, one C++ process (bench/native/conv_algo_bench.cc); empty: the algorithm does not apply to that pass; picked: what conv2d runs'] });
 }
 
 main();

@@ -30,7 +30,7 @@ export { ACTIVATIONS } from './nn/activations';
 export type { ActivationName } from './nn/activations';
 export { mse, softmaxCrossEntropy, binaryCrossEntropy } from './nn/losses';
 export type { Loss, LossName } from './nn/losses';
-export type { Param, Labels } from './nn/types';
+export type { Param, Labels, IdMatrix, ModelInput } from './nn/types';
 export { AbortError } from './train/fit';
 export type { FitOptions, History, EpochLogs, Callbacks, EarlyStoppingOptions, OptimizerLike, SchedulerLike } from './train/types';
 export { loadCheckpoint } from './nn/load';

@@ -138,14 +138,15 @@ def ln_case(seed, name, rows, d):
             'dgamma': flat(m.weight.grad), 'dbeta': flat(m.bias.grad)}
 
 
-def emb_case(seed, name, vocab, dim, idx):
+def emb_case(seed, name, vocab, dim, idx, seq):
+    """idx is flat [rows * seq]; the layer tests read it as rows of `seq` ids."""
     torch.manual_seed(seed)
     m = torch.nn.Embedding(vocab, dim)
     i = torch.tensor(idx, dtype=torch.long)
     y = m(i)
     dy = torch.randn_like(y)
     y.backward(dy)
-    return {'name': name, 'vocab': vocab, 'dim': dim, 'idx': idx, 'table': flat(m.weight), 'y': flat(y),
+    return {'name': name, 'vocab': vocab, 'dim': dim, 'seq': seq, 'idx': idx, 'table': flat(m.weight), 'y': flat(y),
             'dy': flat(dy), 'dtable': flat(m.weight.grad)}
 
 
@@ -160,7 +161,7 @@ def main():
         'pool2d': pool_cases(),
         'batchnorm': [bn_case(21, 'bn2d', (4, 3, 3, 3)), bn_case(22, 'bn1d', (5, 4))],
         'layernorm': [ln_case(31, 'ln7', 3, 7), ln_case(32, 'ln16', 4, 16)],
-        'embedding': [emb_case(41, 'emb', 6, 5, [2, 0, 5, 2, 3])],
+        'embedding': [emb_case(41, 'emb', 6, 5, [2, 0, 5, 2, 3], 5), emb_case(42, 'emb_batch', 7, 4, [1, 6, 1, 0, 1, 3], 3)],
     }
     for name, cases in files.items():
         doc = {'generator': 'scripts/gen-layer-fixtures.py', 'torch': torch.__version__, 'layout': 'NHWC; conv filters [kh, kw, in/groups, out]', 'cases': cases}

@@ -6,8 +6,8 @@
 // Per size, rank 0 prints the median and fastest JS round trip (performance.now
 // around `await allReduce`), and from the addon's stats() the median time the
 // MPI thread spent inside MPI_Allreduce itself (steady_clock around the call:
-// the C harness's timing method), in the argument check and waiting for the
-// job to be picked up. Env SIMDTRAIN_MPI_SPIN_US sets init's spinUs.
+// the C harness's timing method), in the argument check, waiting for the job
+// to be picked up, and for the event loop to take the result (return). Env SIMDTRAIN_MPI_SPIN_US sets init's spinUs.
 'use strict';
 const dist = require('../../dist/distributed/collectives');
 
@@ -25,6 +25,7 @@ const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
     const mpi = [];
     const check = [];
     const wait = [];
+    const back = [];
     const start = performance.now();
     for (go[0] = 1; go[0]; ) {
       const s0 = dist.stats();
@@ -35,13 +36,14 @@ const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
       mpi.push((s1.mpiUs - s0.mpiUs) / 1e6);
       check.push((s1.checkUs - s0.checkUs) / 1e6);
       wait.push((s1.waitUs - s0.waitUs) / 1e6);
+      back.push((s1.returnUs - s0.returnUs) / 1e6);
       go[0] = samples.length < 200 && (samples.length < 5 || performance.now() - start < 300) ? 1 : 0;
       await dist.broadcast(go, 0);
     }
     if (rank === 0) {
       console.log(JSON.stringify({
         bytes, median_s: median(samples), min_s: Math.min(...samples), calls: samples.length,
-        mpi_median_s: median(mpi), mpi_min_s: Math.min(...mpi), check_median_s: median(check), wait_median_s: median(wait),
+        mpi_median_s: median(mpi), mpi_min_s: Math.min(...mpi), check_median_s: median(check), wait_median_s: median(wait), return_median_s: median(back),
       }));
     }
   }

@@ -94,7 +94,8 @@ export async function saveCheckpoint(model: SavableModel, file: string, options:
   const tensors = new Map<string, Tensor>();
   for (const t of model.tensors) {
     const view = t.layer.bound[t.spec.key].data;
-    tensors.set(t.name, { shape: t.spec.torchShape, data: t.spec.toTorch ? t.spec.toTorch(view) : Float32Array.from(view) });
+    const data = t.spec.toTorch ? t.spec.toTorch(view) : Float32Array.from(view);
+    tensors.set(t.name, t.spec.dtype ? { shape: t.spec.torchShape, data, dtype: t.spec.dtype } : { shape: t.spec.torchShape, data });
   }
   const metadata: Record<string, string> = { format: 'pt', 'simdtrain.model': JSON.stringify(model.modelConfig()), 'simdtrain.seed': String(model.seed) };
   if (options.epoch !== undefined) {

@@ -2,19 +2,28 @@
  * The safetensors format: an 8-byte little-endian header length N, N bytes
  * of JSON (`{ name: { dtype, shape, data_offsets: [begin, end] }, ...,
  * "__metadata__": { key: "string" } }`), then the raw little-endian tensor
- * bytes, offsets relative to the end of the header. Only F32 is read and
- * written here. Every field is validated on read: a truncated or corrupt
+ * bytes, offsets relative to the end of the header. F32 and I64 are read
+ * and written here (I64 for integer buffers such as BatchNorm's
+ * num_batches_tracked, as PyTorch stores them; held as floats in memory).
+ * Every field is validated on read: a truncated or corrupt
  * file is a {@link SafetensorsError}, never a bad tensor.
  * @packageDocumentation
  */
 
-/** One F32 tensor. */
+/** The dtypes read and written. */
+export type Dtype = 'F32' | 'I64';
+
+/** One tensor (values held as floats whatever the stored dtype). */
 export interface Tensor {
   /** Sizes, outermost first. */
   shape: number[];
   /** shape.reduce(*) values, row-major. */
   data: Float32Array;
+  /** Stored dtype (default F32); I64 values must be integers. */
+  dtype?: Dtype;
 }
+
+const BYTES: Record<Dtype, number> = { F32: 4, I64: 8 };
 
 /** Tensors by name, plus the string metadata map. */
 export interface SafetensorsFile {
@@ -52,6 +61,7 @@ export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, 
   if (typeof tensors !== 'object' || tensors === null) throw new TypeError(`'tensors' must be a Map or an object of tensors`);
   if (typeof metadata !== 'object' || metadata === null) throw new TypeError(`'metadata' must be an object of strings`);
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  const bodies: ArrayBufferView[] = [];
   // Everything the decoder would refuse is refused here, before any byte is
   // written: a file this function writes always reads back.
   const header: Record<string, unknown> = {};
@@ -70,11 +80,15 @@ export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, 
     if (!isIntArray(t.shape)) throw new RangeError(`tensor '${name}': 'shape' must be an array of integers >= 0 (got ${JSON.stringify(t.shape)})`);
     const shape = [...t.shape];
     const data = t.data; // read once: a getter cannot change it between the checks and the copy
+    const dtype = t.dtype ?? 'F32';
+    if (dtype !== 'F32' && dtype !== 'I64') throw new TypeError(`tensor '${name}': 'dtype' must be 'F32' or 'I64' (got ${JSON.stringify(dtype)})`);
     const count = shape.reduce((a, b) => a * b, 1);
     if (count !== data.length) throw new RangeError(`tensor '${name}': shape [${shape.join(', ')}] does not match ${data.length} values`);
-    defineOwn(header, name, { dtype: 'F32', shape, data_offsets: [offset, offset + 4 * count] });
-    entries[i] = [name, { shape, data }];
-    offset += 4 * count;
+    // I64: converted now (a copy), so later changes to `data` cannot make a non-integer slip in.
+    const stored = dtype === 'I64' ? toInt64(data, name) : data;
+    defineOwn(header, name, { dtype, shape, data_offsets: [offset, offset + BYTES[dtype] * count] });
+    bodies.push(stored);
+    offset += BYTES[dtype] * count;
   }
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   const pad = (8 - (json.length % 8)) % 8; // keep the data 8-byte aligned
@@ -83,10 +97,22 @@ export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, 
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
   let at = 8 + json.length;
-  for (const [, t] of entries) {
-    if (t.data.length * 4 !== t.data.byteLength || t.data.byteLength > out.length - at) throw new RangeError('a tensor changed size while it was encoded');
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    at += t.data.byteLength;
+  for (const d of bodies) {
+    if (d.byteLength > out.length - at) throw new RangeError('a tensor changed size while it was encoded');
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    at += d.byteLength;
+  }
+  if (at !== out.length) throw new RangeError('a tensor changed size while it was encoded');
+  return out;
+}
+
+/** Float values -> int64 (RangeError naming the tensor for a non-integer). */
+function toInt64(data: Float32Array, name: string): BigInt64Array {
+  const out = new BigInt64Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isSafeInteger(v)) throw new RangeError(`tensor '${name}' (I64): value ${v} at ${i} is not an integer`);
+    out[i] = BigInt(v);
   }
   return out;
 }
@@ -132,19 +158,26 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e !== 'object' || e === null) fail(`tensor '${name}' is not an object`);
-    if (e.dtype !== 'F32') fail(`tensor '${name}' has dtype ${JSON.stringify(e.dtype)} (only F32 is supported)`);
+    if (e.dtype !== 'F32' && e.dtype !== 'I64') fail(`tensor '${name}' has dtype ${JSON.stringify(e.dtype)} (only F32 and I64 are supported)`);
+    const dtype = e.dtype as Dtype;
     if (!isIntArray(e.shape)) fail(`tensor '${name}' has a bad shape`);
     if (!isIntArray(e.data_offsets) || e.data_offsets.length !== 2) fail(`tensor '${name}' has bad data_offsets`);
     const shape = e.shape as number[];
     const [begin, end] = e.data_offsets as number[];
     const count = shape.reduce((a, b) => a * b, 1);
-    if (end < begin || end - begin !== 4 * count) fail(`tensor '${name}': data_offsets [${begin}, ${end}] do not hold shape [${shape.join(', ')}] of F32`);
+    if (end < begin || end - begin !== BYTES[dtype] * count) fail(`tensor '${name}': data_offsets [${begin}, ${end}] do not hold shape [${shape.join(', ')}] of ${dtype}`);
     if (end > dataLength) fail(`tensor '${name}' ends at byte ${end} but the data has ${dataLength} (truncated?)`);
     spans.push([begin, end, name]);
-    const data = new Float32Array(count);
-    new Uint8Array(data.buffer).set(bytes.subarray(headerEnd + begin, headerEnd + end));
     if (!littleEndian) fail('reading needs a little-endian platform');
-    tensors.set(name, { shape, data });
+    let data = new Float32Array(count);
+    if (dtype === 'F32') {
+      new Uint8Array(data.buffer).set(bytes.subarray(headerEnd + begin, headerEnd + end));
+    } else {
+      const ints = new BigInt64Array(count);
+      new Uint8Array(ints.buffer).set(bytes.subarray(headerEnd + begin, headerEnd + end));
+      data = Float32Array.from(ints, (v) => Number(v));
+    }
+    tensors.set(name, dtype === 'F32' ? { shape, data } : { shape, data, dtype });
   }
   spans.sort((a, b) => a[0] - b[0]);
   let at = 0;

@@ -13,7 +13,7 @@
 import { native, type NativeNnPlan } from '../native';
 import { fmt, nativeShape, shapeSize, type Layer, type Shape, type TensorSpec } from './layers/layer';
 import { getLoss, isLabels, toInt32Labels, type Loss, type LossName } from './losses';
-import { checkMatrix, type Labels, type Matrix, type Param } from './types';
+import { checkIdMatrix, checkMatrix, type Labels, type Matrix, type ModelInput, type Param } from './types';
 
 /** One layer call: its inputs are node ids (-1 = the model input). */
 export interface GraphNode {
@@ -37,6 +37,8 @@ export interface CompiledGraph {
   tensors: NamedTensor[];
   paramCount: number;
   bufferCount: number;
+  /** The input holds integer ids below this (it feeds Embedding layers); 0 = float input. */
+  idLimit: number;
   native: { slots: [number, number, number][]; ops: { op: number; name: string; inputs: number[]; output: number; attrs: Record<string, number> }[]; inputNchw: boolean; outputNchw: boolean };
   /** The node that emitted each native op. */
   opNodes: number[];
@@ -92,10 +94,20 @@ export function compileGraph(inputShape: Shape, nodes: readonly GraphNode[], nam
   }
   const outputShape = nodeShapes[nodeShapes.length - 1];
   return {
-    outputShape, nodeShapes, tensors, paramCount: params, bufferCount: buffers,
+    outputShape, nodeShapes, tensors, paramCount: params, bufferCount: buffers, idLimit: inputIdLimit(nodes),
     native: { slots, ops, inputNchw: inputShape.length === 3, outputNchw: outputShape.length === 3 },
     opNodes,
   };
+}
+
+/** The id limit of the input when Embedding layers read it (0: float input); RangeError when other layers read it too. */
+function inputIdLimit(nodes: readonly GraphNode[]): number {
+  const readers = nodes.filter((n) => n.inputs.includes(-1)).map((n) => n.layer);
+  const ids = readers.filter((l) => l.idLimit() !== null);
+  if (ids.length === 0) return 0;
+  const other = readers.find((l) => l.idLimit() === null);
+  if (other) throw new RangeError(`${other.label} reads the model input, which holds integer ids for ${ids[0].label}`);
+  return Math.min(...ids.map((l) => l.idLimit() as number));
 }
 
 /** Options of a model. */
@@ -139,6 +151,8 @@ export class GraphModel {
   readonly outputShape: Shape;
   /** The seed the weights were initialized from. */
   readonly seed: number;
+  /** Input ids must lie in [0, idLimit) (the input feeds Embedding layers); 0 when the input is floats. */
+  readonly idLimit: number;
   /** Every trainable tensor, contiguous. */
   readonly paramArena: Float32Array;
   /** Their gradients, same layout. */
@@ -180,6 +194,7 @@ export class GraphModel {
     const compiled = compileGraph(inputShape, nodes, naming);
     if (compiled.paramCount > MAX_ARENA || compiled.bufferCount > MAX_ARENA) throw new RangeError(`the model has more than 2^31 parameters`);
     this.seed = seed;
+    this.idLimit = compiled.idLimit;
     this.inputShape = inputShape;
     this.outputShape = compiled.outputShape;
     this.nodes = Object.freeze([...nodes]);
@@ -234,9 +249,13 @@ export class GraphModel {
     return this.params;
   }
 
-  /** Throws unless `x` is a Matrix with `inFeatures` columns. @internal */
-  checkInput(x: unknown, name: string): asserts x is Matrix {
-    checkMatrix(x, name);
+  /**
+   * Throws unless `x` is a Matrix with `inFeatures` columns: of floats, or of
+   * integer ids in [0, idLimit) (an IdMatrix) when the input feeds Embedding layers. @internal
+   */
+  checkInput(x: unknown, name: string): asserts x is ModelInput {
+    if (this.idLimit > 0) checkIdMatrix(x, name, this.idLimit);
+    else checkMatrix(x, name);
     if (x.cols !== this.inFeatures) {
       throw new RangeError(`'${name}' must have ${this.inFeatures} columns (per-sample shape ${fmt(this.inputShape)}, flattened) (got ${x.cols})`);
     }
@@ -251,7 +270,7 @@ export class GraphModel {
    * Training-mode forward pass (dropout active, batch statistics): returns
    * the outputs for every row and keeps the activations for {@link backward}.
    */
-  forward(x: Matrix): Matrix {
+  forward(x: ModelInput): Matrix {
     this.checkInput(x, 'x');
     this.assertIdle();
     this.plan.reserve(x.rows);
@@ -269,7 +288,7 @@ export class GraphModel {
   }
 
   /** Evaluation-mode outputs for every row of `x`. Synchronous. */
-  predict(x: Matrix): Matrix {
+  predict(x: ModelInput): Matrix {
     this.checkInput(x, 'x');
     this.assertIdle();
     const out = new Float32Array(x.rows * this.outFeatures);
@@ -281,7 +300,7 @@ export class GraphModel {
    * Evaluation-mode mean loss (and accuracy, for classification losses) on
    * (x, y), computed off the main thread. `y`: class labels or a target Matrix.
    */
-  async evaluate(x: Matrix, y: Matrix | Labels, options: { loss?: LossName | Loss } = {}): Promise<Evaluation> {
+  async evaluate(x: ModelInput, y: Matrix | Labels, options: { loss?: LossName | Loss } = {}): Promise<Evaluation> {
     this.checkInput(x, 'x');
     this.assertIdle();
     const loss = getLoss(options.loss ?? (isLabels(y) ? 'softmaxCrossEntropy' : 'mse'), "'options.loss'");
@@ -295,7 +314,7 @@ export class GraphModel {
   }
 
   /** Checks targets against x and the model. @internal */
-  checkTargets(x: Matrix, y: Matrix | Labels, name: string): { labels: Int32Array | null; targets: Float32Array | null } {
+  checkTargets(x: ModelInput, y: Matrix | Labels, name: string): { labels: Int32Array | null; targets: Float32Array | null } {
     if (ArrayBuffer.isView(y) && !isLabels(y)) {
       throw new TypeError(
         `'${name}' is a ${(y as object).constructor.name}: give class labels (softmaxCrossEntropy) as an Int32Array or Uint8Array of integers in [0, ${this.outFeatures}), ` +

@@ -20,7 +20,7 @@ import type { FitOptions, History } from '../train/types';
 import { GraphModel, type GraphNode, type ModelOptions } from './graph';
 import { Input, SymbolicTensor, type Layer } from './layers/layer';
 import { layerConfig } from './layers/registry';
-import type { Labels, Matrix } from './types';
+import type { Labels, Matrix, ModelInput } from './types';
 
 /** What {@link Model} is built from. */
 export interface ModelArgs {
@@ -61,7 +61,7 @@ export class Model extends GraphModel {
   }
 
   /** Trains the model; see {@link FitOptions}. */
-  async fit(x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<History> {
+  async fit(x: ModelInput, y: Matrix | Labels, options: FitOptions): Promise<History> {
     return runFit(this, x, y, options);
   }
 

@@ -16,7 +16,7 @@ import type { FitOptions, History } from '../train/types';
 import { GraphModel, type ModelOptions } from './graph';
 import { checkShape, Layer, type Shape } from './layers/layer';
 import { layerConfig } from './layers/registry';
-import type { Labels, Matrix } from './types';
+import type { Labels, Matrix, ModelInput } from './types';
 
 /** Options of {@link Sequential}. */
 export interface SequentialOptions extends ModelOptions {
@@ -64,7 +64,7 @@ export class Sequential extends GraphModel {
   }
 
   /** Trains the model; see {@link FitOptions} and docs/training.md. */
-  async fit(x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<History> {
+  async fit(x: ModelInput, y: Matrix | Labels, options: FitOptions): Promise<History> {
     return runFit(this, x, y, options);
   }
 

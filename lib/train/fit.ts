@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { accuracyCount, lossCount, type GraphModel } from '../nn/graph';
-import type { Labels, Matrix } from '../nn/types';
+import type { Labels, Matrix, ModelInput } from '../nn/types';
 import { clipGradNorm } from '../optim/clip';
 import { resolveFitOptions, type DataSet, type ResolvedFit } from './options';
 import { permutation } from './shuffle';
@@ -82,7 +82,7 @@ async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array | n
 }
 
 /** Trains `model` (see FitOptions). @internal — use `model.fit`. */
-export async function fit(model: GraphModel, x: Matrix, y: Matrix | Labels, options: FitOptions): Promise<History> {
+export async function fit(model: GraphModel, x: ModelInput, y: Matrix | Labels, options: FitOptions): Promise<History> {
   model.assertIdle();
   const r = resolveFitOptions(model, x, y, options);
   const history = emptyHistory();

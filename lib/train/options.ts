@@ -7,12 +7,13 @@
 import { native } from '../native';
 import { getLoss, isLabels, type Loss } from '../nn/losses';
 import type { GraphModel } from '../nn/graph';
-import type { Labels, Matrix } from '../nn/types';
+import type { Labels, Matrix, ModelInput } from '../nn/types';
 import type { Callbacks, EarlyStoppingOptions, FitOptions, OptimizerLike, SchedulerLike } from './types';
 
 /** One data set as the native plan takes it. @internal */
 export interface DataSet {
-  x: Float32Array;
+  /** Floats, or ids (Int32Array) when the model's input feeds Embedding layers. */
+  x: Float32Array | Int32Array;
   rows: number;
   labels: Int32Array | null;
   targets: Float32Array | null;
@@ -53,7 +54,7 @@ function int(value: unknown, name: string, min: number, fallback: number): numbe
   return value;
 }
 
-function dataSet(model: GraphModel, x: Matrix, y: Matrix | Labels, xName: string, yName: string): DataSet {
+function dataSet(model: GraphModel, x: ModelInput, y: Matrix | Labels, xName: string, yName: string): DataSet {
   model.checkInput(x, xName);
   const { labels, targets } = model.checkTargets(x, y, yName);
   return { x: x.data, rows: x.rows, labels, targets };
@@ -69,12 +70,12 @@ function slice(d: DataSet, begin: number, end: number, cols: number, outCols: nu
 }
 
 function checkFiniteData(d: DataSet, what: string): void {
-  if (!native.nnAllFinite(d.x)) throw new RangeError(`'${what}' x contains NaN or Infinity`);
+  if (d.x instanceof Float32Array && !native.nnAllFinite(d.x)) throw new RangeError(`'${what}' x contains NaN or Infinity`);
   if (d.targets && !native.nnAllFinite(d.targets)) throw new RangeError(`'${what}' targets contain NaN or Infinity`);
 }
 
 /** Validates everything; throws before anything is trained. @internal */
-export function resolveFitOptions(model: GraphModel, x: Matrix, y: Matrix | Labels, options: FitOptions): ResolvedFit {
+export function resolveFitOptions(model: GraphModel, x: ModelInput, y: Matrix | Labels, options: FitOptions): ResolvedFit {
   if (typeof options !== 'object' || options === null) throw new TypeError(`'options' must be an object with at least an 'optimizer'`);
   for (const key of Object.keys(options)) if (!KEYS.has(key)) throw new TypeError(`fit: unknown option '${key}'`);
   const optimizer = options.optimizer;
@@ -89,7 +90,7 @@ export function resolveFitOptions(model: GraphModel, x: Matrix, y: Matrix | Labe
   if (options.validationData !== undefined && options.validationSplit !== undefined) throw new TypeError(`give 'validationData' or 'validationSplit', not both`);
   if (options.validationData !== undefined) {
     const v = options.validationData as unknown;
-    const [vx, vy] = Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [(v as { x: Matrix }).x, (v as { y: Matrix }).y] : [undefined, undefined];
+    const [vx, vy] = Array.isArray(v) ? v : typeof v === 'object' && v !== null ? [(v as { x: ModelInput }).x, (v as { y: Matrix }).y] : [undefined, undefined];
     validation = dataSet(model, vx as Matrix, vy as Matrix, 'validationData.x', 'validationData.y');
   } else if (options.validationSplit !== undefined) {
     const f = options.validationSplit;

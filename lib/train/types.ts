@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import type { Loss, LossName } from '../nn/losses';
-import type { Labels, Matrix } from '../nn/types';
+import type { Labels, Matrix, ModelInput } from '../nn/types';
 
 /**
  * What fit needs of an optimizer (the classes of lib/optim satisfy it):
@@ -80,7 +80,7 @@ export interface FitOptions {
   /** Seed of the shuffling (default: the model seed). */
   seed?: number;
   /** Held-out data evaluated after every epoch. */
-  validationData?: [Matrix, Matrix | Labels] | { x: Matrix; y: Matrix | Labels };
+  validationData?: [ModelInput, Matrix | Labels] | { x: ModelInput; y: Matrix | Labels };
   /** Or: hold out this fraction (0..1) of the rows, taken from the end before shuffling. */
   validationSplit?: number;
   /** ['accuracy'] to record accuracy. */

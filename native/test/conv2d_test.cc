@@ -52,12 +52,21 @@ std::vector<Conv2dShape> cases() {
       shape(1, 11, 9, 32, 16, 3, 2, 2, 2, 1),
       shape(2, 3, 3, 16, 64, 3, 1, 1, 1, 1),
       shape(1, 4, 30, 48, 48, 3, 1, 2, 2, 1),
+      // Winograd F(2x2, 3x3) on every ISA: odd and even output sizes (partial
+      // tiles), no / wide padding, one-tile images, mnist_convnet's conv2.
+      shape(3, 13, 13, 32, 64, 3, 1, 0, 1, 1),
+      shape(2, 8, 8, 16, 16, 3, 1, 1, 1, 1),
+      shape(1, 7, 10, 48, 16, 3, 1, 2, 1, 1),
+      shape(5, 3, 4, 16, 32, 3, 1, 0, 1, 1),
   };
   Conv2dShape s = shape(2, 7, 8, 3, 7, 2, 1, 0, 1, 1);  // 'same' with an even kernel
   s.kh = 2;
   s.kw = 3;
   conv2d_same_padding(s.in_h, s.kh, s.stride_h, s.dil_h, &s.pad_top, &s.pad_bottom);
   conv2d_same_padding(s.in_w, s.kw, s.stride_w, s.dil_w, &s.pad_left, &s.pad_right);
+  v.push_back(s);
+  s = shape(2, 9, 6, 16, 16, 3, 1, 0, 1, 1);  // asymmetric padding (Winograd and direct)
+  s.pad_top = 2, s.pad_left = 1, s.pad_right = 0;
   v.push_back(s);
   return v;
 }
@@ -98,11 +107,13 @@ TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
     conv2d_backward_reference(s, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data(), true);
     const double k_terms = static_cast<double>(s.kh * s.kw * s.in_c / s.groups);
     const double m_terms = static_cast<double>(s.batch * s.out_h() * s.out_w());
-    std::vector<float> first_y, first_dx, first_dw;
+    for (ConvAlgo algo : {ConvAlgo::automatic, ConvAlgo::im2col, ConvAlgo::direct, ConvAlgo::winograd})
     for (auto isa : testing::runnable_isas()) {
+      std::vector<float> first_y, first_dx, first_dw;
       for (int threads : {1, 2}) {
         set_active_isa(isa);
         set_num_threads(threads);
+        conv2d_force_algorithm(algo);
         std::vector<float> ws_buf(conv2d_workspace_floats(s) + 1, NAN);
         std::vector<float> y(ys, NAN), dx(xs, NAN), dw(ws, 0.25f), db(s.out_c, 0.5f);
         conv2d_forward(s, x.data(), w.data(), bias.data(), Activation::relu, y.data(), ws_buf.data());
@@ -129,6 +140,28 @@ TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
       }
     }
   }
+  conv2d_force_algorithm(ConvAlgo::automatic);
   set_active_isa(best_supported_isa());
   set_num_threads(2);
+}
+
+// The choice per pass: Winograd for 3x3 stride-1 layers whose channels fill
+// vectors (mnist_convnet's conv2, ResNet's 3x3 blocks), never for the
+// single-channel first layer, strided or grouped shapes.
+TEST(conv2d_picks_winograd_where_it_applies) {
+  for (auto isa : testing::runnable_isas()) {
+    set_active_isa(isa);
+    const Conv2dShape conv2 = shape(128, 13, 13, 32, 64, 3, 1, 0, 1, 1), block = shape(128, 16, 16, 32, 32, 3, 1, 1, 1, 1);
+    CHECK(conv2d_forward_algorithm(conv2) == ConvAlgo::winograd);
+    CHECK(conv2d_input_algorithm(conv2) == ConvAlgo::winograd);
+    CHECK(conv2d_filter_algorithm(block) == ConvAlgo::winograd);
+    CHECK(conv2d_forward_algorithm(shape(128, 32, 32, 16, 32, 3, 2, 1, 1, 1)) != ConvAlgo::winograd);
+    CHECK(conv2d_forward_algorithm(shape(2, 6, 7, 16, 16, 3, 1, 1, 1, 16)) == ConvAlgo::depthwise);
+    conv2d_force_algorithm(ConvAlgo::direct);
+    CHECK(conv2d_forward_algorithm(conv2) == ConvAlgo::direct);
+    conv2d_force_algorithm(ConvAlgo::im2col);
+    CHECK(conv2d_filter_algorithm(conv2) == ConvAlgo::im2col);
+    conv2d_force_algorithm(ConvAlgo::automatic);
+  }
+  set_active_isa(best_supported_isa());
 }

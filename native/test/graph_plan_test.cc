@@ -192,3 +192,57 @@ TEST(graph_plan_rejects_inconsistent_op_lists) {
   ops[0].code = 999;
   CHECK(throws(ops, net.slots));
 }
+
+// ids [3] -> embedding (vocab 5, dim 2) [1, 3, 2] -> flatten -> dense 2: the
+// ids are copied and checked by the plan; a bad id (or one rewritten after
+// the binding's check) throws before any op runs and writes no gradient.
+TEST(graph_plan_embedding_reads_integer_ids_and_refuses_bad_ones) {
+  const std::vector<Shape> slots = {vec(3), Shape{1, 3, 2}, vec(6), vec(2)};
+  const std::vector<OpDesc> ops = {
+      op(kOpEmbedding, {0}, 1, {{"vocab", 5}, {"dim", 2}, {"weight", 0}}),
+      op(kOpFlatten, {1}, 2, {{"nchw", 0}}),
+      op(kOpDense, {2}, 3, {{"in", 6}, {"out", 2}, {"act", kActLinear}, {"w", 10}}),
+  };
+  std::vector<float> params = testing::random_floats(22, 3), grads(22, 7.0f);
+  GraphPlan plan(slots, ops, ArenaSizes{22, 0}, 1);
+  CHECK(plan.id_input() && plan.id_limit() == 5);
+  plan.bind(params.data(), grads.data(), nullptr);
+  plan.reserve(2);
+  std::vector<int32_t> ids = {4, 0, 4, 1, 4, 0}, labels = {0, 1};
+  BatchSource src;
+  src.ids = ids.data(), src.n = 2, src.rows = 2, src.labels = labels.data();
+  LossOptions opt;
+  opt.loss = kLossSoftmaxXent;
+  plan.train_step(src, opt, false);
+  // Rows of the table never looked up (2, 3) get a zero gradient; the others do not.
+  for (size_t j = 0; j < 2; ++j) {
+    CHECK(grads[2 * 2 + j] == 0.0f && grads[3 * 2 + j] == 0.0f);
+    CHECK(grads[0 * 2 + j] != 0.0f && grads[1 * 2 + j] != 0.0f && grads[4 * 2 + j] != 0.0f);
+  }
+  for (int32_t bad : {5, -1, 1 << 30}) {
+    std::fill(grads.begin(), grads.end(), 7.0f);
+    ids[4] = bad;
+    bool threw = false;
+    try {
+      plan.train_step(src, opt, false);
+    } catch (const std::out_of_range&) {
+      threw = true;
+    }
+    CHECK(threw);
+    for (float g : grads) CHECK(g == 7.0f);
+  }
+  // An Embedding must be the only reader of the input.
+  std::vector<OpDesc> mixed = ops;
+  mixed.push_back(op(kOpDense, {0}, 4, {{"in", 3}, {"out", 2}, {"act", kActLinear}, {"w", 10}}));
+  mixed.push_back(op(kOpAdd, {3, 4}, 5, {}));
+  std::vector<Shape> mixed_slots = slots;
+  mixed_slots.push_back(vec(2));
+  mixed_slots.push_back(vec(2));
+  bool threw = false;
+  try {
+    GraphPlan bad_plan(mixed_slots, mixed, ArenaSizes{22, 0}, 1);
+  } catch (const std::invalid_argument&) {
+    threw = true;
+  }
+  CHECK(threw);
+}

@@ -5,7 +5,7 @@
 // native code has a spec in one of the specs-*.js files.
 'use strict';
 
-const families = [require('./specs-vector'), require('./specs-rng'), require('./specs-gemm'), require('./specs-nn'), require('./specs-optim'), require('./specs-tfjs'), require('./specs-layers')];
+const families = [require('./specs-vector'), require('./specs-rng'), require('./specs-gemm'), require('./specs-nn'), require('./specs-optim'), require('./specs-tfjs'), require('./specs-layers'), require('./specs-graph')];
 
 /** All specs (each family is a list). */
 function all() {

@@ -19,3 +19,5 @@ export type { Pool2DOptions } from './pooling';
 export { Dropout } from './dropout';
 export { BatchNorm, LayerNorm } from './normalization';
 export type { BatchNormOptions, LayerNormOptions } from './normalization';
+export { Embedding } from './embedding';
+export type { EmbeddingOptions } from './embedding';

@@ -33,6 +33,8 @@ export interface TensorSpec {
   toTorch?(internal: Float32Array): Float32Array;
   /** PyTorch layout -> internal layout. */
   fromTorch?(torch: Float32Array): Float32Array;
+  /** Stored dtype in checkpoints when not F32 (num_batches_tracked: 'I64', as PyTorch). */
+  dtype?: 'I64';
 }
 
 /** What a layer emits into while the plan is built. @internal */
@@ -127,6 +129,10 @@ export abstract class Layer {
   }
   /** The input shape a Sequential starting with this layer gets (e.g. Dense's inFeatures, an `inputShape` option). */
   declaredInputShape(): Shape | null {
+    return null;
+  }
+  /** When the layer reads integer ids (Embedding): they must lie in [0, idLimit()). Null for float inputs. */
+  idLimit(): number | null {
     return null;
   }
   /** Inputs the layer takes (merges: 'many'). */

@@ -67,7 +67,7 @@ export class BatchNorm extends Layer {
     return [
       { key: 'running_mean', size: c, torchShape: [c], initShape: [c], init: 0 },
       { key: 'running_var', size: c, torchShape: [c], initShape: [c], init: 1 },
-      { key: 'num_batches_tracked', size: 1, torchShape: [], initShape: [1], init: 0 },
+      { key: 'num_batches_tracked', size: 1, torchShape: [], initShape: [1], init: 0, dtype: 'I64' },
     ];
   }
 

@@ -13,6 +13,7 @@ import { Conv2D } from './conv2d';
 import { AvgPool2D, GlobalAveragePooling2D, MaxPool2D } from './pooling';
 import { Dropout } from './dropout';
 import { BatchNorm, LayerNorm } from './normalization';
+import { Embedding } from './embedding';
 
 /** A stored layer: its class name, name and config. */
 export interface LayerConfig {
@@ -38,6 +39,7 @@ const REGISTRY: Record<string, FromConfig> = {
   Dropout: Dropout.fromConfig,
   BatchNorm: BatchNorm.fromConfig,
   LayerNorm: LayerNorm.fromConfig,
+  Embedding: Embedding.fromConfig,
 };
 
 /** The stored form of a layer. */

@@ -108,14 +108,15 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     const size_t in = plan_->in_size(), out = plan_->out_size();
     const size_t start = to_size(env, info[at + 2], "start");
     const size_t rows = to_size(env, info[at + 3], "rows");
-    F32Array x = f32_arg(info, at, "x");
+    XArg x = x_arg(env, info[at]);
     I32Array index = optional_i32(env, info[at + 1], "index");
     I32Array labels = optional_i32(env, info[at + 4], "labels");
     F32Array targets = optional_f32(env, info[at + 5], "targets");
     if (x.length % in) throw_range_error(env, "'x' length " + std::to_string(x.length) + " is not a multiple of the input size " + std::to_string(in));
     BatchSource src;
     src.n = x.length / in;
-    src.x = x.data;
+    src.x = x.f.data;
+    src.ids = x.ids.data;
     src.index = index.data;
     src.start = start;
     src.rows = rows;
@@ -138,9 +139,34 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     if (targets.data) require_length(env, targets.length, checked_mul(env, src.n, out, "targets"), "targets");
     src.labels = labels.data;
     src.targets = targets.data;
-    x_ = x;
+    x_ = x.claim;
     targets_ = targets;
     return src;
+  }
+
+  // The input rows: a Float32Array, or an Int32Array of ids when the model's
+  // input feeds an Embedding (the plan checks every id on its own copy).
+  struct XArg {
+    F32Array f;
+    I32Array ids;
+    size_t length = 0;
+    F32Array claim;  // the bytes, for busy-buffer claims
+  };
+  XArg x_arg(Napi::Env env, Napi::Value v) const {
+    XArg a;
+    if (plan_->id_input()) {
+      a.ids = to_i32(env, v, "x");
+      a.length = a.ids.length;
+      a.claim.data = reinterpret_cast<float*>(a.ids.data);  // byte range only, never read as floats
+      a.claim.length = a.ids.length;
+      a.claim.name = "x";
+      check_not_busy(env, a.claim, false);
+    } else {
+      a.f = to_f32(env, v, "x");
+      a.length = a.f.length;
+      a.claim = a.f;
+    }
+    return a;
   }
 
   // The batch an async step reads, gathered now on the JS thread into native
@@ -163,7 +189,13 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     for (size_t i = 0; i < s.rows; ++i) {
       const int64_t r = s.index ? static_cast<int64_t>(s.index[s.start + i]) : static_cast<int64_t>(s.start + i);
       if (r < 0 || static_cast<size_t>(r) >= s.n) throw_range_error(env, "'index' changed during the call (row " + std::to_string(r) + ")");
-      std::memcpy(b->x.get() + i * in, s.x + static_cast<size_t>(r) * in, in * sizeof(float));
+      float* dst = b->x.get() + i * in;
+      if (s.ids) {
+        // Ids become exact floats (the plan refuses any that do not fit its range).
+        for (size_t j = 0; j < in; ++j) dst[j] = static_cast<float>(s.ids[static_cast<size_t>(r) * in + j]);
+      } else {
+        std::memcpy(dst, s.x + static_cast<size_t>(r) * in, in * sizeof(float));
+      }
       if (s.targets) std::memcpy(b->targets.get() + i * out, s.targets + static_cast<size_t>(r) * out, out * sizeof(float));
       if (s.labels) b->labels[i] = s.labels[r];
     }
@@ -192,14 +224,15 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     Napi::Env env = info.Env();
     require_idle(env);
     const size_t rows = size_arg(info, 1, "rows");
-    F32Array x = f32_arg(info, 0, "x");
+    XArg x = x_arg(env, info[0]);
     F32Array out = f32_out_arg(info, 2, "out");
     require_length(env, x.length, checked_mul(env, rows, plan_->in_size(), "rows * inputSize"), "x");
     require_length(env, out.length, rows * plan_->out_size(), "out");
     if (rows > plan_->capacity()) throw_range_error(env, "'rows' exceeds the plan capacity (call reserve)");
     if (rows == 0) throw_range_error(env, "'rows' must be >= 1");
     BatchSource src;
-    src.x = x.data;
+    src.x = x.f.data;
+    src.ids = x.ids.data;
     src.n = rows;
     src.rows = rows;
     run_sync(env, [&] {

@@ -81,6 +81,15 @@ void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
                             bool accumulate, float* workspace);
 
+// Which algorithm a pass of a shape runs (conv2d.cc says how it chooses).
+enum class ConvAlgo { automatic, im2col, direct, winograd, depthwise };
+ConvAlgo conv2d_forward_algorithm(const Conv2dShape& s);
+ConvAlgo conv2d_input_algorithm(const Conv2dShape& s);
+ConvAlgo conv2d_filter_algorithm(const Conv2dShape& s);
+// Tests and benchmarks: prefer `algo` (im2col, direct or winograd) wherever
+// it applies; automatic restores the measured choice. Process-wide.
+void conv2d_force_algorithm(ConvAlgo algo);
+
 // Plain loops (double accumulation, no GEMM, no threads): the reference the
 // tests compare the fast paths against. Same semantics and layouts.
 void conv2d_forward_reference(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act,

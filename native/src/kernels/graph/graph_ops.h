@@ -21,6 +21,7 @@ SIMDTRAIN_OP_FACTORY(make_global_avgpool2d)  // ops_pool.cc
 SIMDTRAIN_OP_FACTORY(make_dropout)     // ops_dropout.cc
 SIMDTRAIN_OP_FACTORY(make_batchnorm)   // ops_norm.cc
 SIMDTRAIN_OP_FACTORY(make_layernorm)   // ops_norm.cc
+SIMDTRAIN_OP_FACTORY(make_embedding)   // ops_embedding.cc
 #undef SIMDTRAIN_OP_FACTORY
 
 }  // namespace graph

@@ -1,6 +1,9 @@
 #include "graph_plan.h"
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -45,6 +48,17 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
     ops_.push_back(std::move(node));
   }
   out_slot_ = ops_.back().output;
+  // An input read by Embedding ops holds ids; then nothing else may read it.
+  size_t embeddings = 0, input_readers = 0, limit = SIZE_MAX;
+  for (const OpDesc& d : ops) {
+    for (int s : d.inputs) {
+      if (s != 0) continue;
+      ++input_readers;
+      if (d.code == kOpEmbedding) ++embeddings, limit = std::min(limit, static_cast<size_t>(d.number("vocab")));
+    }
+  }
+  if (embeddings && embeddings != input_readers) throw std::invalid_argument("the input feeds an Embedding (ids) and also another op");
+  if (embeddings) id_limit_ = limit;
   for (size_t s = 0; s < n; ++s) {
     if (producer[s] == -1) throw std::invalid_argument("slot " + std::to_string(s) + " is never written");
     if (static_cast<int>(s) != out_slot_ && readers[s] == 0) throw std::invalid_argument("slot " + std::to_string(s) + " is never read");
@@ -112,6 +126,12 @@ size_t checked_row(const BatchSource& src, size_t i) {
   return static_cast<size_t>(row);
 }
 
+// An id of row `row`, read once, as the exact float the plan keeps (ids
+// beyond 2^24 round to values the id check refuses: limits are <= 2^24).
+float id_value(const BatchSource& src, size_t row, size_t j, size_t in_n) {
+  return static_cast<float>(src.ids[row * in_n + j]);
+}
+
 // The label of a row, read once and checked.
 int32_t checked_label(const BatchSource& src, size_t row, size_t classes) {
   const int32_t label = src.labels[row];
@@ -137,11 +157,13 @@ void GraphPlan::load(const BatchSource& src) {
   float* x = act_[0].data();
   for_rows(src.rows, in_n, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) {
-      const float* s = src.x + static_cast<size_t>(labels_[i]) * in_n;
-      if (spatial_in) {
+      if (src.ids) {
+        for (size_t j = 0; j < in_n; ++j) x[i * in_n + j] = id_value(src, static_cast<size_t>(labels_[i]), j, in_n);
+      } else if (spatial_in) {
+        const float* s = src.x + static_cast<size_t>(labels_[i]) * in_n;
         nchw_to_nhwc(in, s, x + i * in_n);
       } else {
-        std::memcpy(x + i * in_n, s, in_n * sizeof(float));
+        std::memcpy(x + i * in_n, src.x + static_cast<size_t>(labels_[i]) * in_n, in_n * sizeof(float));
       }
       if (src.targets) {
         const float* t = src.targets + static_cast<size_t>(labels_[i]) * out_n;
@@ -150,6 +172,9 @@ void GraphPlan::load(const BatchSource& src) {
       }
     }
   });
+  if (id_limit_) {
+    for (size_t i = 0; i < src.rows; ++i) check_ids(in_n, x + i * in_n, static_cast<size_t>(labels_[i]));
+  }
   if (!src.labels) return;
   // Checked again on the copy the kernel will read: shared memory may have changed.
   for (size_t i = 0; i < src.rows; ++i) labels_[i] = checked_label(src, static_cast<size_t>(labels_[i]), out_n);
@@ -261,10 +286,25 @@ LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt,
   return r;
 }
 
+void GraphPlan::check_ids(size_t n, const float* x, size_t row) const {
+  for (size_t j = 0; j < n; ++j) {
+    const float v = x[j];
+    if (!(v >= 0.0f && v < static_cast<float>(id_limit_) && std::floor(v) == v)) {
+      const std::string shown = std::isfinite(v) && std::floor(v) == v ? std::to_string(static_cast<long long>(v)) : std::to_string(v);
+      throw std::out_of_range("'x' has id " + shown + " at row " + std::to_string(row) + ", outside [0, " + std::to_string(id_limit_) + ")");
+    }
+  }
+}
+
 void GraphPlan::check_rows(const BatchSource& src) const {
+  const size_t in_n = in_size();
+  std::vector<float> ids(id_limit_ ? in_n : 0);
   for (size_t i = 0; i < src.rows; ++i) {
     const size_t row = checked_row(src, i);
     if (src.labels) checked_label(src, row, out_size());
+    if (!id_limit_) continue;
+    for (size_t j = 0; j < in_n; ++j) ids[j] = src.ids ? id_value(src, row, j, in_n) : src.x[row * in_n + j];
+    check_ids(in_n, ids.data(), row);
   }
 }
 

@@ -31,6 +31,7 @@ namespace graph {
 // throw std::out_of_range before anything is written.
 struct BatchSource {
   const float* x = nullptr;
+  const int32_t* ids = nullptr;      // instead of x when the input holds ids (id_input())
   size_t n = 0;                      // rows in x (and labels / targets)
   const int32_t* index = nullptr;
   size_t start = 0;
@@ -70,6 +71,11 @@ class GraphPlan {
   size_t in_size() const { return slots_[0].size(); }
   size_t out_size() const { return slots_[out_slot_].size(); }
   size_t classes() const { return out_size(); }
+  // Whether the input holds ids (every op reading it is an Embedding): then
+  // each input value must be an integer in [0, id_limit()), checked on the
+  // plan's copy before any op runs.
+  bool id_input() const { return id_limit_ != 0; }
+  size_t id_limit() const { return id_limit_; }
   // Floats the plan holds now (activations, gradients, saved, scratch).
   size_t memory_floats() const;
   uint64_t step() const { return step_; }
@@ -109,6 +115,8 @@ class GraphPlan {
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;
+  // Throws std::out_of_range unless the `n` input values are ids in [0, id_limit_).
+  void check_ids(size_t n, const float* x, size_t first_row) const;
   size_t loss_end(bool fused) const { return fused ? ops_.size() - 1 : ops_.size(); }
   // The loss on the loaded labels (when `labels`) or targets.
   LossResult loss_on(size_t rows, const float* out, const LossOptions& loss, bool labels, float* grad);
@@ -118,6 +126,7 @@ class GraphPlan {
   int out_slot_ = 0;
   bool input_nchw_ = false, output_nchw_ = false;
   size_t capacity_ = 0;
+  size_t id_limit_ = 0;  // 0: float input
   uint64_t seed_ = 0, step_ = 0;
   float* params_ = nullptr;
   float* grads_ = nullptr;

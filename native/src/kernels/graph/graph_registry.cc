@@ -20,6 +20,7 @@ const OpEntry kOps[] = {
     {kOpDropout, "Dropout", make_dropout},
     {kOpBatchNorm, "BatchNorm", make_batchnorm},
     {kOpLayerNorm, "LayerNorm", make_layernorm},
+    {kOpEmbedding, "Embedding", make_embedding},
 };
 
 }  // namespace

@@ -1,0 +1,106 @@
+// Per-algorithm convolution timings in one C++ process (no Node-API call):
+// each pass (forward, input gradient, filter gradient) of each shape under
+// each algorithm conv2d can run it with (im2col + SGEMM, direct rows,
+// Winograd F(2x2, 3x3)), alternating algorithms round by round so all see
+// the same host noise. bench/conv.bench.js builds and runs it; it prints
+// one JSON object:
+//   conv_algo_bench <threads> <min_seconds> <rounds> B,H,W,C,O,k,stride,pad [...]
+// Each figure is the best over rounds of the median seconds per call, with
+// the algorithm conv2d actually ran (a forced one that does not apply falls
+// back to conv2d's own choice, reported as such).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "../../native/src/core/thread_pool.h"
+#include "../../native/src/kernels/conv/conv2d.h"
+
+using namespace simdtrain;
+
+namespace {
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+std::vector<float> random_floats(size_t n, unsigned seed) {
+  std::vector<float> p(n);
+  unsigned x = seed;
+  for (auto& v : p) {
+    x = x * 1664525u + 1013904223u;
+    v = static_cast<float>(x >> 8) / 16777216.0f - 0.5f;
+  }
+  return p;
+}
+
+template <class Fn>
+double median_seconds(Fn&& fn, double min_seconds) {
+  fn();
+  std::vector<double> t;
+  const double start = now();
+  while (t.size() < 5 || (now() - start < min_seconds && t.size() < 200)) {
+    const double t0 = now();
+    fn();
+    t.push_back(now() - t0);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+const char* name(ConvAlgo a) {
+  switch (a) {
+    case ConvAlgo::im2col: return "im2col";
+    case ConvAlgo::direct: return "direct";
+    case ConvAlgo::winograd: return "winograd";
+    case ConvAlgo::depthwise: return "depthwise";
+    default: return "automatic";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: conv_algo_bench threads min_seconds rounds B,H,W,C,O,k,stride,pad ...\n");
+    return 2;
+  }
+  set_num_threads(std::atoi(argv[1]));
+  const double min_seconds = std::atof(argv[2]);
+  const int rounds = std::atoi(argv[3]);
+  const ConvAlgo algos[] = {ConvAlgo::automatic, ConvAlgo::im2col, ConvAlgo::direct, ConvAlgo::winograd};
+  std::printf("{\"threads\":%d,\"results\":[", std::atoi(argv[1]));
+  bool first = true;
+  for (int i = 4; i < argc; ++i) {
+    size_t b, h, w, c, o, k, stride, pad;
+    if (std::sscanf(argv[i], "%zu,%zu,%zu,%zu,%zu,%zu,%zu,%zu", &b, &h, &w, &c, &o, &k, &stride, &pad) != 8) return 2;
+    Conv2dShape s;
+    s.batch = b, s.in_h = h, s.in_w = w, s.in_c = c, s.out_c = o, s.kh = s.kw = k, s.stride_h = s.stride_w = stride;
+    s.pad_top = s.pad_bottom = s.pad_left = s.pad_right = pad;
+    if (conv2d_check(s)) return 2;
+    const auto x = random_floats(s.x_size(), 1), wt = random_floats(s.w_size(), 2), bias = random_floats(o, 3),
+               dy = random_floats(s.y_size(), 4);
+    std::vector<float> y(s.y_size()), dx(s.x_size()), dw(s.w_size()), db(o), ws(conv2d_workspace_floats(s) + 1);
+    double best[4][3];
+    for (auto& r : best) std::fill(r, r + 3, 1e30);
+    for (int round = 0; round < rounds; ++round)
+      for (int a = 0; a < 4; ++a) {
+        conv2d_force_algorithm(algos[a]);
+        best[a][0] = std::min(best[a][0], median_seconds([&] { conv2d_forward(s, x.data(), wt.data(), bias.data(), Activation::relu, y.data(), ws.data()); }, min_seconds));
+        best[a][1] = std::min(best[a][1], median_seconds([&] { conv2d_backward_input(s, wt.data(), dy.data(), dx.data(), ws.data()); }, min_seconds));
+        best[a][2] = std::min(best[a][2], median_seconds([&] { conv2d_backward_filter(s, x.data(), dy.data(), dw.data(), db.data(), false, ws.data()); }, min_seconds));
+      }
+    for (int a = 0; a < 4; ++a) {
+      conv2d_force_algorithm(algos[a]);
+      const ConvAlgo ran[3] = {conv2d_forward_algorithm(s), conv2d_input_algorithm(s), conv2d_filter_algorithm(s)};
+      const char* pass[3] = {"forward", "input", "filter"};
+      for (int p = 0; p < 3; ++p) {
+        std::printf("%s{\"shape\":\"%s\",\"asked\":\"%s\",\"ran\":\"%s\",\"pass\":\"%s\",\"seconds\":%.9g}", first ? "" : ",",
+                    argv[i], name(algos[a]), name(ran[p]), pass[p], best[a][p]);
+        first = false;
+      }
+    }
+    conv2d_force_algorithm(ConvAlgo::automatic);
+  }
+  std::printf("]}\n");
+  return 0;
+}

@@ -1,0 +1,36 @@
+// Direct convolution driver (no im2col): conv2d.cc routes here the shapes
+// where measurement (bench/conv.bench.js) found the register-blocked rows of
+// conv_direct.h faster than im2col + GEMM. Same layouts and semantics as
+// conv2d.h.
+//
+// Ungrouped convolutions whose output channels fill whole vectors run
+// forward as register-blocked rows over a zero-padded copy of x; stride-1
+// input gradients run the same rows over padded dy with the filter flipped
+// and transposed. Filter gradients of ungrouped k x k (k > 1) filters: each
+// block of dW rows sums over all output pixels of a fixed part of the batch
+// (the parts are added in order, so the bits do not depend on the threads).
+#pragma once
+
+#include <cstddef>
+
+#include "conv2d.h"
+
+namespace simdtrain {
+
+// Whether the active ISA's direct kernels take this pass of this shape.
+bool direct_forward_ok(const Conv2dShape& s);
+bool direct_input_ok(const Conv2dShape& s);
+bool direct_filter_ok(const Conv2dShape& s);
+
+// Workspace the direct passes of this shape may need on any ISA.
+size_t direct_workspace_floats(const Conv2dShape& s);
+
+void direct_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
+                    float* workspace);
+// dx overwritten.
+void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace);
+// dw overwritten or added to (accumulate).
+void direct_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
+                            float* workspace);
+
+}  // namespace simdtrain

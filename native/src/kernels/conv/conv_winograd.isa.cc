@@ -1,0 +1,265 @@
+// Winograd F(2x2, 3x3) tiles (conv_winograd.h), written once over the SIMD
+// abstraction and compiled once per ISA. A chunk of tiles goes through three
+// steps whose buffers stay in cache:
+//   1. input transform   V[16][chunk][c]    = B^T d B per tile and channel vector
+//   2. products          M[16][chunk][cout] = V[k] · U[k] (register-blocked)
+//   3. output transform  y = A^T M A (+ bias, relu), stored where inside
+// The filter gradient shares step 1, transforms dy instead of y, and
+// accumulates dU[k] += V[k]^T · dM[k].
+#include "../../simd/target.h"
+#include "conv_winograd.h"
+
+namespace simdtrain {
+namespace SIMDTRAIN_NS {
+namespace {
+
+#if defined(SIMDTRAIN_TARGET_AVX512) || defined(SIMDTRAIN_TARGET_NEON)
+constexpr size_t kAccRegs = 24;
+#else
+constexpr size_t kAccRegs = 12;
+#endif
+
+template <size_t NV>
+constexpr size_t max_mr() {
+  return kAccRegs / NV < 12 ? kAccRegs / NV : 12;
+}
+
+// Where tile t of the batch reads and writes.
+struct TilePos {
+  size_t n;
+  long iy0, ix0;  // top-left input pixel of the 4x4 window (may be outside)
+  size_t oy0, ox0;
+};
+
+inline TilePos tile_pos(const WinogradTiles& g, size_t t) {
+  const size_t per = g.per_image(), tw = g.tw();
+  const size_t n = t / per, r = t % per, ty = r / tw, tx = r % tw;
+  return {n, static_cast<long>(2 * ty) - g.pad_top, static_cast<long>(2 * tx) - g.pad_left, 2 * ty, 2 * tx};
+}
+
+// Step 1 for tiles [t0, t0 + nt): v[(k*chunk + i)*c + ci].
+void input_transform(const WinogradTiles& g, size_t t0, size_t nt, size_t chunk, float* v) {
+  const long h = static_cast<long>(g.h), w = static_cast<long>(g.w);
+  for (size_t i = 0; i < nt; ++i) {
+    const TilePos p = tile_pos(g, t0 + i);
+    const float* img = g.x + p.n * g.h * g.w * g.c;
+    bool row_ok[4], col_ok[4];
+    for (int r = 0; r < 4; ++r) row_ok[r] = p.iy0 + r >= 0 && p.iy0 + r < h;
+    for (int s = 0; s < 4; ++s) col_ok[s] = p.ix0 + s >= 0 && p.ix0 + s < w;
+    for (size_t ci = 0; ci < g.c; ci += kLanes) {
+      Vec d[4][4];
+      for (int r = 0; r < 4; ++r)
+        for (int s = 0; s < 4; ++s)
+          d[r][s] = row_ok[r] && col_ok[s] ? loadu(img + ((p.iy0 + r) * w + (p.ix0 + s)) * static_cast<long>(g.c) + ci)
+                                           : zero();
+      Vec t[4][4];
+      for (int s = 0; s < 4; ++s) {
+        t[0][s] = sub(d[0][s], d[2][s]);
+        t[1][s] = add(d[1][s], d[2][s]);
+        t[2][s] = sub(d[2][s], d[1][s]);
+        t[3][s] = sub(d[1][s], d[3][s]);
+      }
+      float* out = v + i * g.c + ci;
+      const size_t step = chunk * g.c;
+      for (int r = 0; r < 4; ++r) {
+        storeu(out + (r * 4 + 0) * step, sub(t[r][0], t[r][2]));
+        storeu(out + (r * 4 + 1) * step, add(t[r][1], t[r][2]));
+        storeu(out + (r * 4 + 2) * step, sub(t[r][2], t[r][1]));
+        storeu(out + (r * 4 + 3) * step, sub(t[r][1], t[r][3]));
+      }
+    }
+  }
+}
+
+// Step 2: m[i, co] = Σ_ci v[i, ci] u[ci, co] for rows [i0, i0 + MR), NV vectors at co0.
+template <size_t MR, size_t NV>
+inline void product_block(const float* v, const float* u, float* m, size_t c, size_t cout, size_t i0, size_t co0) {
+  Vec acc[MR][NV];
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t q = 0; q < NV; ++q) acc[r][q] = zero();
+  const float* vp = v + i0 * c;
+  const float* up = u + co0;
+  for (size_t ci = 0; ci < c; ++ci, up += cout) {
+    Vec uv[NV];
+    for (size_t q = 0; q < NV; ++q) uv[q] = loadu(up + q * kLanes);
+    for (size_t r = 0; r < MR; ++r) {
+      const Vec b = set1(vp[r * c + ci]);
+      for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, uv[q], acc[r][q]);
+    }
+  }
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t q = 0; q < NV; ++q) storeu(m + (i0 + r) * cout + co0 + q * kLanes, acc[r][q]);
+}
+
+// Rows [0, rows) in blocks of MR; a last partial block is shifted up to end
+// at `rows` (rows computed twice get the same bits).
+template <size_t MR, size_t NV>
+void product_rows(const float* v, const float* u, float* m, size_t c, size_t cout, size_t rows, size_t co0) {
+  for (size_t i = 0; i < rows; i += MR) product_block<MR, NV>(v, u, m, c, cout, i + MR <= rows ? i : rows - MR, co0);
+}
+
+template <size_t NV>
+void product_nv(const float* v, const float* u, float* m, size_t c, size_t cout, size_t rows, size_t co0) {
+  constexpr size_t M = max_mr<NV>();
+  if (rows >= M) return product_rows<M, NV>(v, u, m, c, cout, rows, co0);
+  if constexpr (M > 4) {
+    if (rows >= 4) return product_rows<4, NV>(v, u, m, c, cout, rows, co0);
+  }
+  if (rows >= 2) return product_rows<2, NV>(v, u, m, c, cout, rows, co0);
+  product_rows<1, NV>(v, u, m, c, cout, rows, co0);
+}
+
+void product(const float* v, const float* u, float* m, size_t c, size_t cout, size_t rows) {
+  const size_t vecs = cout / kLanes;
+  size_t q = 0;
+  for (; q + 4 <= vecs; q += 4) product_nv<4>(v, u, m, c, cout, rows, q * kLanes);
+  switch (vecs - q) {
+    case 3: product_nv<3>(v, u, m, c, cout, rows, q * kLanes); break;
+    case 2: product_nv<2>(v, u, m, c, cout, rows, q * kLanes); break;
+    case 1: product_nv<1>(v, u, m, c, cout, rows, q * kLanes); break;
+    default: break;
+  }
+}
+
+// Step 3 for tiles [t0, t0 + nt) from m[(k*chunk + i)*cout + co].
+void output_transform(const WinogradForward& a, size_t t0, size_t nt, const float* m) {
+  const WinogradTiles& g = a.in;
+  const size_t step = a.chunk * a.cout;
+  for (size_t i = 0; i < nt; ++i) {
+    const TilePos p = tile_pos(g, t0 + i);
+    const bool row1 = p.oy0 + 1 < g.oh, col1 = p.ox0 + 1 < g.ow;
+    float* y0 = a.y + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
+    float* y1 = y0 + g.ow * a.cout;
+    for (size_t co = 0; co < a.cout; co += kLanes) {
+      const float* mp = m + i * a.cout + co;
+      Vec r0[4], r1[4];
+      for (int s = 0; s < 4; ++s) {
+        const Vec m0 = loadu(mp + (0 * 4 + s) * step), m1 = loadu(mp + (1 * 4 + s) * step);
+        const Vec m2 = loadu(mp + (2 * 4 + s) * step), m3 = loadu(mp + (3 * 4 + s) * step);
+        r0[s] = add(add(m0, m1), m2);
+        r1[s] = sub(sub(m1, m2), m3);
+      }
+      Vec o00 = add(add(r0[0], r0[1]), r0[2]), o01 = sub(sub(r0[1], r0[2]), r0[3]);
+      Vec o10 = add(add(r1[0], r1[1]), r1[2]), o11 = sub(sub(r1[1], r1[2]), r1[3]);
+      if (a.bias) {
+        const Vec b = loadu(a.bias + co);
+        o00 = add(o00, b), o01 = add(o01, b), o10 = add(o10, b), o11 = add(o11, b);
+      }
+      if (a.relu) {
+        o00 = max(o00, zero()), o01 = max(o01, zero()), o10 = max(o10, zero()), o11 = max(o11, zero());
+      }
+      storeu(y0 + co, o00);
+      if (col1) storeu(y0 + a.cout + co, o01);
+      if (row1) {
+        storeu(y1 + co, o10);
+        if (col1) storeu(y1 + a.cout + co, o11);
+      }
+    }
+  }
+}
+
+void forward(const WinogradForward& a) {
+  const size_t c = a.in.c;
+  float* v = a.buf;
+  float* m = a.buf + kWinogradTaps * a.chunk * c;
+  for (size_t t = a.t0; t < a.t1; t += a.chunk) {
+    const size_t nt = a.t1 - t < a.chunk ? a.t1 - t : a.chunk;
+    input_transform(a.in, t, nt, a.chunk, v);
+    for (size_t k = 0; k < kWinogradTaps; ++k)
+      product(v + k * a.chunk * c, a.u + k * c * a.cout, m + k * a.chunk * a.cout, c, a.cout, nt);
+    output_transform(a, t, nt, m);
+  }
+}
+
+// dM = A dY A^T of tiles [t0, t0 + nt): dm[(k*chunk + i)*cout + co].
+void dy_transform(const WinogradFilter& a, size_t t0, size_t nt, float* dm) {
+  const WinogradTiles& g = a.in;
+  const size_t step = a.chunk * a.cout;
+  for (size_t i = 0; i < nt; ++i) {
+    const TilePos p = tile_pos(g, t0 + i);
+    const bool row1 = p.oy0 + 1 < g.oh, col1 = p.ox0 + 1 < g.ow;
+    const float* d0 = a.dy + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
+    const float* d1 = d0 + g.ow * a.cout;
+    for (size_t co = 0; co < a.cout; co += kLanes) {
+      const Vec g00 = loadu(d0 + co), g01 = col1 ? loadu(d0 + a.cout + co) : zero();
+      const Vec g10 = row1 ? loadu(d1 + co) : zero(), g11 = row1 && col1 ? loadu(d1 + a.cout + co) : zero();
+      // Rows: e = [g0, g0 + g1, g0 - g1, -g1] for each of the two columns.
+      const Vec e[4][2] = {{g00, g01}, {add(g00, g10), add(g01, g11)}, {sub(g00, g10), sub(g01, g11)}, {neg(g10), neg(g11)}};
+      float* out = dm + i * a.cout + co;
+      for (int r = 0; r < 4; ++r) {
+        storeu(out + (r * 4 + 0) * step, e[r][0]);
+        storeu(out + (r * 4 + 1) * step, add(e[r][0], e[r][1]));
+        storeu(out + (r * 4 + 2) * step, sub(e[r][0], e[r][1]));
+        storeu(out + (r * 4 + 3) * step, neg(e[r][1]));
+      }
+    }
+  }
+}
+
+// du[ci, co] += Σ_i v[i, ci] dm[i, co] for ci in [ci0, ci0 + MR), NV vectors at co0.
+template <size_t MR, size_t NV>
+inline void grad_block(const float* v, const float* dm, float* du, size_t c, size_t cout, size_t nt, size_t ci0,
+                       size_t co0) {
+  Vec acc[MR][NV];
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t q = 0; q < NV; ++q) acc[r][q] = loadu(du + (ci0 + r) * cout + co0 + q * kLanes);
+  for (size_t i = 0; i < nt; ++i) {
+    Vec gv[NV];
+    for (size_t q = 0; q < NV; ++q) gv[q] = loadu(dm + i * cout + co0 + q * kLanes);
+    const float* vp = v + i * c + ci0;
+    for (size_t r = 0; r < MR; ++r) {
+      const Vec b = set1(vp[r]);
+      for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, gv[q], acc[r][q]);
+    }
+  }
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t q = 0; q < NV; ++q) storeu(du + (ci0 + r) * cout + co0 + q * kLanes, acc[r][q]);
+}
+
+// Rows ci in blocks of MR; rows are accumulated, so no block may overlap:
+// the tail takes blocks of 4, 2 and 1 (a multiple of 16 channels needs at
+// most one of them for MR = 6 or 12).
+template <size_t MR, size_t NV>
+void grad_rows(const float* v, const float* dm, float* du, size_t c, size_t cout, size_t nt, size_t co0) {
+  size_t ci = 0;
+  for (; ci + MR <= c; ci += MR) grad_block<MR, NV>(v, dm, du, c, cout, nt, ci, co0);
+  if constexpr (MR > 4) {
+    for (; ci + 4 <= c; ci += 4) grad_block<4, NV>(v, dm, du, c, cout, nt, ci, co0);
+  }
+  if constexpr (MR > 2) {
+    for (; ci + 2 <= c; ci += 2) grad_block<2, NV>(v, dm, du, c, cout, nt, ci, co0);
+  }
+  for (; ci < c; ++ci) grad_block<1, NV>(v, dm, du, c, cout, nt, ci, co0);
+}
+
+void grad(const float* v, const float* dm, float* du, size_t c, size_t cout, size_t nt) {
+  const size_t vecs = cout / kLanes;
+  size_t q = 0;
+  for (; q + 4 <= vecs; q += 4) grad_rows<max_mr<4>(), 4>(v, dm, du, c, cout, nt, q * kLanes);
+  switch (vecs - q) {
+    case 3: grad_rows<max_mr<3>(), 3>(v, dm, du, c, cout, nt, q * kLanes); break;
+    case 2: grad_rows<max_mr<2>(), 2>(v, dm, du, c, cout, nt, q * kLanes); break;
+    case 1: grad_rows<max_mr<1>(), 1>(v, dm, du, c, cout, nt, q * kLanes); break;
+    default: break;
+  }
+}
+
+void filter(const WinogradFilter& a) {
+  const size_t c = a.in.c;
+  float* v = a.buf;
+  float* dm = a.buf + kWinogradTaps * a.chunk * c;
+  for (size_t t = a.t0; t < a.t1; t += a.chunk) {
+    const size_t nt = a.t1 - t < a.chunk ? a.t1 - t : a.chunk;
+    input_transform(a.in, t, nt, a.chunk, v);
+    dy_transform(a, t, nt, dm);
+    for (size_t k = 0; k < kWinogradTaps; ++k)
+      grad(v + k * a.chunk * c, dm + k * a.chunk * a.cout, a.du + k * c * a.cout, c, a.cout, nt);
+  }
+}
+
+}  // namespace
+
+extern const ConvWinogradKernels kConvWinogradKernels = {kLanes, forward, filter};
+
+}  // namespace SIMDTRAIN_NS
+}  // namespace simdtrain

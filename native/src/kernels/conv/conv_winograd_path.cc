@@ -1,0 +1,188 @@
+// Winograd F(2x2, 3x3) driver (conv_winograd_path.h): filter transforms,
+// the split of the tiles over threads, and the filter gradient's reduction.
+#include "conv_winograd_path.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "../../core/thread_pool.h"
+#include "conv_winograd.h"
+
+namespace simdtrain {
+namespace {
+
+// Forward / input gradient: the tiles are cut into this many ranges, each
+// with its own chunk buffers (spread over the threads; per-tile results do
+// not depend on the split).
+constexpr size_t kSlots = 8;
+// Filter gradient: partial dU sums of this many fixed tile ranges, added in order.
+constexpr size_t kParts = 4;
+// Floats of one chunk's buffers (V and M): about 192 KiB, cache-resident.
+constexpr size_t kChunkFloats = size_t{48} << 10;
+
+const ConvWinogradKernels& kernels() { return SIMDTRAIN_PICK(kConvWinogradKernels); }
+
+bool shape_ok(const Conv2dShape& s) {
+  return s.kh == 3 && s.kw == 3 && s.stride_h == 1 && s.stride_w == 1 && s.dil_h == 1 && s.dil_w == 1 && s.groups == 1;
+}
+
+// Tiles per chunk: a multiple of 12 (every register-block height divides it),
+// the same on every ISA.
+size_t chunk_tiles(size_t c, size_t cout) {
+  const size_t n = kChunkFloats / (kWinogradTaps * (c + cout));
+  return std::min<size_t>(240, std::max<size_t>(12, n / 12 * 12));
+}
+
+size_t chunk_floats(size_t c, size_t cout) { return chunk_tiles(c, cout) * kWinogradTaps * (c + cout); }
+
+// U[(k*c + ci)*cout + co] = (G g G^T)[k] with g[i][j] = tap(i, j, ci, co).
+template <class Tap>
+void transform_filter(size_t c, size_t cout, float* u, Tap&& tap) {
+  const size_t cc = c * cout;
+  parallel_for(c, 8, [&](size_t b, size_t e) {
+    for (size_t ci = b; ci < e; ++ci)
+      for (size_t co = 0; co < cout; ++co) {
+        float g[3][3], t[4][3];
+        for (int i = 0; i < 3; ++i)
+          for (int j = 0; j < 3; ++j) g[i][j] = tap(i, j, ci, co);
+        for (int j = 0; j < 3; ++j) {
+          t[0][j] = g[0][j];
+          t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
+          t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
+          t[3][j] = g[2][j];
+        }
+        float* out = u + ci * cout + co;
+        for (int r = 0; r < 4; ++r) {
+          out[(r * 4 + 0) * cc] = t[r][0];
+          out[(r * 4 + 1) * cc] = 0.5f * (t[r][0] + t[r][1] + t[r][2]);
+          out[(r * 4 + 2) * cc] = 0.5f * (t[r][0] - t[r][1] + t[r][2]);
+          out[(r * 4 + 3) * cc] = t[r][2];
+        }
+      }
+  });
+}
+
+// Output tiles of a convolution of `batch` images by the transformed filter u.
+void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t cout, const float* bias, bool relu,
+                 float* y, float* bufs) {
+  const size_t total = batch * in.per_image(), chunk = chunk_tiles(in.c, cout);
+  const size_t per_slot = chunk_floats(in.c, cout);
+  parallel_for(kSlots, 1, [&](size_t b, size_t e) {
+    for (size_t slot = b; slot < e; ++slot) {
+      WinogradForward a{};
+      a.in = in;
+      a.u = u;
+      a.cout = cout;
+      a.bias = bias;
+      a.relu = relu;
+      a.y = y;
+      a.t0 = total * slot / kSlots;
+      a.t1 = total * (slot + 1) / kSlots;
+      a.chunk = chunk;
+      a.buf = bufs + slot * per_slot;
+      if (a.t0 < a.t1) kernels().forward(a);
+    }
+  });
+}
+
+WinogradTiles forward_tiles(const Conv2dShape& s, const float* x) {
+  return {x, s.in_h, s.in_w, s.in_c, static_cast<long>(s.pad_top), static_cast<long>(s.pad_left), s.out_h(), s.out_w()};
+}
+
+size_t filter_floats(const Conv2dShape& s) { return kWinogradTaps * s.in_c * s.out_c; }
+
+}  // namespace
+
+bool winograd_forward_ok(const Conv2dShape& s) {
+  const size_t lanes = kernels().lanes;
+  return shape_ok(s) && s.in_c % lanes == 0 && s.out_c % lanes == 0;
+}
+bool winograd_input_ok(const Conv2dShape& s) { return winograd_forward_ok(s); }
+bool winograd_filter_ok(const Conv2dShape& s) { return winograd_forward_ok(s); }
+
+size_t winograd_workspace_floats(const Conv2dShape& s) {
+  if (!shape_ok(s) || !s.batch) return 0;
+  const size_t per = chunk_floats(s.in_c, s.out_c);  // symmetric in the channels: also the input gradient's
+  return std::max(filter_floats(s) + kSlots * per, kParts * (filter_floats(s) + per));
+}
+
+// Workspace: [U][kSlots chunk buffers].
+void winograd_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
+                      float* workspace) {
+  if (!s.batch) return;
+  const size_t cin = s.in_c, cout = s.out_c;
+  float* u = workspace;
+  transform_filter(cin, cout, u, [&](int i, int j, size_t ci, size_t co) { return w[((i * 3 + j) * cin + ci) * cout + co]; });
+  run_forward(forward_tiles(s, x), s.batch, u, cout, bias, act == Activation::relu, y, workspace + filter_floats(s));
+}
+
+// dx is the convolution of dy, padded by 2 - pad on each side, with the
+// filter flipped and its channels swapped. Workspace as the forward's.
+void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+  if (!s.batch) return;
+  const size_t cin = s.in_c, cout = s.out_c;
+  float* u = workspace;
+  transform_filter(cout, cin, u, [&](int i, int j, size_t co, size_t ci) {
+    return w[(((2 - i) * 3 + (2 - j)) * cin + ci) * cout + co];
+  });
+  const WinogradTiles in{dy, s.out_h(), s.out_w(), cout, 2 - static_cast<long>(s.pad_top), 2 - static_cast<long>(s.pad_left),
+                         s.in_h, s.in_w};
+  run_forward(in, s.batch, u, cin, nullptr, false, dx, workspace + filter_floats(s));
+}
+
+// Workspace: [kParts partial dU][kParts chunk buffers].
+void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
+                              float* workspace) {
+  const size_t cin = s.in_c, cout = s.out_c, cc = cin * cout, un = filter_floats(s);
+  if (!s.batch) {
+    if (!accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
+    return;
+  }
+  const WinogradTiles in = forward_tiles(s, x);
+  const size_t total = s.batch * in.per_image(), chunk = chunk_tiles(cin, cout), per = chunk_floats(cin, cout);
+  float* du = workspace;
+  float* bufs = workspace + kParts * un;
+  std::memset(du, 0, kParts * un * sizeof(float));
+  parallel_for(kParts, 1, [&](size_t b, size_t e) {
+    for (size_t part = b; part < e; ++part) {
+      WinogradFilter a{};
+      a.in = in;
+      a.dy = dy;
+      a.cout = cout;
+      a.du = du + part * un;
+      a.t0 = total * part / kParts;
+      a.t1 = total * (part + 1) / kParts;
+      a.chunk = chunk;
+      a.buf = bufs + part * per;
+      if (a.t0 < a.t1) kernels().filter(a);
+    }
+  });
+  // dU = the parts in order, then dg = G^T dU G.
+  parallel_for(cin, 4, [&](size_t b, size_t e) {
+    for (size_t ci = b; ci < e; ++ci)
+      for (size_t co = 0; co < cout; ++co) {
+        float m[4][4], t[3][4];
+        for (size_t k = 0; k < kWinogradTaps; ++k) {
+          const size_t at = k * cc + ci * cout + co;
+          float v = du[at];
+          for (size_t part = 1; part < kParts; ++part) v += du[part * un + at];
+          m[k / 4][k % 4] = v;
+        }
+        for (int j = 0; j < 4; ++j) {
+          t[0][j] = m[0][j] + 0.5f * (m[1][j] + m[2][j]);
+          t[1][j] = 0.5f * (m[1][j] - m[2][j]);
+          t[2][j] = 0.5f * (m[1][j] + m[2][j]) + m[3][j];
+        }
+        for (int i = 0; i < 3; ++i) {
+          const float g[3] = {t[i][0] + 0.5f * (t[i][1] + t[i][2]), 0.5f * (t[i][1] - t[i][2]),
+                              0.5f * (t[i][1] + t[i][2]) + t[i][3]};
+          for (int j = 0; j < 3; ++j) {
+            float& out = dw[((i * 3 + j) * cin + ci) * cout + co];
+            out = accumulate ? out + g[j] : g[j];
+          }
+        }
+      }
+  });
+}
+
+}  // namespace simdtrain

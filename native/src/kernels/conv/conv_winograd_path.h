@@ -1,0 +1,33 @@
+// Winograd F(2x2, 3x3) driver (kernels: conv_winograd.h): conv2d.cc routes
+// here the 3x3, stride-1, undilated, ungrouped shapes whose channels fill
+// whole vectors, where bench/conv.bench.js measured it faster than the direct
+// rows. Same layouts and semantics as conv2d.h. The input gradient is the
+// same forward pass over dy with the filter flipped and transposed. Results
+// do not depend on the thread count (the filter gradient sums fixed parts of
+// the tiles, then adds the parts in order).
+#pragma once
+
+#include <cstddef>
+
+#include "conv2d.h"
+
+namespace simdtrain {
+
+// Whether the active ISA can run each pass of this shape (channels a
+// multiple of its lanes).
+bool winograd_forward_ok(const Conv2dShape& s);
+bool winograd_input_ok(const Conv2dShape& s);
+bool winograd_filter_ok(const Conv2dShape& s);
+
+// Workspace any pass may need on any ISA (0 for shapes it never takes).
+size_t winograd_workspace_floats(const Conv2dShape& s);
+
+void winograd_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
+                      float* workspace);
+// dx overwritten.
+void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace);
+// dw overwritten or added to (accumulate).
+void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
+                              float* workspace);
+
+}  // namespace simdtrain
