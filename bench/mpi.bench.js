@@ -16,7 +16,10 @@
 //      subset, extrapolated to 50,000 rows); each also with 256 KiB buckets
 //      overlapped with the backward pass; rounds alternated, medians.
 // Skips (with the reason) when mpirun, mpicc or the MPI addon is missing.
-// Usage: node bench/mpi.bench.js [--rounds N] (default 3) [--no-epochs]
+// Usage: node bench/mpi.bench.js [--rounds N] (default 3) [--no-epochs] [--no-allreduce]
+//   [--baseline-addon path/to/simdtrain_mpi.node [--baseline-label text]] (another build, same rounds)
+//   [--models mlp,resnet20]; a section left out keeps its rows (and notes)
+//   from the existing bench/results/mpi.json.
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -27,6 +30,11 @@ const { machine, printTable } = require('./harness');
 const root = path.join(__dirname, '..');
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const EPOCHS = !process.argv.includes('--no-epochs');
+const ALLREDUCE = !process.argv.includes('--no-allreduce');
+// Another build of the MPI addon (e.g. the previous commit's) measured in the same rounds.
+const BASELINE = process.argv.includes('--baseline-addon') ? path.resolve(process.argv[process.argv.indexOf('--baseline-addon') + 1]) : null;
+const BASELINE_LABEL = process.argv.includes('--baseline-label') ? process.argv[process.argv.indexOf('--baseline-label') + 1] : BASELINE;
+const MODELS = process.argv.includes('--models') ? process.argv[process.argv.indexOf('--models') + 1].split(',') : ['mlp', 'resnet20'];
 const SIZES = [4 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20];
 const SPIN = 50;
 const asRoot = process.getuid?.() === 0 ? ['--allow-run-as-root'] : [];
@@ -58,20 +66,22 @@ function allReduceTable(notes) {
   const exeThread = path.join(root, 'build-mpi-bench', 'allreduce_thread');
   execFileSync('mpicc', ['-O2', '-pthread', '-o', exeThread, path.join(__dirname, 'mpi', 'allreduce_thread.c')]);
   const node = [process.execPath, path.join(__dirname, 'mpi', 'allreduce_node.js')];
-  const runs = { c: [exe], ct: [exeThread], b0: node, bs: node };
+  const runs = { c: [exe], ct: [exeThread], b0: node, bs: node, ...(BASELINE ? { old: node } : {}) };
   const got = {}; // name -> bytes -> field -> [per round]
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, args] of Object.entries(runs)) {
       load();
       const spin = name === 'bs' ? SPIN : 0;
-      for (const r of jsonLines('mpirun', [...MPIRUN, '-x', 'SIMDTRAIN_MPI_SPIN_US', '-np', '2', ...args, ...SIZES.map(String)], { SIMDTRAIN_MPI_SPIN_US: String(spin) })) {
+      const env = { SIMDTRAIN_MPI_SPIN_US: String(spin), SIMDTRAIN_MPI_ADDON: name === 'old' ? BASELINE : '' };
+      for (const r of jsonLines('mpirun', [...MPIRUN, '-x', 'SIMDTRAIN_MPI_SPIN_US', '-x', 'SIMDTRAIN_MPI_ADDON', '-np', '2', ...args, ...SIZES.map(String)], env)) {
         const b = ((got[name] ??= {})[r.bytes] ??= {});
         for (const [k, v] of Object.entries(r)) (b[k] ??= []).push(v);
       }
     }
   }
-  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c)`);
+  notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c); queued = the spin binding's time per call of 16 calls queued at once and awaited together (fitDistributed's buckets); wait / check / return = the spin binding's median time from queuing to the MPI thread starting, in the argument check, and from the result's post to the event loop settling it`);
   const us = (name, bytes, field) => median(got[name][bytes][field]) * 1e6;
+  if (BASELINE) notes.push(`baseline = the addon build ${BASELINE_LABEL}, same rounds, same script, default init options`);
   return SIZES.map((bytes) => {
     const c = us('c', bytes, 'median_s');
     const row = { bytes, c_us: c };
@@ -87,6 +97,16 @@ function allReduceTable(notes) {
     row['spin/c_thread'] = row.spin_binding_us / row.c_thread_us;
     row.spin_in_mpi_us = us('bs', bytes, 'mpi_median_s');
     row['spin_in_mpi/c'] = row.spin_in_mpi_us / c;
+    row.spin_queued_us = us('bs', bytes, 'queued_median_s');
+    row['queued/c'] = row.spin_queued_us / c;
+    row.spin_wait_us = us('bs', bytes, 'wait_median_s');
+    row.spin_check_us = us('bs', bytes, 'check_median_s');
+    row.spin_return_us = us('bs', bytes, 'return_median_s');
+    if (BASELINE) {
+      row.baseline_us = us('old', bytes, 'median_s');
+      row['baseline/c'] = row.baseline_us / c;
+      row['spin/baseline'] = row.spin_binding_us / row.baseline_us;
+    }
     row.c_fastest_us = us('c', bytes, 'min_s');
     row.binding_fastest_us = us('b0', bytes, 'min_s');
     row.c_GBps = bytes / c / 1e3;
@@ -105,6 +125,9 @@ function epochTable(notes) {
     ['resnet20', '2 ranks x 1 thread (fitDistributed, 64/rank, one 4 MiB bucket)', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'resnet20', '0']],
     ['resnet20', '2 ranks x 1 thread, 256 KiB buckets overlapped with backward', ['mpirun', ...MPIRUN, '-np', '2', process.execPath, script, 'dist', '1', '64', 'resnet20', '1', String(256 << 10)]],
   ];
+  const chosen = setups.filter(([model]) => MODELS.includes(model));
+  setups.length = 0;
+  setups.push(...chosen);
   const got = setups.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     setups.forEach(([, , cmd], i) => {
@@ -112,15 +135,18 @@ function epochTable(notes) {
       got[i].push(jsonLines(cmd[0], cmd.slice(1))[0]);
     });
   }
-  notes.push(`epoch: MNIST MLP 784-256-128-10 (Adam, 60,000 rows, best of 3 epochs per run); ResNet-20 (SGD momentum 0.9) on synthetic CIFAR-shaped rows, ${got[4][0].timed_rows} rows timed after a 256-row warm-up, extrapolated to 50,000; global batch 128 everywhere; median of ${ROUNDS} alternated rounds`);
+  const timed = got[setups.findIndex(([m]) => m === 'resnet20')]?.[0]?.timed_rows;
+  notes.push(`epoch (${MODELS.join(', ')}): MNIST MLP 784-256-128-10 (Adam, 60,000 rows, best of 3 epochs per run); ResNet-20 (SGD momentum 0.9) on synthetic CIFAR-shaped rows, ${timed ?? '-'} rows timed after a 256-row warm-up, extrapolated to 50,000; global batch 128 everywhere; median and fastest of ${ROUNDS} alternated rounds`);
   return setups.map(([model, setup], i) => {
     const runs = got[i];
-    const base = median(got[model === 'mlp' ? 0 : 4].map((r) => r.epoch_s));
+    const base = median(got[setups.findIndex(([m]) => m === model)].map((r) => r.epoch_s));
     const epoch = median(runs.map((r) => r.epoch_s));
+    const best = Math.min(...runs.map((r) => r.epoch_s));
+    const baseBest = Math.min(...got[setups.findIndex(([m]) => m === model)].map((r) => r.epoch_s));
     const step = median(runs.map((r) => r.step_s));
     const ar = runs[0].allreduce_s !== undefined ? median(runs.map((r) => r.allreduce_s)) : 0;
     return {
-      model, setup, epoch_s: epoch, 'vs 1x2': epoch / base, step_ms: step * 1e3, grad_MB: (runs[0].params * 4) / 1e6,
+      model, setup, epoch_s: epoch, 'vs 1x2': epoch / base, fastest_epoch_s: best, 'fastest vs 1x2': best / baseBest, step_ms: step * 1e3, grad_MB: (runs[0].params * 4) / 1e6,
       allreduce_ms: ar * 1e3, 'allreduce/step': ar / step, runs_epoch_s: runs.map((r) => +r.epoch_s.toFixed(3)).join(' '),
     };
   });
@@ -132,17 +158,28 @@ if (reason) {
   process.exit(0);
 }
 const notes = [];
-const allreduce = allReduceTable(notes);
-const epochs = EPOCHS ? epochTable(notes) : [];
+const file = path.join(__dirname, 'results', 'mpi.json');
+const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+const allreduce = ALLREDUCE ? allReduceTable(notes) : previous.allreduce ?? [];
+if (!ALLREDUCE) notes.push(...(previous.notes ?? []).filter((n) => n.startsWith('all-reduce')).map((n) => `${n} [kept from ${previous.date}]`));
+let epochs = EPOCHS ? epochTable(notes) : [];
+// Models not measured in this run keep their rows from the previous file.
+const kept = (previous.epochs ?? []).filter((r) => !EPOCHS || !MODELS.includes(r.model));
+if (kept.length) {
+  notes.push(`epoch rows of ${[...new Set(kept.map((r) => r.model))].join(', ')} kept from ${previous.date}`);
+  notes.push(...(previous.notes ?? []).filter((n) => n.startsWith('epoch (')));
+  epochs = [...kept, ...epochs];
+}
 notes.push(`MPI: ${execFileSync('mpirun', ['--version'], { encoding: 'utf8' }).split('\n')[0]}`);
 notes.push(`1-minute load average at the start of each run: min ${Math.min(...loads).toFixed(2)}, median ${median(loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)} (2 cores)`);
-console.log('\n== mpi: all-reduce, binding vs C ==');
-printTable(allreduce);
+if (allreduce.length) {
+  console.log('\n== mpi: all-reduce, binding vs C ==');
+  printTable(allreduce);
+}
 if (epochs.length) {
   console.log('\n== mpi: epoch time, ranks x threads ==');
   printTable(epochs);
 }
 for (const n of notes) console.log(`note: ${n}`);
-const file = path.join(__dirname, 'results', 'mpi.json');
 fs.writeFileSync(file, JSON.stringify({ name: 'mpi', date: new Date().toISOString(), machine: machine(), notes, allreduce, epochs }, null, 2) + '\n');
 console.log(`saved ${path.relative(process.cwd(), file)}`);

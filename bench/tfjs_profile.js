@@ -2,12 +2,19 @@
 // per-kernel times (kernels dispatched by tfjs's engine) and a per-kernel
 // self-time wrapper (every registered kernel of the backend, and tfjs's cpu
 // kernels when one of ours falls back to it, as "cpu:<name>").
-// Usage: node bench/tfjs_profile.js mlp|cnn [simdtrain|cpu] [batches]
+// Usage: node bench/tfjs_profile.js mlp|cnn [simdtrain|cpu] [batches] [--before]
+//   --before: the backend as it was before the buffer pool and the native
+//   Softmax/Sigmoid/Tanh (fresh output arrays, tfjs's cpu kernels for those),
+//   to compare before/after in one run on a loaded machine.
+//        node bench/tfjs_profile.js --ab
+//   both models, before and after alternating, 3 rounds; medians saved to
+//   bench/results/tfjs_profile.json.
 'use strict';
 const tf = require('@tensorflow/tfjs');
 const { mlp, cnn } = require('./tfjs_models');
 
-const [model = 'mlp', backend = 'simdtrain', batchesArg = '5'] = process.argv.slice(2);
+const [model = 'mlp', backend = 'simdtrain', batchesArg = '5'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const BEFORE = process.argv.includes('--before');
 const BATCH = 128;
 // CPU time of this process (one thread here): far less disturbed by other load on a shared machine than wall time.
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -47,6 +54,14 @@ async function main() {
   simd.setNumThreads(1);
   if (backend === 'simdtrain') require('../dist/tfjs');
   await tf.setBackend(backend);
+  if (BEFORE && backend === 'simdtrain') {
+    const pool = tf.backend().pool;
+    pool.take = (n) => new Float32Array(n);
+    for (const name of ['Softmax', 'Sigmoid', 'Tanh']) {
+      tf.unregisterKernel(name, backend);
+      tf.registerKernel({ ...tf.getKernel(name, 'cpu'), backendName: backend });
+    }
+  }
   const batches = Number(batchesArg);
   const m = model === 'mlp' ? mlp(tf) : cnn(tf);
   m.compile({ optimizer: model === 'mlp' ? tf.train.adam(1e-3) : 'rmsprop', loss: 'categoricalCrossentropy' });
@@ -70,11 +85,50 @@ async function main() {
   const step = (cpuMs() - t0) / batches, wall = (performance.now() - w0) / batches;
   const kernelMs = [...stats.values()].reduce((a, s) => a + s.ms, 0) / batches;
   const out = {
-    model, backend, batch: BATCH, step_cpu_ms: step, step_wall_ms: wall, kernel_self_cpu_ms_per_step: kernelMs, outside_kernels_cpu_ms_per_step: step - kernelMs,
+    model, backend: BEFORE ? `${backend} (before: no pool, cpu Softmax/Sigmoid/Tanh)` : backend, batch: BATCH, step_cpu_ms: step, step_wall_ms: wall, kernel_self_cpu_ms_per_step: kernelMs, outside_kernels_cpu_ms_per_step: step - kernelMs,
     kernels_per_step: [...stats.values()].reduce((a, s) => a + s.count, 0) / batches,
     tf_profile_top: top(byName, 12).map(([k, s]) => ({ kernel: k, ms: +s.ms.toFixed(2), count: s.count })),
     self_time_top: top(stats, 15).map(([k, s]) => ({ kernel: k, ms_per_step: +(s.ms / batches).toFixed(2), calls_per_step: s.count / batches })),
   };
   console.log(JSON.stringify(out, null, 1));
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+/** --ab: before/after alternating in child processes, medians of 3 rounds. */
+function ab() {
+  const { spawnSync } = require('child_process');
+  const os = require('os');
+  const { report, median } = require('./harness');
+  const runs = {};
+  const load = [os.loadavg()[0]];
+  for (let round = 0; round < 3; round++) {
+    for (const variant of ['before', 'after']) {
+      for (const [m, batches] of [['mlp', 40], ['cnn', 3]]) {
+        const r = spawnSync(process.execPath, [__filename, m, 'simdtrain', String(batches), ...(variant === 'before' ? ['--before'] : [])], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`${m} ${variant}: ${r.stderr}`);
+        (runs[`${m}/${variant}`] ??= []).push(JSON.parse(r.stdout));
+        console.log(`round ${round + 1} ${m} ${variant}: step ${runs[`${m}/${variant}`].at(-1).step_cpu_ms.toFixed(1)} ms CPU`);
+      }
+    }
+    load.push(os.loadavg()[0]);
+  }
+  const rows = [];
+  for (const [key, list] of Object.entries(runs)) {
+    const [m, variant] = key.split('/');
+    const byKernel = new Map();
+    for (const d of list) for (const k of d.self_time_top) (byKernel.get(k.kernel) ?? byKernel.set(k.kernel, []).get(k.kernel)).push(k.ms_per_step);
+    const top = [...byKernel.entries()].map(([k, v]) => [k, median([...v, ...new Array(list.length - v.length).fill(0)])]).sort((a, b) => b[1] - a[1]).slice(0, 10);
+    rows.push({
+      model: m === 'mlp' ? 'MLP 784-256-128-10, Adam' : 'mnist-node CNN, RMSProp', variant,
+      step_cpu_ms: median(list.map((d) => d.step_cpu_ms)), outside_kernels_cpu_ms: median(list.map((d) => d.outside_kernels_cpu_ms_per_step)),
+      kernels_per_step: list[0].kernels_per_step,
+      top10_self_cpu_ms: top.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '),
+    });
+  }
+  report('tfjs_profile', rows, { notes: [
+    'tfjs-layers trainOnBatch, batch 128, 1 thread, simdtrain backend; CPU time of the process per step (V8 GC helper threads included), per-kernel self time with a wrapper around every registered kernel (nested kernels subtracted); median of 3 alternating rounds',
+    "before = the backend without the buffer pool and with tfjs's cpu Softmax/Sigmoid/Tanh (bench/tfjs_profile.js --before); after = as shipped",
+    `load average (1 min) during the rounds: ${load.map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores`,
+  ] });
+}
+
+if (process.argv.includes('--ab')) ab();
+else main().catch((e) => { console.error(e); process.exit(1); });

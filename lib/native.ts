@@ -60,7 +60,7 @@ export interface NativeAddon {
   // ---- end elementwise ----
   // ---- optim_binding.cc (issue #3) ----
   // kind: OptimKind; states: 3 per param (null = unused); scalars: 14 per param.
-  optimStep(kind: number, params: Float32Array[], grads: Float32Array[], states: Array<Float32Array | null>, scalars: Float64Array, skipNonFinite: boolean): boolean;
+  optimStep(kind: number, params: Float32Array[], grads: Float32Array[], states: Array<Float32Array | Uint16Array | null>, scalars: Float64Array, skipNonFinite: boolean): boolean;
   gradNorm(grads: Float32Array[], normType: number): number;
   anyNonFinite(arrays: Float32Array[]): boolean;
   clampAll(grads: Float32Array[], lo: number, hi: number): void;
@@ -125,7 +125,7 @@ export interface NativeNnPlan {
   forward(x: Float32Array | Int32Array, rows: number, out: Float32Array): void;
   backward(dOutput: Float32Array, rows: number, accumulate: boolean): void;
   /** gradHook: made by simdtrain/distributed's MPI addon (makeGradHook), told on the worker thread as gradients become final. */
-  trainStep(x: Float32Array | Int32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, scale: number, accumulate: boolean, labelSmoothing?: number, gradHook?: object): Promise<[number, number]>;
+  trainStep(x: Float32Array | Int32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, scale: number, accumulate: boolean, labelSmoothing?: number, gradHook?: object, precision?: number): Promise<[number, number]>;
   evaluate(x: Float32Array | Int32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: true, labelSmoothing?: number): Promise<[number, number]>;
   evaluate(x: Float32Array | Int32Array, index: Int32Array | null, start: number, rows: number, labels: Int32Array | null, targets: Float32Array | null, loss: number, predictions: Float32Array | null, async: false, labelSmoothing?: number): [number, number];
   /** Floats the plan's activations, gradients and scratch take now. */

@@ -68,6 +68,8 @@ export const OPTIM_FLAGS = Object.freeze({
   rectify: 1 << 7,
   /** TensorFlow.js's formula (lib/tfjs/optimizers). */
   tfjs: 1 << 8,
+  /** State buffers are bf16 (Uint16Array), stored with stochastic rounding (docs/bf16.md). */
+  bf16State: 1 << 9,
 } as const);
 
 /** Element-wise binary ops of the tfjs backend (native/src/kernels/elementwise/elementwise_table.h BinaryOp; r*: b op a). @internal */

@@ -158,10 +158,11 @@ describe.skipIf(missing !== null && !required)(`distributed over MPI${missing ? 
     expect(run.seconds).toBeLessThan(30);
   });
 
-  it('a rank that hangs: the other fails with a timeout error and the job exits non-zero', () => {
+  it('a rank that hangs: the other fails with a timeout error (also after a long-timeout collective), a collective queued behind fails with it, the job exits non-zero', () => {
     const run = mpirun('hang', { TEST_MPI_TIMEOUT_MS: '2000' });
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/allReduce timed out after 2000 ms on rank 0: a peer rank has died, hangs/);
+    expect(run.output).toMatch(/queued behind: rejected simdtrain\/distributed: barrier was not run: allReduce timed out after 2000 ms/);
     expect(run.seconds).toBeLessThan(30);
   });
 });

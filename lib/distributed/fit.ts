@@ -125,7 +125,7 @@ async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array, co
     if (myRows > 0) {
       // With overlap, the backward worker queues each bucket as it becomes final.
       const hook = comm.overlap ? comm.hook : undefined;
-      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false, r.labelSmoothing, hook);
+      const [s, c] = await model.plan.trainStep(train.x, index, start + myFirst, myRows, train.labels, train.targets, loss.code, scale, false, r.labelSmoothing, hook, r.precision === 'bf16' ? 1 : 0);
       stats[0] = s;
       stats[1] = c;
     } else {

@@ -41,6 +41,8 @@ export interface CommStats {
   mpiUs: number;
   /** Gradient buckets queued by a backward pass itself (fitDistributed with overlap). */
   hookBuckets: number;
+  /** Summed time from the MPI thread posting a result to the event loop settling its Promise, µs. */
+  returnUs: number;
 }
 
 export const INSTALL_HINT =

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { OPTIM_KINDS } from '../native_codes';
-import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
+import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, OptimizerOptions, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptions {
@@ -55,7 +55,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly name = 'Adam';
   protected readonly kind = OPTIM_KINDS.adam;
 
-  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+  constructor(params: ParamsInput<AdamOptions>, options?: OptimizerOptions<AdamOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }, options, 'Adam');
   }
 
@@ -79,7 +79,7 @@ export class AdamW extends Optimizer<AdamOptions> {
   protected readonly name = 'AdamW';
   protected readonly kind = OPTIM_KINDS.adam;
 
-  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+  constructor(params: ParamsInput<AdamOptions>, options?: OptimizerOptions<AdamOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false }, options, 'AdamW');
   }
 

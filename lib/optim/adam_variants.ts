@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { OPTIM_KINDS } from '../native_codes';
-import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
+import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, OptimizerOptions, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Adamax}, {@link NAdam} and {@link RAdam}. */
 export interface AdamLikeOptions extends BaseOptions {
@@ -32,7 +32,7 @@ const moments = (): Array<SlotSpec | null> => [{ name: 'expAvg', init: 0 }, { na
 export class Adamax extends Optimizer<AdamLikeOptions> {
   protected readonly name = 'Adamax';
   protected readonly kind = OPTIM_KINDS.adamax;
-  constructor(params: ParamsInput<AdamLikeOptions>, options?: Partial<AdamLikeOptions>) {
+  constructor(params: ParamsInput<AdamLikeOptions>, options?: OptimizerOptions<AdamLikeOptions>) {
     super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, options, 'Adamax');
   }
   protected validate(g: AdamLikeOptions, owner: string): void {
@@ -66,7 +66,7 @@ export interface NAdamOptions extends AdamLikeOptions {
 export class NAdam extends Optimizer<NAdamOptions> {
   protected readonly name = 'NAdam';
   protected readonly kind = OPTIM_KINDS.nadam;
-  constructor(params: ParamsInput<NAdamOptions>, options?: Partial<NAdamOptions>) {
+  constructor(params: ParamsInput<NAdamOptions>, options?: OptimizerOptions<NAdamOptions>) {
     super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false }, options, 'NAdam');
   }
   protected validate(g: NAdamOptions, owner: string): void {
@@ -114,7 +114,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
 export class RAdam extends Optimizer<AdamLikeOptions> {
   protected readonly name = 'RAdam';
   protected readonly kind = OPTIM_KINDS.radam;
-  constructor(params: ParamsInput<AdamLikeOptions>, options?: Partial<AdamLikeOptions>) {
+  constructor(params: ParamsInput<AdamLikeOptions>, options?: OptimizerOptions<AdamLikeOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, options, 'RAdam');
   }
   protected validate(g: AdamLikeOptions, owner: string): void {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { OPTIM_KINDS } from '../native_codes';
-import { BaseOptions, checkBoolean, checkNonNegative, checkUnitInterval, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
+import { BaseOptions, checkBoolean, checkNonNegative, checkUnitInterval, FLAG, Optimizer, OptimizerOptions, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Adagrad}. */
 export interface AdagradOptions extends BaseOptions {
@@ -29,7 +29,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   protected readonly name = 'Adagrad';
   protected readonly kind = OPTIM_KINDS.adagrad;
 
-  constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
+  constructor(params: ParamsInput<AdagradOptions>, options?: OptimizerOptions<AdagradOptions>) {
     super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options, 'Adagrad');
   }
   protected validate(g: AdagradOptions, owner: string): void {
@@ -71,7 +71,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected readonly name = 'RMSprop';
   protected readonly kind = OPTIM_KINDS.rmsprop;
 
-  constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
+  constructor(params: ParamsInput<RMSpropOptions>, options?: OptimizerOptions<RMSpropOptions>) {
     super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options, 'RMSprop');
   }
   protected validate(g: RMSpropOptions, owner: string): void {
@@ -113,7 +113,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected readonly name = 'Adadelta';
   protected readonly kind = OPTIM_KINDS.adadelta;
 
-  constructor(params: ParamsInput<AdadeltaOptions>, options?: Partial<AdadeltaOptions>) {
+  constructor(params: ParamsInput<AdadeltaOptions>, options?: OptimizerOptions<AdadeltaOptions>) {
     super(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, options, 'Adadelta');
   }
   protected validate(g: AdadeltaOptions, owner: string): void {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { OPTIM_KINDS } from '../native_codes';
-import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
+import { BaseOptions, checkBetas, checkBoolean, checkNonNegative, FLAG, Optimizer, OptimizerOptions, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link Lion}. */
 export interface LionOptions extends BaseOptions {
@@ -24,7 +24,7 @@ export interface LionOptions extends BaseOptions {
 export class Lion extends Optimizer<LionOptions> {
   protected readonly name = 'Lion';
   protected readonly kind = OPTIM_KINDS.lion;
-  constructor(params: ParamsInput<LionOptions>, options?: Partial<LionOptions>) {
+  constructor(params: ParamsInput<LionOptions>, options?: OptimizerOptions<LionOptions>) {
     super(params, { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0, maximize: false }, options, 'Lion');
   }
   protected validate(g: LionOptions, owner: string): void {
@@ -64,6 +64,8 @@ export class LAMB extends Optimizer<LAMBOptions> {
   protected readonly kind = OPTIM_KINDS.lamb;
   constructor(params: ParamsInput<LAMBOptions>, options?: Partial<LAMBOptions>) {
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-6, weightDecay: 0, maximize: false }, options, 'LAMB');
+    // Its two-pass kernel (norms, then the update) has no bf16-state form.
+    if (this.stateDtype !== 'fp32') throw new RangeError(`LAMB: 'stateDtype' must be 'fp32' (bf16 state is not available for LAMB)`);
   }
   protected validate(g: LAMBOptions, owner: string): void {
     checkNonNegative(g.lr, 'lr', owner);

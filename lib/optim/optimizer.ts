@@ -12,6 +12,7 @@
 import { OPTIM_FLAGS, OPTIM_SCALARS_PER_TENSOR } from '../native_codes';
 import { native } from '../native';
 import type { Param } from '../nn/types';
+import { bf16ToFloat32, float32ToBf16 } from './bf16_state';
 import { decodeBuffer, encodeBuffer } from './state_codec';
 
 export type { Param };
@@ -25,6 +26,25 @@ export interface BaseOptions {
   /** Maximize the objective instead of minimizing it (step along +grad). */
   maximize: boolean;
 }
+
+/** How the moment buffers are stored: fp32, or bf16 with stochastic rounding (docs/bf16.md). */
+export type StateDtype = 'fp32' | 'bf16';
+
+/** Optimizer-wide settings (not per group). */
+export interface StateOptions {
+  /**
+   * `'bf16'`: keep the state buffers (m, v, momentum, ...) as bfloat16 in
+   * Uint16Arrays; each step computes in fp32 and writes them back with
+   * stochastic rounding from a Philox stream, the same bits on every ISA and
+   * thread count. Default `'fp32'`. Not available for LAMB.
+   */
+  stateDtype?: StateDtype;
+  /** Philox seed of the stochastic rounding (an integer in [0, 2^32); default 0). */
+  seed?: number;
+}
+
+/** What an optimizer constructor takes: group option defaults plus {@link StateOptions}. */
+export type OptimizerOptions<O> = Partial<O> & StateOptions;
 
 /** A parameter group: its params and the options that apply to them. */
 export type ParamGroup<O> = O & { params: Param[]; initialLr?: number };
@@ -41,13 +61,21 @@ export interface StepResult {
 /** Per-tensor state: a step count, up to three buffers, optional scalars. */
 export interface TensorState {
   step: number;
-  buffers: Array<Float32Array | null>;
+  /** Float32Array, or Uint16Array (bf16 bit patterns) with `stateDtype: 'bf16'`. */
+  buffers: Array<Float32Array | Uint16Array | null>;
   scalars: Record<string, number>;
 }
 
 /** Serialized optimizer state (see {@link Optimizer.stateDict}). */
 export interface OptimizerStateDict<B = Float32Array | string> {
   optimizer: string;
+  /**
+   * The state dtype of the optimizer that wrote it (absent: 'fp32'). The
+   * buffers are always fp32 values (bf16 state widened exactly), so a dict
+   * loads into an optimizer of either dtype: into bf16 state, values are
+   * rounded to nearest even (exact for a dict written with bf16 state).
+   */
+  stateDtype?: StateDtype;
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
   state: Record<string, { step: number; buffers: Array<B | null>; scalars: Record<string, number> }>;
 }
@@ -102,6 +130,10 @@ export abstract class Optimizer<O extends BaseOptions> {
   skipNonFinite = false;
   /** The per-tensor state, created on a tensor's first step. */
   protected readonly state = new Map<Param, TensorState>();
+  /** How state buffers are stored (fixed at construction). */
+  readonly stateDtype: StateDtype;
+  /** Philox seed of bf16 state's stochastic rounding. */
+  readonly seed: number;
 
   /** Name used in messages and state dicts (e.g. 'Adam'). */
   protected abstract readonly name: string;
@@ -113,10 +145,14 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** Per-tensor scalar names a state may hold (e.g. NAdam's `muProduct`). */
   protected readonly stateScalars: readonly string[] = [];
 
-  protected constructor(params: ParamsInput<O>, defaults: O, options: Partial<O> | undefined, owner: string) {
+  protected constructor(params: ParamsInput<O>, defaults: O, allOptions: OptimizerOptions<O> | undefined, owner: string) {
     this.optionKeys = new Set([...Object.keys(defaults), 'initialLr']);
-    const merged = { ...defaults, ...stripUndefined(options ?? {}) } as O;
-    this.checkKeys(options ?? {}, defaults, owner);
+    if (allOptions !== undefined && (allOptions === null || typeof allOptions !== 'object')) throw new TypeError(`${owner}: options must be an object`);
+    const { stateDtype, seed, ...options } = (allOptions ?? {}) as OptimizerOptions<O>;
+    this.stateDtype = checkStateDtype(stateDtype, owner);
+    this.seed = checkSeed(seed, owner);
+    const merged = { ...defaults, ...stripUndefined(options) } as O;
+    this.checkKeys(options, defaults, owner);
     if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${owner}: 'params' must be a non-empty array of params or param groups`);
     const groups: Array<Partial<O> & { params: Param[] }> = isGroupList(params) ? params : [{ params } as Partial<O> & { params: Param[] }];
     const seen = new Set<Param>();
@@ -164,7 +200,7 @@ export abstract class Optimizer<O extends BaseOptions> {
   step(): StepResult {
     const params: Float32Array[] = [];
     const grads: Float32Array[] = [];
-    const states: Array<Float32Array | null> = [];
+    const states: Array<Float32Array | Uint16Array | null> = [];
     const entries: Array<{ param: Param; group: ParamGroup<O>; state: TensorState; fresh: boolean }> = [];
     for (const group of this.paramGroups) {
       this.validate(group, `${this.name}`); // options may have been edited since
@@ -178,9 +214,16 @@ export abstract class Optimizer<O extends BaseOptions> {
       }
     }
     const table = new Float64Array(entries.length * SCALARS_PER_TENSOR);
+    const bf16 = this.stateDtype === 'bf16';
     entries.forEach(({ param, group, state }, i) => {
       state.step += 1; // rolled back below if the step is skipped or throws
       const row = this.scalars(group, state, param);
+      if (bf16) {
+        // kFlagBf16State; c6 = Philox seed, c7 = step (the counter; wraps at 2^32).
+        row[0] |= FLAG.bf16State;
+        row[12] = this.seed;
+        row[13] = state.step % 2 ** 32;
+      }
       table.set(row, i * SCALARS_PER_TENSOR);
       params.push(param.data);
       grads.push(param.grad);
@@ -226,11 +269,15 @@ export abstract class Optimizer<O extends BaseOptions> {
       if (i === undefined) continue;
       state[i] = {
         step: s.step,
-        buffers: s.buffers.map((b) => (b === null ? null : json ? encodeBuffer(b) : Float32Array.from(b))),
+        buffers: s.buffers.map((b) => {
+          if (b === null) return null;
+          const f = b instanceof Uint16Array ? bf16ToFloat32(b) : Float32Array.from(b);
+          return json ? encodeBuffer(f) : f;
+        }),
         scalars: { ...s.scalars },
       };
     }
-    return { optimizer: this.name, paramGroups, state };
+    return { optimizer: this.name, stateDtype: this.stateDtype, paramGroups, state };
   }
 
   /**
@@ -245,8 +292,9 @@ export abstract class Optimizer<O extends BaseOptions> {
     if (!isRecord(dict) || !Array.isArray(dict.paramGroups) || !isRecord(dict.state)) {
       throw new TypeError(`${owner}: not an optimizer state dict`);
     }
-    onlyKeys(dict, ['optimizer', 'paramGroups', 'state'], `${owner}: the state dict`);
+    onlyKeys(dict, ['optimizer', 'stateDtype', 'paramGroups', 'state'], `${owner}: the state dict`);
     if (dict.optimizer !== this.name) throw new RangeError(`${owner}: the state is for ${String(dict.optimizer)}, not ${this.name}`);
+    if (dict.stateDtype !== undefined) checkStateDtype(dict.stateDtype, `${owner}: the state dict`);
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new RangeError(`${owner}: ${dict.paramGroups.length} param groups in the state, ${this.paramGroups.length} here`);
     }
@@ -293,7 +341,7 @@ export abstract class Optimizer<O extends BaseOptions> {
         if (bad >= 0) {
           throw new RangeError(`${where} buffer ${k}${slots[k] ? ` ('${slots[k]?.name}')` : ''} has ${arr[bad]} at ${bad}; values must be finite${slots[k]?.nonNegative ? ' and >= 0' : ''}`);
         }
-        return arr;
+        return this.stateDtype === 'bf16' ? float32ToBf16(arr) : arr;
       });
       const scalars: Record<string, number> = {};
       if (s.scalars !== undefined) {
@@ -326,7 +374,10 @@ export abstract class Optimizer<O extends BaseOptions> {
   // Options such as amsgrad or momentum may be switched on later: allocate then.
   private ensureSlots(state: TensorState, param: Param, specs: Array<SlotSpec | null>): void {
     specs.forEach((spec, k) => {
-      if (spec && !state.buffers[k]) state.buffers[k] = new Float32Array(param.data.length).fill(spec.init);
+      if (spec && !state.buffers[k]) {
+        const init = new Float32Array(param.data.length).fill(spec.init);
+        state.buffers[k] = this.stateDtype === 'bf16' ? float32ToBf16(init) : init;
+      }
     });
   }
 
@@ -346,6 +397,19 @@ export abstract class Optimizer<O extends BaseOptions> {
  */
 export function adoptState<O extends BaseOptions>(optimizer: Optimizer<O>, param: Param, state: TensorState): void {
   (optimizer as unknown as { state: Map<Param, TensorState> }).state.set(param, state);
+}
+
+function checkStateDtype(value: unknown, owner: string): StateDtype {
+  if (value === undefined) return 'fp32';
+  if (value !== 'fp32' && value !== 'bf16') throw new RangeError(`${owner}: 'stateDtype' must be 'fp32' or 'bf16' (got ${String(value)})`);
+  return value;
+}
+
+function checkSeed(value: unknown, owner: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw new TypeError(`${owner}: 'seed' must be a number (got ${typeof value})`);
+  if (!Number.isInteger(value) || value < 0 || value >= 2 ** 32) throw new RangeError(`${owner}: 'seed' must be an integer in [0, 2^32) (got ${value})`);
+  return value;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

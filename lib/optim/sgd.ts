@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { OPTIM_KINDS } from '../native_codes';
-import { BaseOptions, checkBoolean, checkNonNegative, FLAG, Optimizer, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
+import { BaseOptions, checkBoolean, checkNonNegative, FLAG, Optimizer, OptimizerOptions, Param, ParamsInput, SlotSpec, TensorState } from './optimizer';
 
 /** Options of {@link SGD} (PyTorch's defaults). */
 export interface SGDOptions extends BaseOptions {
@@ -39,7 +39,7 @@ export class SGD extends Optimizer<SGDOptions> {
   protected readonly name = 'SGD';
   protected readonly kind = OPTIM_KINDS.sgd;
 
-  constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
+  constructor(params: ParamsInput<SGDOptions>, options?: OptimizerOptions<SGDOptions>) {
     super(params, DEFAULTS, options, 'SGD');
   }
 

@@ -57,7 +57,7 @@ async function runEpoch(model: GraphModel, r: ResolvedFit, index: Int32Array | n
     let groupHits = 0;
     for (let k = 0, done = 0; done < groupRows; k++) {
       const rows = Math.min(batchSize, groupRows - done);
-      const [s, c] = await model.plan.trainStep(train.x, index, start + done, rows, train.labels, train.targets, loss.code, scale, k > 0, r.labelSmoothing);
+      const [s, c] = await model.plan.trainStep(train.x, index, start + done, rows, train.labels, train.targets, loss.code, scale, k > 0, r.labelSmoothing, undefined, r.precision === 'bf16' ? 1 : 0);
       groupLoss += s;
       groupHits += c;
       done += rows;

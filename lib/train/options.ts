@@ -38,13 +38,14 @@ export interface ResolvedFit {
   signal: AbortSignal | null;
   verbose: 0 | 1;
   labelSmoothing: number;
+  precision: 'fp32' | 'bf16';
   gradientHook: ((grads: Float32Array) => void | Promise<void>) | null;
 }
 
 const KEYS = new Set([
   'optimizer', 'loss', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationData', 'validationSplit', 'metrics',
   'callbacks', 'earlyStopping', 'lrScheduler', 'gradClipNorm', 'gradAccumulationSteps', 'signal', 'checkFinite', 'verbose',
-  'labelSmoothing', 'gradientHook',
+  'labelSmoothing', 'gradientHook', 'precision',
 ]);
 
 function int(value: unknown, name: string, min: number, fallback: number): number {
@@ -145,6 +146,8 @@ export function resolveFitOptions(model: GraphModel, x: ModelInput, y: Matrix | 
   const labelSmoothing = options.labelSmoothing ?? 0;
   if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) throw new RangeError(`'labelSmoothing' must be a number in [0, 1)`);
   if (labelSmoothing > 0 && loss.name !== 'softmaxCrossEntropy') throw new TypeError(`'labelSmoothing' needs loss 'softmaxCrossEntropy'`);
+  const precision = options.precision ?? 'fp32';
+  if (precision !== 'fp32' && precision !== 'bf16') throw new RangeError(`'precision' must be 'fp32' or 'bf16' (got ${String(precision)})`);
   const gradientHook = options.gradientHook ?? null;
   if (gradientHook !== null && typeof gradientHook !== 'function') throw new TypeError(`'gradientHook' must be a function`);
   if (options.checkFinite) {
@@ -153,6 +156,6 @@ export function resolveFitOptions(model: GraphModel, x: ModelInput, y: Matrix | 
   }
   return {
     optimizer, loss, epochs, batchSize, shuffle, seed, train, validation, accuracy: metrics.includes('accuracy'), callbacks,
-    earlyStopping, lrScheduler, gradClipNorm, accumulation, signal, verbose, labelSmoothing, gradientHook,
+    earlyStopping, lrScheduler, gradClipNorm, accumulation, signal, verbose, labelSmoothing, precision, gradientHook,
   };
 }

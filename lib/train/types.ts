@@ -107,6 +107,15 @@ export interface FitOptions {
    */
   labelSmoothing?: number;
   /**
+   * `'bf16'`: every Dense and Conv2D layer's training GEMMs (forward and
+   * backward) round their inputs to bfloat16 and sum in fp32; weights,
+   * gradients, the loss and the optimizer stay fp32 (docs/bf16.md). Layers
+   * with their own `precision: 'bf16'` use it anyway. Evaluation (validation
+   * data, `evaluate`, `predict`) uses each layer's own precision. Default
+   * `'fp32'`.
+   */
+  precision?: 'fp32' | 'bf16';
+  /**
    * Called with the gradient arena after each batch group's backward pass and
    * before clipping and the optimizer step (e.g. to all-reduce it across
    * processes). May return a Promise, which fit awaits.

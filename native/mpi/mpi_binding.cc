@@ -83,6 +83,7 @@ struct Job {
   bool drained = false;  // failed by the watchdog while still queued (never ran)
   std::atomic<bool> claimed{false};
   Clock::time_point queued_at{};  // for stats()
+  Clock::time_point posted_at{};  // handed to the event loop (stats(): returnUs)
   // JS thread only (released in settle(), never by ~Job on another thread).
   std::unique_ptr<Napi::Promise::Deferred> deferred;
   Napi::ObjectReference keep;
@@ -92,11 +93,18 @@ struct Job {
 struct State {
   std::mutex mu;
   std::condition_variable cv;        // MPI thread: new job or quit
-  std::condition_variable watch_cv;  // watchdog: current job changed
+  std::condition_variable watch_cv;  // watchdog: a job started while it idled, an earlier deadline, or stop
   std::deque<std::shared_ptr<Job>> queue;
   std::shared_ptr<Job> current;      // the job the MPI thread is running
   Clock::time_point deadline;
   bool stop_watchdog = false;
+  // The watchdog is woken only when it must look earlier than it planned
+  // (idle, or a job whose deadline comes before the one it sleeps toward),
+  // never per job: on a 2-core machine each wake-up of a third thread costs
+  // the MPI and JS threads their core.
+  uint64_t current_seq = 0;          // bumped as each job starts
+  bool watchdog_idle = false;
+  Clock::time_point watching_until = Clock::time_point::max();
   std::thread* mpi_thread = nullptr;      // never destroyed while possibly blocked in MPI
   std::thread* watchdog_thread = nullptr;
   Napi::ThreadSafeFunction tsfn;
@@ -114,6 +122,7 @@ struct State {
   // stats(): nanoseconds summed over jobs, written by the MPI thread only.
   std::atomic<uint64_t> st_jobs{0}, st_wait_ns{0}, st_check_ns{0}, st_mpi_ns{0};
   std::atomic<uint64_t> st_hook_buckets{0};  // buckets queued from a backward pass (overlap)
+  uint64_t st_return_ns = 0;                  // JS thread only: posted -> settle() running
 };
 
 State& state() {
@@ -319,7 +328,11 @@ std::shared_ptr<Job> next_job() {
   s.queue.pop_front();
   if (job->kind == Kind::quit) return job;
   s.current = job;
+  ++s.current_seq;
   s.deadline = Clock::now() + std::chrono::milliseconds(job->timeout_ms);
+  const bool wake = s.watchdog_idle || s.deadline < s.watching_until;
+  lock.unlock();
+  if (wake) s.watch_cv.notify_all();
   return job;
 }
 
@@ -330,7 +343,6 @@ void mpi_thread_main() {
     if (job->kind == Kind::quit) return;
     s.st_jobs.fetch_add(1, std::memory_order_relaxed);
     s.st_wait_ns.fetch_add(ns_since(job->queued_at), std::memory_order_relaxed);
-    s.watch_cv.notify_all();
     std::string err;
     if (s.broken.load()) {
       std::lock_guard<std::mutex> lock(s.mu);
@@ -357,7 +369,7 @@ void mpi_thread_main() {
         s.broken.store(true);
       }
     }
-    s.watch_cv.notify_all();
+    // No wake-up for the watchdog: it finds the job gone at its deadline.
     if (!job->claimed.exchange(true)) {
       if (job->kind == Kind::bucket) {
         bucket_done(job->plan);  // no Promise: a failure shows at the fence (broken)
@@ -375,11 +387,20 @@ void watchdog_main() {
   std::unique_lock<std::mutex> lock(s.mu);
   while (!s.stop_watchdog) {
     if (!s.current) {
-      s.watch_cv.wait(lock);
+      s.watchdog_idle = true;
+      s.watch_cv.wait(lock, [&] { return s.stop_watchdog || s.current != nullptr; });
+      s.watchdog_idle = false;
       continue;
     }
+    // Sleep toward this job's deadline; a later job with a later deadline
+    // needs no wake-up (the loop moves on to it when this one is found gone).
+    const uint64_t seq = s.current_seq;
+    const Clock::time_point until = s.deadline;
+    s.watching_until = until;
+    s.watch_cv.wait_until(lock, until, [&] { return s.stop_watchdog || (s.current_seq != seq && s.current && s.deadline < until); });
+    s.watching_until = Clock::time_point::max();
+    if (s.stop_watchdog || !s.current || s.current_seq != seq || Clock::now() < until) continue;
     std::shared_ptr<Job> job = s.current;
-    if (s.watch_cv.wait_until(lock, s.deadline, [&] { return s.stop_watchdog || s.current != job; })) continue;
     // The MPI call is still blocked past its deadline: a peer died or hangs.
     if (job->claimed.exchange(true)) continue;
     job->timed_out = true;
@@ -411,6 +432,7 @@ void settle(Napi::Env env, Job* raw) {
   // Find the owning pointer: the posted raw pointer carries one reference.
   std::unique_ptr<std::shared_ptr<Job>> holder(reinterpret_cast<std::shared_ptr<Job>*>(raw));
   job = *holder;
+  s.st_return_ns += ns_since(job->posted_at);
   if (--s.inflight == 0 && !s.finalized.load()) s.tsfn.Unref(env);
   if (job->kind == Kind::finalize && !job->drained) {
     s.finalized.store(true);
@@ -451,6 +473,7 @@ void settle(Napi::Env env, Job* raw) {
 }
 
 void post_to_js(const std::shared_ptr<Job>& job) {
+  job->posted_at = Clock::now();
   auto* holder = new std::shared_ptr<Job>(job);
   napi_status st = state().tsfn.NonBlockingCall(reinterpret_cast<Job*>(holder), [](Napi::Env env, Napi::Function, Job* raw) {
     if (env == nullptr) {  // the env is gone: drop the reference only
@@ -704,9 +727,10 @@ Napi::Value ReduceBuckets(const Napi::CallbackInfo& info) {
   return submit(env, fence);
 }
 
-// stats() -> cumulative { jobs, waitUs, checkUs, mpiUs, hookBuckets } of the MPI
-// thread: queue-to-start latency, the argument-check collective, the MPI
-// calls, and how many gradient buckets a backward pass queued (overlap).
+// stats() -> cumulative { jobs, waitUs, checkUs, mpiUs, hookBuckets, returnUs }:
+// queue-to-start latency, the argument-check collective, the MPI calls, how
+// many gradient buckets a backward pass queued (overlap), and the hop back:
+// from the MPI thread posting a result to the event loop running settle().
 Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   State& s = state();
@@ -716,6 +740,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   r.Set("checkUs", static_cast<double>(s.st_check_ns.load()) / 1e3);
   r.Set("mpiUs", static_cast<double>(s.st_mpi_ns.load()) / 1e3);
   r.Set("hookBuckets", static_cast<double>(s.st_hook_buckets.load()));
+  r.Set("returnUs", static_cast<double>(s.st_return_ns) / 1e3);
   return r;
 }
 

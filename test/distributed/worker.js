@@ -93,11 +93,17 @@ async function fit(me, n, batch, epochs, killAt, buckets = {}) {
   }
   else if (mode === 'kill') result = await fit(me, n, 4, 1000, 5);
   else if (mode === 'hang') {
+    // A first collective with a 10-minute timeout: the watchdog then sleeps
+    // toward that deadline and must be woken for the 2 s one that follows.
+    await dist.barrier({ timeoutMs: 600_000 });
     if (me === 1) {
       setInterval(() => {}, 1000); // alive but never joins the collective
       return;
     }
-    await dist.allReduce(new Float32Array(4), 'sum');
+    // A second collective queued behind the one that hangs is failed with it.
+    const [hung, queued] = await Promise.allSettled([dist.allReduce(new Float32Array(4), 'sum'), dist.barrier({ timeoutMs: 600_000 })]);
+    process.stderr.write(`queued behind: ${queued.status} ${queued.reason && queued.reason.message}\n`);
+    throw hung.reason;
   } else throw new Error(`unknown mode ${mode}`);
   result.seconds = (Date.now() - t0) / 1000;
   fs.writeFileSync(path.join(outDir, `rank${me}.json`), JSON.stringify(result));

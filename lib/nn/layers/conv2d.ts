@@ -10,7 +10,7 @@
 import { ACT_CODES, OP_CODES } from '../../native_codes';
 import { checkActivation, type ActivationName } from '../activations';
 import { resolveInitializer, type InitializerFn, type InitializerLike } from '../initializers';
-import { checkShape, Layer, type EmitContext, type LayerOptions, type Shape, type TensorSpec } from './layer';
+import { checkPrecision, checkShape, Layer, type EmitContext, type LayerOptions, type LayerPrecision, type Shape, type TensorSpec } from './layer';
 import { checkPadding, outSize, padAxis, pair, requireImage, type Padding } from './spatial';
 
 /** Options of {@link Conv2D}. */
@@ -37,9 +37,16 @@ export interface Conv2DOptions extends LayerOptions {
   kernelInitializer?: InitializerLike;
   /** Initializer of the bias (default zeros). */
   biasInitializer?: InitializerLike;
+  /**
+   * `'bf16'`: the convolution's GEMMs (forward, input and filter gradients)
+   * round their inputs to bfloat16 and sum in fp32, through im2col (the
+   * direct fp32 kernels are skipped); depthwise convolutions stay fp32.
+   * Weights and gradients stay fp32 (docs/bf16.md). Default `'fp32'`.
+   */
+  precision?: LayerPrecision;
 }
 
-const KEYS = new Set(['strides', 'padding', 'dilation', 'groups', 'activation', 'alpha', 'useBias', 'inChannels', 'inputShape', 'kernelInitializer', 'biasInitializer', 'name']);
+const KEYS = new Set(['strides', 'padding', 'dilation', 'groups', 'activation', 'alpha', 'useBias', 'inChannels', 'inputShape', 'kernelInitializer', 'biasInitializer', 'precision', 'name']);
 
 /** [kh, kw, ci, co] -> [co, ci, kh, kw] and back. */
 function hwioToOihw(w: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
@@ -72,6 +79,7 @@ export class Conv2D extends Layer {
   readonly inputShape: Shape | null;
   readonly kernelInitializer: InitializerFn;
   readonly biasInitializer: InitializerFn;
+  readonly precision: LayerPrecision;
 
   /**
    * @example
@@ -104,6 +112,7 @@ export class Conv2D extends Layer {
     const he = this.activation === 'relu' || this.activation === 'leakyRelu' || this.activation === 'gelu';
     this.kernelInitializer = resolveInitializer(options.kernelInitializer ?? (he ? 'heUniform' : 'glorotUniform'), "'kernelInitializer'");
     this.biasInitializer = resolveInitializer(options.biasInitializer ?? 'zeros', "'biasInitializer'");
+    this.precision = checkPrecision(options.precision, 'Conv2D');
   }
 
   get className(): string {
@@ -153,6 +162,7 @@ export class Conv2D extends Layer {
       groups: this.groups, act: split ? ACT_CODES.linear : ACT_CODES[this.activation], alpha: this.alpha, w: ctx.param('weight'),
     };
     if (this.useBias) attrs.b = ctx.param('bias');
+    if (this.precision === 'bf16') attrs.prec = 1;
     const z = ctx.slot(output);
     ctx.op(OP_CODES.conv2d, inputs, z, attrs);
     if (!split) return z;
@@ -165,6 +175,7 @@ export class Conv2D extends Layer {
     return {
       filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilation: this.dilation, groups: this.groups,
       activation: this.activation, alpha: this.alpha, useBias: this.useBias, inChannels: this.inChannels, inputShape: this.inputShape ? [...this.inputShape] : undefined,
+      ...(this.precision === 'bf16' ? { precision: 'bf16' } : {}),
     };
   }
 
@@ -175,6 +186,7 @@ export class Conv2D extends Layer {
     };
     if (typeof c.inChannels === 'number') o.inChannels = c.inChannels;
     if (Array.isArray(c.inputShape)) o.inputShape = c.inputShape as number[];
+    if (c.precision !== undefined) o.precision = c.precision as LayerPrecision;
     return new Conv2D(c.filters as number, c.kernelSize as [number, number], o);
   }
 }

@@ -9,7 +9,7 @@
 import { ACT_CODES, OP_CODES } from '../../native_codes';
 import { checkActivation, type ActivationName } from '../activations';
 import { resolveInitializer, type InitializerFn, type InitializerLike } from '../initializers';
-import { fmt, Layer, shapeSize, type EmitContext, type LayerOptions, type Shape, type TensorSpec } from './layer';
+import { checkPrecision, fmt, Layer, shapeSize, type EmitContext, type LayerOptions, type LayerPrecision, type Shape, type TensorSpec } from './layer';
 
 /** Options of {@link Dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -23,6 +23,12 @@ export interface DenseOptions extends LayerOptions {
   biasInitializer?: InitializerLike;
   /** Whether the layer has a bias (default true). */
   useBias?: boolean;
+  /**
+   * `'bf16'`: the forward and backward GEMMs round their inputs (x, W, the
+   * output gradient) to bfloat16 and sum in fp32; W, b and the gradients stay
+   * fp32 (docs/bf16.md). Default `'fp32'`.
+   */
+  precision?: LayerPrecision;
 }
 
 /** The serializable description of a Dense layer (saved in checkpoints). */
@@ -33,10 +39,12 @@ export interface DenseConfig {
   activation: ActivationName;
   alpha: number;
   useBias: boolean;
+  /** Present when 'bf16'. */
+  precision?: LayerPrecision;
   name?: string;
 }
 
-const DENSE_KEYS = new Set(['activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'useBias', 'name']);
+const DENSE_KEYS = new Set(['activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'useBias', 'precision', 'name']);
 
 function checkFeatures(n: unknown, name: string): number {
   if (typeof n !== 'number') throw new TypeError(`'${name}' must be a number (got ${typeof n})`);
@@ -68,6 +76,8 @@ export class Dense extends Layer {
   readonly kernelInitializer: InitializerFn;
   /** Initializer of b. */
   readonly biasInitializer: InitializerFn;
+  /** How its GEMMs multiply. */
+  readonly precision: LayerPrecision;
   private inputFeatures: number | null;
 
   /**
@@ -97,6 +107,7 @@ export class Dense extends Layer {
     const he = this.activation === 'relu' || this.activation === 'leakyRelu' || this.activation === 'gelu';
     this.kernelInitializer = resolveInitializer(opts.kernelInitializer ?? (he ? 'heUniform' : 'glorotUniform'), "'kernelInitializer'");
     this.biasInitializer = resolveInitializer(opts.biasInitializer ?? 'zeros', "'biasInitializer'");
+    this.precision = checkPrecision(opts.precision, 'Dense');
   }
 
   get className(): string {
@@ -169,6 +180,7 @@ export class Dense extends Layer {
       in: shapeSize(inputShapes[0]), out: this.outFeatures, act: split ? ACT_CODES.linear : this.actCode, alpha: this.alpha, w: ctx.param('weight'),
     };
     if (this.useBias) attrs.b = ctx.param('bias');
+    if (this.precision === 'bf16') attrs.prec = 1;
     const z = ctx.slot(output);
     ctx.op(OP_CODES.dense, inputs, z, attrs);
     if (!split) return z;
@@ -179,13 +191,16 @@ export class Dense extends Layer {
 
   /** The serializable description. */
   config(): DenseConfig {
-    return { type: 'Dense', inFeatures: this.inFeatures, outFeatures: this.outFeatures, activation: this.activation, alpha: this.alpha, useBias: this.useBias };
+    const c: DenseConfig = { type: 'Dense', inFeatures: this.inFeatures, outFeatures: this.outFeatures, activation: this.activation, alpha: this.alpha, useBias: this.useBias };
+    if (this.precision === 'bf16') c.precision = 'bf16';
+    return c;
   }
 
   /** Rebuilds a layer from {@link DenseConfig} (initializers default). */
   static fromConfig(config: DenseConfig): Dense {
     if (config?.type !== 'Dense') throw new TypeError(`unsupported layer type '${String(config?.type)}'`);
     const opts: DenseOptions = { activation: config.activation, alpha: config.alpha, useBias: config.useBias };
+    if (config.precision !== undefined) opts.precision = config.precision;
     if (config.name !== undefined) opts.name = config.name;
     return config.inFeatures ? new Dense(config.inFeatures, config.outFeatures, opts) : new Dense(config.outFeatures, opts);
   }

@@ -82,6 +82,16 @@ export function fmt(s: Shape): string {
   return `[${s.join(', ')}]`;
 }
 
+/** How a layer's GEMMs / convolutions multiply: fp32, or bf16 inputs with fp32 sums (docs/bf16.md). */
+export type LayerPrecision = 'fp32' | 'bf16';
+
+/** Checks a layer's `precision` option (default 'fp32'). @internal */
+export function checkPrecision(value: unknown, owner: string): LayerPrecision {
+  if (value === undefined) return 'fp32';
+  if (value !== 'fp32' && value !== 'bf16') throw new RangeError(`${owner}: 'precision' must be 'fp32' or 'bf16' (got ${String(value)})`);
+  return value;
+}
+
 /** Common options of every layer. */
 export interface LayerOptions {
   /** A unique name (default: the class name in snake case with a counter). */

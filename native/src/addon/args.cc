@@ -55,7 +55,7 @@ std::string describe(Napi::Value value) {
 
 namespace {
 
-F32Array to_f32_unchecked(Napi::Env env, Napi::Value value, const char* name) {
+F32Array typed_unchecked(Napi::Env env, Napi::Value value, const char* name, napi_typedarray_type want) {
   // One napi_get_typedarray_info call (Napi::TypedArray's accessors would
   // each make their own): it dominates the cost of a small sgemm call.
   // (It fails with napi_invalid_arg on anything but a TypedArray.)
@@ -64,8 +64,9 @@ F32Array to_f32_unchecked(Napi::Env env, Napi::Value value, const char* name) {
   void* data = nullptr;
   napi_value buffer = nullptr;
   if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, nullptr) != napi_ok ||
-      type != napi_float32_array) {
-    throw_type_error(env, quoted(name) + " must be a Float32Array (got " + describe(value) + ")");
+      type != want) {
+    const char* what = want == napi_uint16_array ? "a Uint16Array" : "a Float32Array";
+    throw_type_error(env, quoted(name) + " must be " + what + " (got " + describe(value) + ")");
   }
   bool detached = false;
   if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached) {
@@ -75,7 +76,12 @@ F32Array to_f32_unchecked(Napi::Env env, Napi::Value value, const char* name) {
   out.data = static_cast<float*>(data);
   out.length = length;
   out.name = name;
+  if (want == napi_uint16_array) out.elem_bytes = sizeof(uint16_t);
   return out;
+}
+
+F32Array to_f32_unchecked(Napi::Env env, Napi::Value value, const char* name) {
+  return typed_unchecked(env, value, name, napi_float32_array);
 }
 
 }  // namespace
@@ -88,6 +94,12 @@ F32Array to_f32(Napi::Env env, Napi::Value value, const char* name) {
 
 F32Array to_f32_out(Napi::Env env, Napi::Value value, const char* name) {
   F32Array array = to_f32_unchecked(env, value, name);
+  check_not_busy(env, array, /*write=*/true);
+  return array;
+}
+
+F32Array to_u16_out(Napi::Env env, Napi::Value value, const char* name) {
+  F32Array array = typed_unchecked(env, value, name, napi_uint16_array);
   check_not_busy(env, array, /*write=*/true);
   return array;
 }

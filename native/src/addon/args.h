@@ -16,13 +16,19 @@ namespace addon {
 // A Float32Array argument, validated: not detached, data pointer usable for
 // `length` floats. Works for subarray views at any offset and for arrays on a
 // SharedArrayBuffer (the caller owns any races on shared memory).
+//
+// A Uint16Array read by to_u16_out (bf16 optimizer state) is held the same
+// way with elem_bytes = 2 (data then points at uint16_t: see u16()), so the
+// overlap and busy-buffer checks see its true byte range.
 struct F32Array {
   float* data = nullptr;
   size_t length = 0;
   const char* name = "";
+  size_t elem_bytes = sizeof(float);
 
   uintptr_t byte_begin() const { return reinterpret_cast<uintptr_t>(data); }
-  uintptr_t byte_end() const { return byte_begin() + length * sizeof(float); }
+  uintptr_t byte_end() const { return byte_begin() + length * elem_bytes; }
+  uint16_t* u16() const { return reinterpret_cast<uint16_t*>(data); }
 };
 
 [[noreturn]] void throw_type_error(Napi::Env env, const std::string& message);
@@ -44,6 +50,10 @@ F32Array to_f32_out(Napi::Env env, Napi::Value value, const char* name);
 inline F32Array f32_out_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   return to_f32_out(info.Env(), info[index], name);
 }
+
+// An output (written) Uint16Array of bf16 bit patterns (elem_bytes = 2).
+// Refused while a pending async operation reads or writes its memory.
+F32Array to_u16_out(Napi::Env env, Napi::Value value, const char* name);
 
 // A number (any double, NaN and infinities included).
 double to_number(Napi::Env env, Napi::Value value, const char* name);

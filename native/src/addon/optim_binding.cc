@@ -2,7 +2,10 @@
 // gradient utilities behind clipGradNorm / clipGradValue / skipNonFinite.
 //
 //   optimStep(kind, params[], grads[], states[], scalars, skipNonFinite) -> applied
-//     states:  3 entries per tensor (Float32Array or null), see optim_types.h
+//     states:  3 entries per tensor (Float32Array or null), see optim_types.h;
+//              Uint16Array (bf16 bit patterns) for a tensor whose row has
+//              kFlagBf16State, with c6 = Philox seed and c7 = step (integers
+//              < 2^32; the tensor's position in the list is the stream)
 //     scalars: Float64Array, kOptimScalarCount doubles per tensor
 //   gradNorm(arrays[], normType 1 | 2 | Infinity) -> number
 //   anyNonFinite(arrays[]) -> boolean
@@ -53,9 +56,10 @@ std::vector<Napi::Value> list_values(Napi::Env env, Napi::Value value, const cha
 // Float32Arrays named "<name>[i]"; with allow_null, null/undefined entries
 // become empty arrays with data == nullptr. `written` lists are refused while
 // a pending async operation uses their memory at all, read lists only while
-// one writes it. Runs no user code.
+// one writes it. With allow_u16, a Uint16Array entry is taken as bf16 state
+// (elem_bytes 2; written lists only). Runs no user code.
 void to_list(Napi::Env env, const std::vector<Napi::Value>& items, const char* name, bool allow_null, bool written,
-             ArrayList* out) {
+             ArrayList* out, bool allow_u16 = false) {
   for (size_t i = 0; i < items.size(); ++i) {
     out->names.push_back(std::string(name) + "[" + std::to_string(i) + "]");
     const Napi::Value& item = items[i];
@@ -64,6 +68,9 @@ void to_list(Napi::Env env, const std::vector<Napi::Value>& items, const char* n
       F32Array empty;
       empty.name = item_name;
       out->arrays.push_back(empty);
+    } else if (allow_u16 && written && item.IsTypedArray() &&
+               item.As<Napi::TypedArray>().TypedArrayType() == napi_uint16_array) {
+      out->arrays.push_back(to_u16_out(env, item, item_name));
     } else {
       out->arrays.push_back(written ? to_f32_out(env, item, item_name) : to_f32(env, item, item_name));
     }
@@ -153,6 +160,23 @@ OptimScalars read_scalars(Napi::Env env, const double* row, size_t tensor) {
   return s;
 }
 
+// kFlagBf16State: the kinds whose kernels take bf16 state (every
+// element-wise one; not LAMB, not the TensorFlow.js formulas), and the
+// Philox seed (c6) and step (c7) as exact integers below 2^32.
+void read_bf16_scalars(Napi::Env env, OptimKind kind, const double* row, size_t tensor, OptimScalars* s) {
+  const std::string where = "'scalars' of tensor " + std::to_string(tensor);
+  if (kind == OptimKind::lamb || (s->flags & kFlagTfjs)) {
+    throw_range_error(env, where + ": bf16 state is not available for LAMB or the TensorFlow.js formulas");
+  }
+  const double seed = row[12], step = row[13];
+  auto is_u32 = [](double x) { return x >= 0 && x < 4294967296.0 && x == std::floor(x); };
+  if (!is_u32(seed)) throw_range_error(env, where + ": 'c6' (bf16 state seed) must be an integer in [0, 2^32) (got " + std::to_string(seed) + ")");
+  if (!is_u32(step)) throw_range_error(env, where + ": 'c7' (bf16 state step) must be an integer in [0, 2^32) (got " + std::to_string(step) + ")");
+  s->rng_seed = static_cast<uint32_t>(seed);
+  s->rng_step = static_cast<uint32_t>(step);
+  s->rng_stream = static_cast<uint32_t>(tensor);
+}
+
 Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const size_t kind_index = size_arg(info, 0, "kind");
@@ -165,7 +189,7 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   ArrayList params, grads, states;
   to_list(env, param_values, "params", false, true, &params);
   to_list(env, grad_values, "grads", false, false, &grads);
-  to_list(env, state_values, "states", true, true, &states);
+  to_list(env, state_values, "states", true, true, &states, /*allow_u16=*/true);
   const size_t count = params.arrays.size();
   if (grads.arrays.size() != count) {
     throw_range_error(env, "'grads' must have one entry per param (got " + std::to_string(grads.arrays.size()) +
@@ -197,6 +221,8 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
     if ((t.scalars.flags & kFlagTfjs) && !has_tfjs_variant(kind)) {
       throw_range_error(env, "'scalars' of tensor " + std::to_string(i) + ": this optimizer has no TensorFlow.js variant");
     }
+    const bool bf16 = (t.scalars.flags & kFlagBf16State) != 0;
+    if (bf16) read_bf16_scalars(env, kind, table.Data() + i * kOptimScalarCount, i, &t.scalars);
     t.n = p.length;
     float* slot[kOptimStateSlots];
     for (int k = 0; k < kOptimStateSlots; ++k) {
@@ -205,6 +231,10 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
         throw_type_error(env, "'" + std::string(s.name) + "' must be a Float32Array (this optimizer needs it)");
       }
       if (s.data != nullptr) {
+        if ((s.elem_bytes == sizeof(uint16_t)) != bf16) {
+          throw_type_error(env, "'" + std::string(s.name) + "' must be a " + (bf16 ? "Uint16Array (bf16 state)" : "Float32Array") +
+                                    " (got " + (bf16 ? "Float32Array" : "Uint16Array") + ")");
+        }
         require_same_length(env, s, p);
         written.push_back(&s);
       }
@@ -212,7 +242,14 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
     }
     written.push_back(&p);
     read.push_back(&g);
-    t.span = OptimSpan{p.data, g.data, slot[0], slot[1], slot[2]};
+    if (bf16) {
+      t.span = OptimSpan{p.data, g.data, nullptr, nullptr, nullptr};
+      t.span.h0 = reinterpret_cast<uint16_t*>(slot[0]);
+      t.span.h1 = reinterpret_cast<uint16_t*>(slot[1]);
+      t.span.h2 = reinterpret_cast<uint16_t*>(slot[2]);
+    } else {
+      t.span = OptimSpan{p.data, g.data, slot[0], slot[1], slot[2]};
+    }
   }
   require_disjoint(env, written, read);
 

@@ -258,8 +258,9 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     });
   }
 
-  // trainStep(x, index, start, rows, labels, targets, loss, scale, accumulate, labelSmoothing, gradHook?)
+  // trainStep(x, index, start, rows, labels, targets, loss, scale, accumulate, labelSmoothing, gradHook?, precision?)
   //   -> Promise<[lossSum, correct]>
+  // precision: 0 / undefined = each layer's own, 1 = bf16 GEMMs in every Dense/Conv2d.
   // gradHook: a hook object from simdtrain/distributed (grad_ready_hook.h),
   // told on the worker thread as the parameter gradients become final.
   Napi::Value TrainStep(const Napi::CallbackInfo& info) {
@@ -272,6 +273,8 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     check_loss_targets(env, opt.loss, src);
     if (src.rows == 0) throw_range_error(env, "'rows' must be >= 1");
     const graph::GradReadyHook hook = grad_hook_arg(env, info[10]);
+    const bool bf16 = !info[11].IsUndefined() && to_size(env, info[11], "precision") != 0;
+    if (!info[11].IsUndefined() && to_size(env, info[11], "precision") > 1) throw_range_error(env, "'precision' must be 0 (fp32) or 1 (bf16)");
     auto result = std::make_shared<LossResult>();
     auto batch = own_batch(env, src);
     busy_.store(true);
@@ -285,7 +288,7 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
             std::atomic<bool>* b;
             ~Idle() { b->store(false); }
           } idle{busy};
-          *result = plan->train_step(batch->src, opt, accumulate, hook.ready ? &hook : nullptr);
+          *result = plan->train_step(batch->src, opt, accumulate, hook.ready ? &hook : nullptr, bf16);
         },
         [result](Napi::Env e) { return pair(e, *result); });
   }

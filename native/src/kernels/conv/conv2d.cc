@@ -28,7 +28,7 @@ std::atomic<ConvAlgo> g_forced{ConvAlgo::automatic};
 template <class WinogradOk, class DirectOk>
 ConvAlgo pick(const Conv2dShape& s, WinogradOk&& winograd_ok, DirectOk&& direct_ok) {
   const ConvAlgo forced = g_forced.load(std::memory_order_relaxed);
-  if (forced == ConvAlgo::im2col) return ConvAlgo::im2col;
+  if (forced == ConvAlgo::im2col || s.precision == Precision::bf16) return ConvAlgo::im2col;
   if (forced == ConvAlgo::direct && direct_ok(s)) return ConvAlgo::direct;
   if (forced != ConvAlgo::direct && winograd_ok(s)) return ConvAlgo::winograd;
   if (direct_ok(s)) return ConvAlgo::direct;

@@ -37,6 +37,9 @@ struct Conv2dShape {
   size_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
   size_t dil_h = 1, dil_w = 1;
   size_t groups = 1;
+  // bf16: the GEMMs round their inputs to bf16 and sum in fp32 (im2col path
+  // only: the direct and Winograd paths are fp32; depthwise stays fp32).
+  Precision precision = Precision::fp32;
 
   size_t out_h() const;  // 0 when the dilated kernel is larger than the padded input
   size_t out_w() const;

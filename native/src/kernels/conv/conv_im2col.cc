@@ -108,8 +108,9 @@ void for_each_chunk(const Conv2dShape& s, const Geometry& geo, const float* x, f
   }
 }
 
-GemmArgs group_gemm(size_t m, size_t n, size_t k) {
+GemmArgs group_gemm(const Conv2dShape& s, size_t m, size_t n, size_t k) {
   GemmArgs a;
+  a.precision = s.precision;
   a.m = m;
   a.n = n;
   a.k = k;
@@ -130,7 +131,7 @@ void im2col_forward(const Conv2dShape& s, const float* x, const float* w, const 
   const Geometry geo = geometry(s);
   for_each_chunk(s, geo, x, workspace, true, [&](size_t m0, size_t m1, const float* col) {
     for (size_t g = 0; g < s.groups; ++g) {
-      GemmArgs a = group_gemm(m1 - m0, geo.cout_g, geo.kg);
+      GemmArgs a = group_gemm(s, m1 - m0, geo.cout_g, geo.kg);
       a.a = col + g * geo.kg;
       a.lda = geo.in_place ? s.in_c : geo.k;
       a.b = w + g * geo.cout_g;
@@ -151,7 +152,7 @@ void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy
   for_each_chunk(s, geo, nullptr, workspace, false, [&](size_t m0, size_t m1, const float*) {
     float* dcol = geo.in_place ? dx + m0 * s.in_c : workspace;
     for (size_t g = 0; g < s.groups; ++g) {
-      GemmArgs a = group_gemm(m1 - m0, geo.kg, geo.cout_g);
+      GemmArgs a = group_gemm(s, m1 - m0, geo.kg, geo.cout_g);
       a.a = dy + m0 * s.out_c + g * geo.cout_g;
       a.lda = s.out_c;
       a.trans_b = true;
@@ -171,7 +172,7 @@ void im2col_backward_filter(const Conv2dShape& s, const float* x, const float* d
   bool first = !accumulate;
   for_each_chunk(s, geo, x, workspace, true, [&](size_t m0, size_t m1, const float* col) {
     for (size_t g = 0; g < s.groups; ++g) {
-      GemmArgs a = group_gemm(geo.kg, geo.cout_g, m1 - m0);
+      GemmArgs a = group_gemm(s, geo.kg, geo.cout_g, m1 - m0);
       a.trans_a = true;
       a.a = col + g * geo.kg;
       a.lda = geo.in_place ? s.in_c : geo.k;

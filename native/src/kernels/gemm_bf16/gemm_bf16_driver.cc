@@ -1,6 +1,7 @@
 // The bf16 GEMM driver (path-independent): Goto/BLIS blocking around a path's
-// packing and macro-kernel, an M x N split over the thread pool, and the
-// dispatch to the active path.
+// packing and macro-kernel, an M x N split over the thread pool (the fp32
+// driver's gemm_threading.h: team size, grid, ranges), and the dispatch to
+// the active path. The emulation is split the same way.
 //
 // Loops, outermost first: jc over N by NC (pack B[pc, jc] per K block),
 // pc over K by KC, ic over M by MC (pack A[ic, pc]), macro-kernel. The sums
@@ -14,14 +15,12 @@
 #include "../../core/thread_pool.h"
 #include "../../simd/isa.h"
 #include "../gemm/gemm_buffers.h"
+#include "../gemm/gemm_threading.h"
 #include "gemm_bf16.h"
 #include "gemm_bf16_kernels.h"
 
 namespace simdtrain {
 namespace {
-
-// Below this many multiply-adds one thread is as fast as two.
-constexpr double kMinParallelWork = 2e6;
 
 const Bf16Kernels* kernels_for(Bf16Path path) {
 #if SIMDTRAIN_X86
@@ -105,36 +104,26 @@ GemmArgs sub_problem(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t 
   return s;
 }
 
-// [0, n) in `parts` ranges on multiples of `unit`; range t.
-void split(size_t n, size_t unit, size_t parts, size_t t, size_t* begin, size_t* end) {
-  const size_t units = (n + unit - 1) / unit;
-  *begin = std::min(n, units * t / parts * unit);
-  *end = std::min(n, units * (t + 1) / parts * unit);
-}
-
-// A tm x tn grid of independent blocks of C (tm * tn = threads) with the
-// smallest largest block in micro-tiles; ties split M (each thread then
-// packs only its rows of A).
-void run_threaded(const Bf16Kernels& kern, const GemmArgs& g, size_t threads) {
-  const size_t rows = (g.m + kern.mr - 1) / kern.mr, cols = (g.n + kern.nr - 1) / kern.nr;
-  size_t best_tm = 0, best_cost = SIZE_MAX;
-  for (size_t tm = 1; tm <= threads; ++tm) {
-    const size_t tn = threads / tm;
-    if (threads % tm || rows < tm || cols < tn) continue;
-    const size_t cost = ((rows + tm - 1) / tm) * ((cols + tn - 1) / tn);
-    if (cost <= best_cost) best_cost = cost, best_tm = tm;
-  }
-  if (!best_tm) return run_block(kern, g);
-  const size_t tm = best_tm, tn = threads / tm;
+// Runs fn(sub-problem) for each block of a grid of threads over C
+// (gemm_threading.h: how many threads the product deserves, the grid with the
+// smallest largest block of row_unit x col_unit tiles, the ranges). Every
+// element of C keeps its own summation order, so the bits do not depend on
+// the split.
+template <class Fn>
+void run_split(const GemmArgs& g, size_t row_unit, size_t col_unit, Fn&& fn) {
+  const double work = static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
+  const size_t team = gemm_team_size(work, static_cast<size_t>(get_num_threads()));
+  const GemmGrid grid = team > 1 ? gemm_choose_grid(g.m, g.n, row_unit, col_unit, team) : GemmGrid{};
+  if (grid.threads() <= 1) return fn(g);
   std::exception_ptr error;
   std::mutex error_mutex;
-  run_parallel(threads, [&](size_t t) {
+  run_parallel(grid.threads(), [&](size_t t) {
     size_t i0, i1, j0, j1;
-    split(g.m, kern.mr, tm, t / tn, &i0, &i1);
-    split(g.n, kern.nr, tn, t % tn, &j0, &j1);
+    gemm_split(g.m, row_unit, grid.tm, t / grid.tn, &i0, &i1);
+    gemm_split(g.n, col_unit, grid.tn, t % grid.tn, &j0, &j1);
     if (i0 >= i1 || j0 >= j1) return;
     try {
-      run_block(kern, sub_problem(g, i0, i1, j0, j1));
+      fn(sub_problem(g, i0, i1, j0, j1));
     } catch (...) {  // never let an exception escape a pool thread
       std::lock_guard<std::mutex> lock(error_mutex);
       error = std::current_exception();
@@ -150,15 +139,11 @@ bool sgemm_bf16_on(Bf16Path path, const GemmArgs& g) {
   if (g.m == 0 || g.n == 0) return true;
   const Bf16Kernels* kern = kernels_for(path);
   if (!kern || g.k == 0 || g.alpha == 0.0f) {  // the emulation, or no products at all
-    gemm_bf16_emulate(g, path == Bf16Path::avx512bf16 ? Bf16Order::odd_first : Bf16Order::even_first);
+    const Bf16Order order = path == Bf16Path::avx512bf16 ? Bf16Order::odd_first : Bf16Order::even_first;
+    run_split(g, 1, 16, [&](const GemmArgs& s) { gemm_bf16_emulate(s, order); });
     return true;
   }
-  const size_t threads = static_cast<size_t>(get_num_threads());
-  if (threads > 1 && static_cast<double>(g.m) * g.n * g.k >= kMinParallelWork) {
-    run_threaded(*kern, g, threads);
-  } else {
-    run_block(*kern, g);
-  }
+  run_split(g, kern->mr, kern->nr, [&](const GemmArgs& s) { run_block(*kern, s); });
   return true;
 }
 

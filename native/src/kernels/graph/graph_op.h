@@ -83,6 +83,7 @@ struct StepCtx {
   float* scratch = nullptr;  // Op::scratch_floats(rows) floats, not kept between calls
   uint64_t seed = 0;         // random ops (dropout): stream = (seed, step, op index)
   uint64_t step = 0;         // training forward passes so far
+  bool bf16 = false;         // fit({ precision: 'bf16' }): Dense/Conv2d GEMMs of a training step in bf16
   size_t op_index = 0;
 };
 

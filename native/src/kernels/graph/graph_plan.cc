@@ -186,6 +186,7 @@ const float* GraphPlan::forward(size_t rows, bool training, size_t begin, size_t
   ctx.params = params_, ctx.grads = grads_, ctx.buffers = buffers_;
   ctx.scratch = scratch_.data();
   ctx.seed = seed_, ctx.step = step_;
+  ctx.bf16 = step_bf16_;
   const float* xs[8];
   std::vector<const float*> many;
   for (size_t i = begin; i < end; ++i) {
@@ -206,6 +207,7 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
   ctx.params = params_, ctx.grads = grads_, ctx.buffers = buffers_;
   ctx.scratch = scratch_.data();
   ctx.seed = seed_, ctx.step = step_ ? step_ - 1 : 0;  // the forward pass this backward follows
+  ctx.bf16 = step_bf16_;
   const int top = ops_[end - 1].output;
   if (d_out) std::memcpy(grad_[top].data(), d_out, rows * slots_[top].size() * sizeof(float));
   std::vector<const float*> x;
@@ -274,7 +276,13 @@ LossResult GraphPlan::loss_on(size_t rows, const float* out, const LossOptions& 
   return nn_loss(opt.loss, rows, k, out, nullptr, targets_.data(), opt.scale, grad);
 }
 
-LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt, bool accumulate, const GradReadyHook* hook) {
+LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt, bool accumulate, const GradReadyHook* hook,
+                                 bool bf16) {
+  struct Bf16Scope {  // reset also on an exception
+    bool* flag;
+    ~Bf16Scope() { *flag = false; }
+  } scope{&step_bf16_};
+  step_bf16_ = bf16;
   load(src);
   const bool fused = fuses_final_act(opt.loss);
   const size_t end = loss_end(fused);

@@ -101,7 +101,9 @@ class GraphPlan {
 
   // load + forward + fused loss (gradient scaled) + backward.
   // With `hook`, it is told as each op's parameter gradients become final.
-  LossResult train_step(const BatchSource& src, const LossOptions& loss, bool accumulate, const GradReadyHook* hook = nullptr);
+  // bf16: this step's Dense/Conv2d GEMMs take bf16 inputs (StepCtx::bf16).
+  LossResult train_step(const BatchSource& src, const LossOptions& loss, bool accumulate, const GradReadyHook* hook = nullptr,
+                        bool bf16 = false);
   // Evaluation-mode loss and hits over all `total` rows (chunks of capacity);
   // with `predictions`, the outputs [total, out] are written.
   LossResult evaluate(BatchSource src, size_t total, const LossOptions& loss, bool with_loss, float* predictions);
@@ -128,6 +130,7 @@ class GraphPlan {
   size_t capacity_ = 0;
   size_t id_limit_ = 0;  // 0: float input
   uint64_t seed_ = 0, step_ = 0;
+  bool step_bf16_ = false;  // set for the duration of a bf16 train_step
   float* params_ = nullptr;
   float* grads_ = nullptr;
   float* buffers_ = nullptr;

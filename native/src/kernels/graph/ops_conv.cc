@@ -1,7 +1,8 @@
 // Conv2d over the kernels' NHWC convolution (kernels/conv/conv2d.h):
 //   x [B, H, W, C] -> y [B, OH, OW, O], W [kh, kw, C/groups, O], b [O].
 // Attributes: outC, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, act
-// (ActCode), alpha, w, b (-1 = no bias).
+// (ActCode), alpha, w, b (-1 = no bias), prec (1: bf16 GEMMs through
+// im2col; also for a training step whose StepCtx::bf16 is set).
 // Forward:  Z = conv(x, W) + b (ReLU fused into the GEMM store); y = act(Z).
 // Backward: dZ = dy * act'(Z, y) in place; dx, dW, db by conv2d_backward.
 #include "../conv/conv2d.h"
@@ -24,7 +25,7 @@ class Conv2dOp : public Op {
   void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) override {
     float* z = saved ? saved : y;
     const float* bias = b_ >= 0 ? ctx.params + b_ : nullptr;
-    conv2d_forward(shape(ctx.rows), x[0], ctx.params + w_, bias, act_ == kActRelu ? Activation::relu : Activation::none, z,
+    conv2d_forward(shape(ctx), x[0], ctx.params + w_, bias, act_ == kActRelu ? Activation::relu : Activation::none, z,
                    ctx.scratch);
     if (act_ != kActLinear && act_ != kActRelu) nn_bias_act(ctx.rows * out_.h * out_.w, out_.c, z, nullptr, y, act_, alpha_);
   }
@@ -32,7 +33,7 @@ class Conv2dOp : public Op {
   void backward(const StepCtx& ctx, const float* const* x, const float* y, const float* saved, float* dy,
                 float* const* dx) override {
     if (act_ != kActLinear) nn_act_backward(ctx.rows * out_.h * out_.w, out_.c, saved, y, dy, dy, act_, alpha_);
-    conv2d_backward(shape(ctx.rows), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, b_ >= 0 ? ctx.grads + b_ : nullptr,
+    conv2d_backward(shape(ctx), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, b_ >= 0 ? ctx.grads + b_ : nullptr,
                     ctx.accumulate, ctx.scratch);
   }
 
@@ -40,6 +41,12 @@ class Conv2dOp : public Op {
   Conv2dShape shape(size_t rows) const {
     Conv2dShape s = s_;
     s.batch = rows;
+    return s;
+  }
+  // The workspace (conv2d_workspace_floats) covers every path, im2col included.
+  Conv2dShape shape(const StepCtx& ctx) const {
+    Conv2dShape s = shape(ctx.rows);
+    if (ctx.bf16) s.precision = Precision::bf16;
     return s;
   }
 
@@ -65,6 +72,7 @@ std::unique_ptr<Op> make_conv2d(const OpDesc& d, const std::vector<Shape>& input
   s.pad_left = static_cast<size_t>(d.integer_or("pl", 0, big, 0)), s.pad_right = static_cast<size_t>(d.integer_or("pr", 0, big, 0));
   s.dil_h = static_cast<size_t>(d.integer_or("dh", 1, big, 1)), s.dil_w = static_cast<size_t>(d.integer_or("dw", 1, big, 1));
   s.groups = static_cast<size_t>(d.integer_or("groups", 1, big, 1));
+  if (d.integer_or("prec", 0, 1, 0) == 1) s.precision = Precision::bf16;
   if (const char* err = conv2d_check(s)) d.fail(std::string("input ") + in.str() + ": " + err);
   const int act = static_cast<int>(d.integer_or("act", 0, kActCount - 1, kActLinear));
   if (act == kActSoftmax) d.fail("softmax is its own Activation op");

@@ -1,7 +1,8 @@
 // Dense: y = act(x W + b), x [B, I] (any input shape, read as I = h*w*c
 // features), W [I, O] row-major in the parameter arena, b [O].
 // Attributes: in, out, act (ActCode), alpha (leakyRelu), w (offset of W),
-// b (offset of b, -1 = no bias).
+// b (offset of b, -1 = no bias), prec (1: bf16 GEMMs, bf16 inputs and fp32
+// sums; also for a training step whose StepCtx::bf16 is set).
 //
 // Forward:  Z = X W + b (GEMM, bias in its epilogue; ReLU too when Z need not
 //           be kept), A = act(Z).
@@ -19,8 +20,8 @@ namespace {
 
 class DenseOp : public Op {
  public:
-  DenseOp(std::vector<Shape> in, Shape out, int act, float alpha, size_t w, long long b)
-      : Op(std::move(in), out), act_(act), alpha_(alpha), w_(w), b_(b) {}
+  DenseOp(std::vector<Shape> in, Shape out, int act, float alpha, size_t w, long long b, bool bf16)
+      : Op(std::move(in), out), act_(act), alpha_(alpha), w_(w), b_(b), bf16_(bf16) {}
 
   // Z is kept apart from A only when act' needs it (leakyRelu, gelu).
   size_t saved_per_row() const override { return act_needs_input(act_) ? out_.c : 0; }
@@ -30,6 +31,7 @@ class DenseOp : public Op {
     const size_t in = in_[0].size(), out = out_.c;
     float* z = saved ? saved : y;
     GemmArgs g;
+    g.precision = precision(ctx);
     g.m = ctx.rows, g.n = out, g.k = in;
     g.a = x[0], g.lda = in;
     g.b = ctx.params + w_, g.ldb = out;
@@ -47,6 +49,7 @@ class DenseOp : public Op {
     if (act_ != kActLinear) nn_act_backward(rows, out, saved, y, dy, dy, act_, alpha_);
     if (b_ >= 0) nn_col_sums(rows, out, dy, ctx.grads + b_, ctx.accumulate);
     GemmArgs gw;  // dW [I, O] = X^T [I, B] . dZ [B, O]
+    gw.precision = precision(ctx);
     gw.trans_a = true;
     gw.m = in, gw.n = out, gw.k = rows;
     gw.a = x[0], gw.lda = in;
@@ -56,6 +59,7 @@ class DenseOp : public Op {
     sgemm(gw);
     if (!dx[0]) return;
     GemmArgs gx;  // dX [B, I] = dZ [B, O] . W^T [O, I]
+    gx.precision = precision(ctx);
     gx.trans_b = true;
     gx.m = rows, gx.n = in, gx.k = out;
     gx.a = dy, gx.lda = out;
@@ -65,10 +69,13 @@ class DenseOp : public Op {
   }
 
  private:
+  Precision precision(const StepCtx& ctx) const { return bf16_ || ctx.bf16 ? Precision::bf16 : Precision::fp32; }
+
   int act_;
   float alpha_;
   size_t w_;
   long long b_;
+  bool bf16_;
 };
 
 }  // namespace
@@ -86,7 +93,8 @@ std::unique_ptr<Op> make_dense(const OpDesc& d, const std::vector<Shape>& inputs
   if (b >= 0) require_range(d, "b", static_cast<size_t>(b), out, sizes.params);
   Shape o;
   o.c = out;
-  return std::make_unique<DenseOp>(inputs, o, act, static_cast<float>(d.number_or("alpha", 0.0)), w, b);
+  const bool bf16 = d.integer_or("prec", 0, 1, 0) == 1;
+  return std::make_unique<DenseOp>(inputs, o, act, static_cast<float>(d.number_or("alpha", 0.0)), w, b, bf16);
 }
 
 }  // namespace graph

@@ -7,13 +7,16 @@
 
 #include <type_traits>
 
+#include "../../simd/ivec_extra.h"
 #include "optim_table.h"
 
 namespace simdtrain {
 namespace SIMDTRAIN_NS {
 namespace {
 
+#include "../rng/philox.inl"
 #include "optim_helpers.inl"
+#include "optim_state.inl"
 
 enum Mode { kAdam, kAdamax, kNadam, kRadamRect, kRadamPlain, kLambMoments, kLambApply };
 
@@ -26,7 +29,8 @@ inline Vec lamb_direction(Vec m, Vec v, Vec p, Vec bc1, Vec bc2, Vec eps, Vec wd
 
 // kDecoupled: p *= 1 - lr*wd first (AdamW). kWd: coupled weight decay
 // (g += wd*p; for LAMB, u += wd*p). `out` receives LAMB's two squared norms.
-template <int kMode, bool kAms, bool kDecoupled, bool kWd>
+// St: fp32 or bf16 state (optim_state.inl).
+template <int kMode, bool kAms, bool kDecoupled, bool kWd, class St = F32State>
 void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
   const Vec sign = grad_sign(s.flags), wd = set1(s.wd), eps = set1(s.eps);
   const Vec b1 = set1(s.b1), b2 = set1(s.b2), decay = set1(s.c[0]);
@@ -37,10 +41,11 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
   Vec acc_p = zero(), acc_u = zero();
   float tail_p = 0.0f, tail_u = 0.0f;
 
-  for_each_chunk(n, [&](size_t i, auto chunk) {
+  St st(s, t);
+  st.loop(n, [&](size_t i, auto chunk) {
     Vec p = chunk.load(t.p + i);
-    Vec m = chunk.load(t.s0 + i);
-    Vec v = chunk.load(t.s1 + i);
+    Vec m = st.load(chunk, 0, i);
+    Vec v = st.load(chunk, 1, i);
     if constexpr (kMode == kLambApply) {
       const Vec u = lamb_direction<kWd>(m, v, p, c3, c4, eps, wd);
       chunk.store(t.p + i, sub(p, mul(c5, u)));
@@ -58,14 +63,14 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
     } else {
       v = add(mul(v, b2), mul(mul(w2, g), g));
     }
-    chunk.store(t.s0 + i, m);
-    chunk.store(t.s1 + i, v);
+    st.store(chunk, 0, i, m);
+    st.store(chunk, 1, i, v);
 
     if constexpr (kMode == kAdam) {
       Vec second = v;
       if constexpr (kAms) {
-        second = max(chunk.load(t.s2 + i), v);
-        chunk.store(t.s2 + i, second);
+        second = max(st.load(chunk, 2, i), v);
+        st.store(chunk, 2, i, second);
       }
       const Vec denom = add(div(sqrt(second), c4), eps);
       p = sub(p, div(mul(c3, m), denom));
@@ -105,23 +110,28 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
   }
 }
 
-// Picks the instantiation for the flags of `s`.
+// Picks the instantiation for the flags of `s` (not LAMB's modes).
 template <int kMode>
 void run(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
   const bool decoupled = (s.flags & kFlagDecoupled) != 0;
-  with_flag(decoupled, [&](auto dec) {
-    with_flag(!decoupled && s.wd != 0.0f, [&](auto wd) {
-      core<kMode, false, decltype(dec)::value, decltype(wd)::value>(s, t, n, out);
+  with_state(s.flags, [&](auto st) {
+    with_flag(decoupled, [&](auto dec) {
+      with_flag(!decoupled && s.wd != 0.0f, [&](auto wd) {
+        core<kMode, false, decltype(dec)::value, decltype(wd)::value, typename decltype(st)::type>(s, t, n, out);
+      });
     });
   });
 }
 
 void adam(const OptimScalars& s, const OptimSpan& t, size_t n) {
   const bool decoupled = (s.flags & kFlagDecoupled) != 0;
-  with_flag((s.flags & kFlagAmsgrad) != 0, [&](auto ams) {
-    with_flag(decoupled, [&](auto dec) {
-      with_flag(!decoupled && s.wd != 0.0f, [&](auto wd) {
-        core<kAdam, decltype(ams)::value, decltype(dec)::value, decltype(wd)::value>(s, t, n, nullptr);
+  with_state(s.flags, [&](auto st) {
+    with_flag((s.flags & kFlagAmsgrad) != 0, [&](auto ams) {
+      with_flag(decoupled, [&](auto dec) {
+        with_flag(!decoupled && s.wd != 0.0f, [&](auto wd) {
+          core<kAdam, decltype(ams)::value, decltype(dec)::value, decltype(wd)::value, typename decltype(st)::type>(
+              s, t, n, nullptr);
+        });
       });
     });
   });

@@ -57,7 +57,8 @@ std::vector<Piece> blocks_of(size_t count, Len&& len) {
 
 OptimSpan offset_span(const OptimSpan& s, size_t off) {
   auto at = [off](float* p) { return p ? p + off : nullptr; };
-  return {s.p + off, s.g + off, at(s.s0), at(s.s1), at(s.s2)};
+  auto at16 = [off](uint16_t* p) { return p ? p + off : nullptr; };
+  return {s.p + off, s.g + off, at(s.s0), at(s.s1), at(s.s2), at16(s.h0), at16(s.h1), at16(s.h2), s.first + off};
 }
 
 OptimStepFn step_fn(OptimKind kind) {

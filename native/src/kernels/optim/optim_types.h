@@ -41,8 +41,9 @@ enum OptimFlag : uint32_t {
   kFlagCentered = 1u << 6,   // RMSprop
   kFlagRectify = 1u << 7,    // RAdam: rho_t > 5, use the rectified update
   kFlagTfjs = 1u << 8,       // TensorFlow.js's formula (sgd, adam, adamax, rmsprop, adagrad, adadelta)
+  kFlagBf16State = 1u << 9,  // state buffers hold bf16 (OptimSpan::h0..h2), stored with stochastic rounding
 };
-constexpr uint32_t kOptimFlagMask = (1u << 9) - 1;
+constexpr uint32_t kOptimFlagMask = (1u << 10) - 1;
 
 // Number of state buffers a tensor may carry (unused ones are null).
 constexpr int kOptimStateSlots = 3;
@@ -68,22 +69,34 @@ constexpr int kOptimStateSlots = 3;
 //   rmsprop  b1 = decay, c1 = 1 - decay, c2 = momentum, c3 = lr (kFlagMomentum always)
 //   adagrad  c0 = -lr, eps = the backend's epsilon
 //   adadelta b1 = rho, c1 = 1 - rho, c0 = -lr
+//
+// With kFlagBf16State the binding reads two more integers from the row, c6 =
+// the Philox seed and c7 = the step, into rng_seed / rng_step (c[6], c[7] are
+// then unused); rng_stream is the tensor's position in the call.
 struct OptimScalars {
   uint32_t flags = 0;
   float lr = 0, wd = 0, b1 = 0, b2 = 0, eps = 0;
   float c[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  uint32_t rng_seed = 0, rng_step = 0, rng_stream = 0;
 };
 // Doubles per tensor in the binding's scalar table: flags, lr, wd, b1, b2, eps, c0..c7.
 constexpr size_t kOptimScalarCount = 14;
 
 // One tensor's buffers for a kernel call: param (written), grad (read) and
-// up to three state buffers (written), all of length n.
+// up to three state buffers (written), all of length n: fp32 in s0..s2, or
+// with kFlagBf16State bf16 bit patterns in h0..h2. `first` is the index of
+// p[0] within its tensor (a thread's piece starts inside it): the stochastic
+// rounding of element j draws its bits from Philox counter j (bf16.md).
 struct OptimSpan {
   float* p;
   const float* g;
   float* s0;
   float* s1;
   float* s2;
+  uint16_t* h0 = nullptr;
+  uint16_t* h1 = nullptr;
+  uint16_t* h2 = nullptr;
+  uint64_t first = 0;
 };
 
 using OptimStepFn = void (*)(const OptimScalars& s, const OptimSpan& t, size_t n);

@@ -1,0 +1,65 @@
+// Optimizer steps with bf16 state (`stateDtype: 'bf16'`, stochastic rounding
+// from Philox) beside the same optimizer with fp32 state, in one run, 1 and 2
+// threads. The two variants are timed in alternating rounds and the median
+// of the rounds' medians is reported, so machine load hits both alike.
+//   BENCH_SIZES=1e7 BENCH_ROUNDS=5 node bench/bf16_state.bench.js
+'use strict';
+const os = require('os');
+const { timeIt, report, median } = require('./harness');
+const simd = require('..');
+
+const sizes = (process.env.BENCH_SIZES || '1e6,1e7').split(',').map(Number);
+const rounds = Number(process.env.BENCH_ROUNDS || 5);
+const threadCounts = [1, 2];
+// Bytes per element moved by a step: p, g read; p written; state read and written.
+const stateBuffers = { Adam: 2, AdamW: 2, Lion: 1, Momentum: 1, RMSprop: 1, Adagrad: 1 };
+const make = {
+  Adam: (p, o) => new simd.Adam(p, o),
+  AdamW: (p, o) => new simd.AdamW(p, o),
+  Lion: (p, o) => new simd.Lion(p, o),
+  Momentum: (p, o) => new simd.SGD(p, { lr: 1e-3, momentum: 0.9, ...o }),
+  RMSprop: (p, o) => new simd.RMSprop(p, o),
+  Adagrad: (p, o) => new simd.Adagrad(p, o),
+};
+const only = process.env.BENCH_OPTIMIZERS ? process.env.BENCH_OPTIMIZERS.split(',') : Object.keys(make);
+
+const rows = [];
+for (const n of sizes) {
+  for (const name of only) {
+    const opts = { fp32: {}, bf16: { stateDtype: 'bf16', seed: 1 } };
+    const opt = {};
+    for (const dtype of ['fp32', 'bf16']) {
+      const params = [{ data: new Float32Array(n).fill(0.5), grad: new Float32Array(n).fill(0.01) }];
+      opt[dtype] = make[name](params, opts[dtype]);
+      opt[dtype].step(); // allocate the state
+    }
+    for (const threads of threadCounts) {
+      simd.setNumThreads(threads);
+      const t = { fp32: [], bf16: [] };
+      for (let r = 0; r < rounds; r++) {
+        for (const dtype of ['fp32', 'bf16']) t[dtype].push(timeIt(() => opt[dtype].step(), { minSeconds: n >= 1e7 ? 0.6 : 0.2 }).median);
+      }
+      const fp = median(t.fp32), bf = median(t.bf16);
+      const bytes = { fp32: 12 + 8 * stateBuffers[name], bf16: 12 + 4 * stateBuffers[name] };
+      rows.push({
+        optimizer: name,
+        n,
+        threads,
+        'fp32 ns/el': (fp / n) * 1e9,
+        'bf16 ns/el': (bf / n) * 1e9,
+        'x faster (bf16)': fp / bf,
+        'B/el fp32->bf16': `${bytes.fp32} -> ${bytes.bf16}`,
+        'fp32 GB/s': (bytes.fp32 * n) / fp / 1e9,
+        'bf16 GB/s': (bytes.bf16 * n) / bf / 1e9,
+      });
+    }
+  }
+}
+report('bf16-state', rows, {
+  notes: [
+    `median of ${rounds} alternating rounds (fp32, bf16, fp32, ...); load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    'bf16 state: m, v (or the one buffer) as Uint16Array, computed in fp32, stored with stochastic rounding (one Philox4x32-10 block per 256 elements, lowbias32-hashed per element; docs/bf16.md)',
+    'ISA: ' + simd.cpuInfo().isa + ' (this VM exposes no AVX-512)',
+    'B/el: float32 param and grad read, param written, each state buffer read and written (4 B fp32, 2 B bf16)',
+  ],
+});
