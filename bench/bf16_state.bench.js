@@ -39,7 +39,18 @@ for (const n of sizes) {
       for (let r = 0; r < rounds; r++) {
         for (const dtype of ['fp32', 'bf16']) t[dtype].push(timeIt(() => opt[dtype].step(), { minSeconds: n >= 1e7 ? 0.6 : 0.2 }).median);
       }
+      // Process CPU time per step too (robust to other processes on a shared machine).
+      const cpu = { fp32: [], bf16: [] };
+      for (let r = 0; r < rounds; r++) {
+        for (const dtype of ['fp32', 'bf16']) {
+          const c0 = process.cpuUsage();
+          for (let i = 0; i < 3; i++) opt[dtype].step();
+          const c = process.cpuUsage(c0);
+          cpu[dtype].push((c.user + c.system) / 1e6 / 3);
+        }
+      }
       const fp = median(t.fp32), bf = median(t.bf16);
+      const fpCpu = median(cpu.fp32), bfCpu = median(cpu.bf16);
       const bytes = { fp32: 12 + 8 * stateBuffers[name], bf16: 12 + 4 * stateBuffers[name] };
       rows.push({
         optimizer: name,
@@ -48,6 +59,9 @@ for (const n of sizes) {
         'fp32 ns/el': (fp / n) * 1e9,
         'bf16 ns/el': (bf / n) * 1e9,
         'x faster (bf16)': fp / bf,
+        'fp32 cpu ns/el': (fpCpu / n) * 1e9,
+        'bf16 cpu ns/el': (bfCpu / n) * 1e9,
+        'x faster (cpu)': fpCpu / bfCpu,
         'B/el fp32->bf16': `${bytes.fp32} -> ${bytes.bf16}`,
         'fp32 GB/s': (bytes.fp32 * n) / fp / 1e9,
         'bf16 GB/s': (bytes.bf16 * n) / bf / 1e9,
@@ -57,7 +71,7 @@ for (const n of sizes) {
 }
 report('bf16-state', rows, {
   notes: [
-    `median of ${rounds} alternating rounds (fp32, bf16, fp32, ...); load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `median of ${rounds} alternating rounds (fp32, bf16, fp32, ...); cpu: process CPU seconds per step (all threads), median of ${rounds} rounds of 3 steps; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     'bf16 state: m, v (or the one buffer) as Uint16Array, computed in fp32, stored with stochastic rounding (one Philox4x32-10 block per 256 elements, lowbias32-hashed per element; docs/bf16.md)',
     'ISA: ' + simd.cpuInfo().isa + ' (this VM exposes no AVX-512)',
     'B/el: float32 param and grad read, param written, each state buffer read and written (4 B fp32, 2 B bf16)',

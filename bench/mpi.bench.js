@@ -161,7 +161,7 @@ const notes = [];
 const file = path.join(__dirname, 'results', 'mpi.json');
 const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 const allreduce = ALLREDUCE ? allReduceTable(notes) : previous.allreduce ?? [];
-if (!ALLREDUCE) notes.push(...(previous.notes ?? []).filter((n) => n.startsWith('all-reduce')).map((n) => `${n} [kept from ${previous.date}]`));
+if (!ALLREDUCE) notes.push(...(previous.notes ?? []).filter((n) => n.startsWith('all-reduce') || n.startsWith('baseline')).map((n) => (n.includes('[kept from') ? n : `${n} [kept from ${previous.date}]`)));
 let epochs = EPOCHS ? epochTable(notes) : [];
 // Models not measured in this run keep their rows from the previous file.
 const kept = (previous.epochs ?? []).filter((r) => !EPOCHS || !MODELS.includes(r.model));

@@ -3,6 +3,7 @@
 // references of the bf16-rounded inputs (fp32 accumulation bound) and of the
 // original inputs (the bf16 bound of docs/bf16.md), tails of every block
 // size, all transposes, the epilogue, K split into blocks, 1 and 2 threads.
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/gemm_bf16/bf16.h"
+#include "../src/kernels/gemm_bf16/bf16_emulate_table.h"
 #include "../src/kernels/gemm_bf16/gemm_bf16.h"
 #include "test_framework.h"
 #include "test_util.h"
@@ -236,4 +238,44 @@ TEST(bf16_path_names_and_forcing) {
     }
   }
   CHECK(simdtrain::bf16_set_path(before));
+}
+
+// The vectorized emulation sums (bf16_emulate.isa.cc) against the plain
+// sequential sum, bit for bit, on every runnable ISA: every column tail of
+// the 4-vector blocks, odd k, both orders, denormal and NaN products.
+TEST(bf16_emulate_sums_match_sequential_reference_on_every_isa) {
+  using namespace simdtrain;
+  auto flush = [](float x) { return std::fabs(x) < FLT_MIN ? std::copysign(0.0f, x) : x; };
+  for (auto isa : testing::runnable_isas()) {
+    const auto* kern = SIMDTRAIN_TABLE_FOR(isa, kBf16EmulateKernels);
+    for (size_t n : {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 65, 71}) {
+      for (size_t k : {1, 2, 5, 16, 33}) {
+        const size_t m = 5;
+        std::vector<float> a = testing::random_floats(m * k, 21), b = testing::random_floats(k * n, 22);
+        for (auto& x : a) x = bf16_round(x);
+        for (auto& x : b) x = bf16_round(x);
+        a[k] = 1e-30f, b[0] = 1e-15f;  // row 1: a denormal product
+        if (k > 1) a[k + 1] = -a[k + 1] * 1e-37f;
+        if (n > 2) b[2] = std::nanf("");
+        for (size_t first : {0, 1}) {
+          std::vector<float> got(m * n, -1.0f);
+          kern->sums(a.data(), b.data(), 1, m, n, k, first, got.data());
+          bool ok = true;
+          for (size_t i = 1; i < m; ++i) {
+            for (size_t j = 0; j < n; ++j) {
+              float s = 0.0f;
+              for (size_t p = 0; p < k; p += 2) {
+                if (p + first < k) s = flush(s + a[i * k + p + first] * b[(p + first) * n + j]);
+                if (p + 1 - first < k) s = flush(s + a[i * k + p + 1 - first] * b[(p + 1 - first) * n + j]);
+              }
+              const float g = got[(i - 1) * n + j];
+              ok = ok && (std::memcmp(&g, &s, sizeof s) == 0 || (std::isnan(g) && std::isnan(s)));
+            }
+          }
+          if (!ok) std::fprintf(stderr, "    isa %s n %zu k %zu first %zu\n", simdtrain::isa_name(isa), n, k, first);
+          CHECK(ok);
+        }
+      }
+    }
+  }
 }

@@ -128,6 +128,13 @@ TEST(nn_exp_based_activations_handle_extremes) {
     std::vector<float> xs = {nan, 1.f}, ys(2);
     act_table(isa).bias_act(1, 2, xs.data(), nullptr, ys.data(), kActSigmoid, 0);
     CHECK(std::isnan(ys[0]));
+    // ReLU keeps NaN and gives +0 for -0 (Math.max(0, x): the tfjs backend's Relu runs this kernel).
+    std::vector<float> rx = {nan, -0.0f, -2.f, 3.f}, ry(4);
+    act_table(isa).bias_act(1, 4, rx.data(), nullptr, ry.data(), kActRelu, 0);
+    CHECK(std::isnan(ry[0]));
+    CHECK(ry[1] == 0.0f && !std::signbit(ry[1]));
+    CHECK(ry[2] == 0.0f && !std::signbit(ry[2]));
+    CHECK(ry[3] == 3.f);
   }
 }
 

@@ -1,7 +1,7 @@
 // The bf16 GEMM driver (path-independent): Goto/BLIS blocking around a path's
 // packing and macro-kernel, an M x N split over the thread pool (the fp32
 // driver's gemm_threading.h: team size, grid, ranges), and the dispatch to
-// the active path. The emulation is split the same way.
+// the active path.
 //
 // Loops, outermost first: jc over N by NC (pack B[pc, jc] per K block),
 // pc over K by KC, ic over M by MC (pack A[ic, pc]), macro-kernel. The sums
@@ -140,7 +140,7 @@ bool sgemm_bf16_on(Bf16Path path, const GemmArgs& g) {
   const Bf16Kernels* kern = kernels_for(path);
   if (!kern || g.k == 0 || g.alpha == 0.0f) {  // the emulation, or no products at all
     const Bf16Order order = path == Bf16Path::avx512bf16 ? Bf16Order::odd_first : Bf16Order::even_first;
-    run_split(g, 1, 16, [&](const GemmArgs& s) { gemm_bf16_emulate(s, order); });
+    gemm_bf16_emulate(g, order);  // threaded over rows itself
     return true;
   }
   run_split(g, kern->mr, kern->nr, [&](const GemmArgs& s) { run_block(*kern, s); });
