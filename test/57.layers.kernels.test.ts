@@ -160,4 +160,13 @@ describe('layer kernel argument errors', () => {
     expect(() => native.dropoutForward(x, 1, 0, 0, new Float32Array(32))).toThrow(/'p' must be in \[0, 1\)/);
     expect(() => native.batchNormForwardTrain(2, 2, x.subarray(0, 4), null, null, 0, 0.1, null, null, new Float32Array(2), new Float32Array(2), new Float32Array(4))).toThrow(/'eps' must be positive/);
   });
+
+  it('pool shapes: strides default to the window, required fields and bad values are named', () => {
+    const px = Float32Array.from({ length: 16 }, (_, i) => i), py = new Float32Array(4);
+    native.maxPool2dForward({ batch: 1, inH: 4, inW: 4, c: 1, kh: 2, kw: 2 }, px, py); // stride 2 x 2: a 2 x 2 output
+    expect(Array.from(py)).toEqual([5, 7, 13, 15]);
+    expect(() => native.maxPool2dForward({ batch: 1, inH: 4, inW: 4, c: 1, kh: 2 } as never, px, py)).toThrow(/'shape.kw' is required/);
+    expect(() => native.maxPool2dForward({ batch: 1, inH: 4, inW: 4, c: 1, kh: 2, kw: 2, strideW: -1 }, px, py)).toThrow(/'shape.strideW'/);
+    expect(() => native.maxPool2dForward({ batch: 1, inH: 4, inW: 4, c: 1, kh: 2, kw: 2, padTop: 2 }, px, py)).toThrow(/'shape': padding must be smaller than the pool size/);
+  });
 });

@@ -336,3 +336,138 @@ TEST(embedding_gathers_scatters_and_rejects_bad_indices) {
     for (float v : dt) CHECK(v == 0.5f);  // nothing written
   }
 }
+
+// ---- every ISA's vector kernels vs the plain scalar reference, bit for bit:
+// channel counts that hit every vector tail, arrays at odd (unaligned)
+// offsets, 1 and 2 threads.
+namespace {
+
+const std::vector<size_t> kChannels = {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 65};
+
+// n floats at an odd offset into a larger buffer (an unaligned view), filled from `seed`.
+struct View {
+  std::vector<float> buf;
+  float* p;
+  View(size_t n, uint32_t seed, float fill = NAN) : buf(n + 3, fill), p(buf.data() + 1) {
+    if (seed) {
+      const std::vector<float> v = testing::random_floats(n, seed);
+      std::copy(v.begin(), v.end(), p);
+    }
+  }
+};
+
+bool same_bits(const float* a, const float* b, size_t n) { return n == 0 || std::memcmp(a, b, n * sizeof(float)) == 0; }
+
+// Runs fast() on every ISA and 1 / 2 threads and checks it against ref() bit for bit.
+template <class Ref, class Fast>
+void vs_reference(size_t n, Ref&& ref, Fast&& fast) {
+  set_num_threads(1);
+  const std::vector<float> want = ref();
+  CHECK(want.size() == n);
+  for (auto isa : testing::runnable_isas()) {
+    for (int threads : {1, 2}) {
+      set_active_isa(isa);
+      set_num_threads(threads);
+      const std::vector<float> got = fast();
+      CHECK(got.size() == n && same_bits(got.data(), want.data(), n));
+    }
+  }
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
+}
+
+}  // namespace
+
+TEST(pooling_vector_kernels_match_the_scalar_reference_bit_for_bit) {
+  for (size_t c : kChannels) {
+    for (const Pool2dShape& s : {pool(2, 5, 6, c, 3, 2, 1), pool(3, 4, 4, c, 2, 2, 0), pool(1, 7, 3, c, 3, 1, 1)}) {
+      View x(s.x_size(), 11), dy(s.y_size(), 13);
+      for (size_t i = 0; i + 3 < s.x_size(); i += 5) x.p[i + 3] = x.p[i];  // ties
+      if (s.x_size() > 9) x.p[9] = NAN;                                      // NaN wins its windows
+      auto run = [&](auto&& mf, auto&& mb, auto&& af, auto&& ab) {
+        View y(s.y_size(), 0), dx(s.x_size(), 0), ya(s.y_size(), 0), dxa(s.x_size(), 0), ya2(s.y_size(), 0), dxa2(s.x_size(), 0);
+        mf(s, x.p, y.p);
+        mb(s, x.p, dy.p, dx.p);
+        af(s, x.p, ya.p, true);
+        ab(s, dy.p, dxa.p, true);
+        af(s, x.p, ya2.p, false);
+        ab(s, dy.p, dxa2.p, false);
+        std::vector<float> out;
+        for (const View* v : {&y, &ya, &ya2}) out.insert(out.end(), v->p, v->p + s.y_size());
+        for (const View* v : {&dx, &dxa, &dxa2}) out.insert(out.end(), v->p, v->p + s.x_size());
+        return out;
+      };
+      vs_reference(
+          3 * (s.y_size() + s.x_size()),
+          [&] { return run(maxpool2d_forward_reference, maxpool2d_backward_reference, avgpool2d_forward_reference, avgpool2d_backward_reference); },
+          [&] { return run(maxpool2d_forward, maxpool2d_backward, avgpool2d_forward, avgpool2d_backward); });
+    }
+    const size_t batch = 3, hw = 5;
+    View gx(batch * hw * c, 17), gdy(batch * c, 19);
+    auto global = [&](auto&& f, auto&& b) {
+      View y(batch * c, 0), dx(batch * hw * c, 0);
+      f(batch, hw, c, gx.p, y.p);
+      b(batch, hw, c, gdy.p, dx.p);
+      std::vector<float> out(y.p, y.p + batch * c);
+      out.insert(out.end(), dx.p, dx.p + batch * hw * c);
+      return out;
+    };
+    vs_reference(batch * c + batch * hw * c, [&] { return global(global_avgpool_forward_reference, global_avgpool_backward_reference); },
+                 [&] { return global(global_avgpool_forward, global_avgpool_backward); });
+  }
+}
+
+TEST(normalization_vector_kernels_match_the_scalar_reference_bit_for_bit) {
+  for (size_t c : kChannels) {
+    for (size_t rows : {1, 5, 67, 130}) {
+      View x(rows * c, 21), dy(rows * c, 23), gamma(c, 25), beta(c, 27);
+      for (size_t i = 0; i < rows * c; ++i) x.p[i] = x.p[i] * 3.0f + 0.5f;
+      auto bn = [&](auto&& train, auto&& eval, auto&& back, bool affine) {
+        const float* g = affine ? gamma.p : nullptr;
+        const float* b = affine ? beta.p : nullptr;
+        View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), y(rows * c, 0), ye(rows * c, 0), dx(rows * c, 0), dg(c, 33), db(c, 35);
+        for (size_t i = 0; i < c; ++i) rv.p[i] = 1.5f + rv.p[i];
+        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p);
+        eval(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, ye.p);
+        back(rows, c, x.p, dy.p, g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true);
+        std::vector<float> out;
+        for (const View* v : {&rm, &rv, &sm, &si, &dg, &db}) out.insert(out.end(), v->p, v->p + c);
+        for (const View* v : {&y, &ye, &dx}) out.insert(out.end(), v->p, v->p + rows * c);
+        return out;
+      };
+      for (bool affine : {true, false}) {
+        vs_reference(6 * c + 3 * rows * c,
+                     [&] { return bn(batchnorm_forward_train_reference, batchnorm_forward_eval_reference, batchnorm_backward_reference, affine); },
+                     [&] { return bn(batchnorm_forward_train, batchnorm_forward_eval, batchnorm_backward, affine); });
+      }
+      auto ln = [&](auto&& fwd, auto&& back, bool affine) {
+        const float* g = affine ? gamma.p : nullptr;
+        View sm(rows, 0), sr(rows, 0), y(rows * c, 0), dx(rows * c, 0), dg(c, 37), db(c, 39);
+        fwd(rows, c, x.p, g, affine ? beta.p : nullptr, 1e-5f, sm.p, sr.p, y.p);
+        back(rows, c, x.p, dy.p, g, sm.p, sr.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, false);
+        std::vector<float> out(y.p, y.p + rows * c);
+        out.insert(out.end(), dx.p, dx.p + rows * c);
+        out.insert(out.end(), dg.p, dg.p + c);
+        out.insert(out.end(), db.p, db.p + c);
+        return out;
+      };
+      for (bool affine : {true, false}) {
+        vs_reference(2 * rows * c + 2 * c, [&] { return ln(layernorm_forward_reference, layernorm_backward_reference, affine); },
+                     [&] { return ln(layernorm_forward, layernorm_backward, affine); });
+      }
+    }
+  }
+}
+
+TEST(dropout_vector_kernel_matches_the_scalar_reference_bit_for_bit) {
+  for (size_t n : testing::tail_sizes()) {
+    if (n > 100000) continue;
+    View x(n, 41);
+    auto drop = [&](auto&& f) {
+      View y(n, 0);
+      f(n, x.p, 0.3f, 7, 1000, y.p);
+      return std::vector<float>(y.p, y.p + n);
+    };
+    vs_reference(n, [&] { return drop(dropout_forward_reference); }, [&] { return drop(dropout_forward); });
+  }
+}

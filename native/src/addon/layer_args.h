@@ -34,49 +34,58 @@ inline Napi::Object shape_object(Napi::Env env, Napi::Value value, const char* a
   return value.As<Napi::Object>();
 }
 
+// One field of a shape object: its key, the struct member it fills, and its
+// default (kRequired: none; or, with `default_from`, the value of an earlier
+// member, as pooling's stride defaults to its window).
+constexpr long kRequired = -1;
+template <class Shape>
+struct ShapeField {
+  const char* key;
+  size_t Shape::*member;
+  long fallback;
+  size_t Shape::*default_from = nullptr;
+};
+
+// Reads the fields in table order (every getter runs before any pointer is
+// taken), then checks the whole shape: RangeError "'arg': problem".
+template <class Shape, size_t N>
+Shape read_shape(Napi::Env env, Napi::Value value, const char* arg, const ShapeField<Shape> (&fields)[N],
+                 const char* (*check)(const Shape&)) {
+  Napi::Object o = shape_object(env, value, arg);
+  Shape s;
+  for (const ShapeField<Shape>& f : fields) {
+    const long fallback = f.default_from ? static_cast<long>(s.*f.default_from) : f.fallback;
+    s.*f.member = shape_field(env, o, f.key, arg, fallback);
+  }
+  if (const char* problem = check(s)) throw_range_error(env, std::string("'") + arg + "': " + problem);
+  return s;
+}
+
 // { batch, inH, inW, inC, outC, kh, kw, strideH = 1, strideW = 1, padTop = 0,
 //   padBottom = 0, padLeft = 0, padRight = 0, dilH = 1, dilW = 1, groups = 1 }
 inline Conv2dShape conv_shape_arg(Napi::Env env, Napi::Value value, const char* arg) {
-  Napi::Object o = shape_object(env, value, arg);
-  Conv2dShape s;
-  s.batch = shape_field(env, o, "batch", arg, -1);
-  s.in_h = shape_field(env, o, "inH", arg, -1);
-  s.in_w = shape_field(env, o, "inW", arg, -1);
-  s.in_c = shape_field(env, o, "inC", arg, -1);
-  s.out_c = shape_field(env, o, "outC", arg, -1);
-  s.kh = shape_field(env, o, "kh", arg, -1);
-  s.kw = shape_field(env, o, "kw", arg, -1);
-  s.stride_h = shape_field(env, o, "strideH", arg, 1);
-  s.stride_w = shape_field(env, o, "strideW", arg, 1);
-  s.pad_top = shape_field(env, o, "padTop", arg, 0);
-  s.pad_bottom = shape_field(env, o, "padBottom", arg, 0);
-  s.pad_left = shape_field(env, o, "padLeft", arg, 0);
-  s.pad_right = shape_field(env, o, "padRight", arg, 0);
-  s.dil_h = shape_field(env, o, "dilH", arg, 1);
-  s.dil_w = shape_field(env, o, "dilW", arg, 1);
-  s.groups = shape_field(env, o, "groups", arg, 1);
-  if (const char* problem = conv2d_check(s)) throw_range_error(env, std::string("'") + arg + "': " + problem);
-  return s;
+  using S = Conv2dShape;
+  static const ShapeField<S> kFields[] = {
+      {"batch", &S::batch, kRequired},   {"inH", &S::in_h, kRequired},         {"inW", &S::in_w, kRequired},
+      {"inC", &S::in_c, kRequired},      {"outC", &S::out_c, kRequired},       {"kh", &S::kh, kRequired},
+      {"kw", &S::kw, kRequired},         {"strideH", &S::stride_h, 1},         {"strideW", &S::stride_w, 1},
+      {"padTop", &S::pad_top, 0},        {"padBottom", &S::pad_bottom, 0},     {"padLeft", &S::pad_left, 0},
+      {"padRight", &S::pad_right, 0},    {"dilH", &S::dil_h, 1},               {"dilW", &S::dil_w, 1},
+      {"groups", &S::groups, 1},
+  };
+  return read_shape(env, value, arg, kFields, conv2d_check);
 }
 
 // { batch, inH, inW, c, kh, kw, strideH = kh, strideW = kw, padTop = 0, ... }
 inline Pool2dShape pool_shape_arg(Napi::Env env, Napi::Value value, const char* arg) {
-  Napi::Object o = shape_object(env, value, arg);
-  Pool2dShape s;
-  s.batch = shape_field(env, o, "batch", arg, -1);
-  s.in_h = shape_field(env, o, "inH", arg, -1);
-  s.in_w = shape_field(env, o, "inW", arg, -1);
-  s.c = shape_field(env, o, "c", arg, -1);
-  s.kh = shape_field(env, o, "kh", arg, -1);
-  s.kw = shape_field(env, o, "kw", arg, -1);
-  s.stride_h = shape_field(env, o, "strideH", arg, static_cast<long>(s.kh));
-  s.stride_w = shape_field(env, o, "strideW", arg, static_cast<long>(s.kw));
-  s.pad_top = shape_field(env, o, "padTop", arg, 0);
-  s.pad_bottom = shape_field(env, o, "padBottom", arg, 0);
-  s.pad_left = shape_field(env, o, "padLeft", arg, 0);
-  s.pad_right = shape_field(env, o, "padRight", arg, 0);
-  if (const char* problem = pool2d_check(s)) throw_range_error(env, std::string("'") + arg + "': " + problem);
-  return s;
+  using S = Pool2dShape;
+  static const ShapeField<S> kFields[] = {
+      {"batch", &S::batch, kRequired},     {"inH", &S::in_h, kRequired},          {"inW", &S::in_w, kRequired},
+      {"c", &S::c, kRequired},             {"kh", &S::kh, kRequired},             {"kw", &S::kw, kRequired},
+      {"strideH", &S::stride_h, 0, &S::kh}, {"strideW", &S::stride_w, 0, &S::kw}, {"padTop", &S::pad_top, 0},
+      {"padBottom", &S::pad_bottom, 0},    {"padLeft", &S::pad_left, 0},          {"padRight", &S::pad_right, 0},
+  };
+  return read_shape(env, value, arg, kFields, pool2d_check);
 }
 
 inline void require_len(Napi::Env env, const F32Array& a, size_t n) { require_length(env, a.length, n, a.name); }

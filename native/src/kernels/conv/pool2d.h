@@ -46,4 +46,13 @@ void global_avgpool_forward(size_t batch, size_t hw, size_t c, const float* x, f
 // dx[n, p, ch] = dy[n, ch] / hw.
 void global_avgpool_backward(size_t batch, size_t hw, size_t c, const float* dy, float* dx);
 
+// The plain scalar code (pool2d_reference.cc) the per-ISA kernels above are
+// tested against: same arguments, same bits.
+void maxpool2d_forward_reference(const Pool2dShape& s, const float* x, float* y);
+void maxpool2d_backward_reference(const Pool2dShape& s, const float* x, const float* dy, float* dx);
+void avgpool2d_forward_reference(const Pool2dShape& s, const float* x, float* y, bool count_include_pad);
+void avgpool2d_backward_reference(const Pool2dShape& s, const float* dy, float* dx, bool count_include_pad);
+void global_avgpool_forward_reference(size_t batch, size_t hw, size_t c, const float* x, float* y);
+void global_avgpool_backward_reference(size_t batch, size_t hw, size_t c, const float* dy, float* dx);
+
 }  // namespace simdtrain

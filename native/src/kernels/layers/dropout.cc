@@ -9,13 +9,17 @@
 #include "../../core/thread_pool.h"
 #include "../rng/rng_table.h"
 #include "../rng/rng_ops.h"
+#include "layer_table.h"
 
 namespace simdtrain {
 namespace {
 
 constexpr size_t kPiece = 1024;
 
-// out[i] = in[i] * (u_i >= p ? scale : 0) for the stream elements offset + i.
+// out[i] = in[i] * (u_i >= p ? scale : 0) for the stream elements offset + i;
+// the select runs on the active ISA's vectors, or as a plain loop (kPlain,
+// the reference), with the same bits.
+template <bool kPlain>
 void masked_scale(size_t n, const float* in, float p, uint64_t seed, uint64_t offset, float* out) {
   if (p <= 0.0f) {
     if (out != in) std::memmove(out, in, n * sizeof(float));
@@ -23,6 +27,7 @@ void masked_scale(size_t n, const float* in, float p, uint64_t seed, uint64_t of
   }
   const float scale = 1.0f / (1.0f - p);
   const auto& k = SIMDTRAIN_PICK(kRngKernels);
+  const LayerKernels& lk = SIMDTRAIN_PICK(kLayerKernels);
   const RngKey key = rng_key(seed);
   const UniformParams unit = make_uniform_params(0.0f, 1.0f);
   const size_t pieces = (n + kPiece - 1) / kPiece;
@@ -31,7 +36,11 @@ void masked_scale(size_t n, const float* in, float p, uint64_t seed, uint64_t of
     for (size_t piece = b; piece < e; ++piece) {
       const size_t i0 = piece * kPiece, len = std::min(kPiece, n - i0);
       k.uniform(u, len, offset + i0, key, unit);
-      for (size_t i = 0; i < len; ++i) out[i0 + i] = u[i] >= p ? in[i0 + i] * scale : 0.0f;
+      if (kPlain) {
+        for (size_t i = 0; i < len; ++i) out[i0 + i] = u[i] >= p ? in[i0 + i] * scale : 0.0f;
+      } else {
+        lk.dropout_apply(len, u, in + i0, p, scale, out + i0);
+      }
     }
   });
 }
@@ -39,11 +48,15 @@ void masked_scale(size_t n, const float* in, float p, uint64_t seed, uint64_t of
 }  // namespace
 
 void dropout_forward(size_t n, const float* x, float p, uint64_t seed, uint64_t offset, float* y) {
-  masked_scale(n, x, p, seed, offset, y);
+  masked_scale<false>(n, x, p, seed, offset, y);
 }
 
 void dropout_backward(size_t n, const float* dy, float p, uint64_t seed, uint64_t offset, float* dx) {
-  masked_scale(n, dy, p, seed, offset, dx);
+  masked_scale<false>(n, dy, p, seed, offset, dx);
+}
+
+void dropout_forward_reference(size_t n, const float* x, float p, uint64_t seed, uint64_t offset, float* y) {
+  masked_scale<true>(n, x, p, seed, offset, y);
 }
 
 }  // namespace simdtrain

@@ -15,5 +15,9 @@ namespace simdtrain {
 void dropout_forward(size_t n, const float* x, float p, uint64_t seed, uint64_t offset, float* y);
 // dx = dy * mask / (1 - p), the same mask as the forward call. dx may be dy.
 void dropout_backward(size_t n, const float* dy, float p, uint64_t seed, uint64_t offset, float* dx);
+// dropout_forward with the mask applied by a plain scalar loop (the
+// reference the per-ISA select is tested against; the backward pass is the
+// same function of dy).
+void dropout_forward_reference(size_t n, const float* x, float p, uint64_t seed, uint64_t offset, float* y);
 
 }  // namespace simdtrain

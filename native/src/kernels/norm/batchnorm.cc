@@ -1,5 +1,8 @@
 // Batch normalization (batchnorm.h): statistics by column_block_sums, then
-// one element-wise pass over rows split across threads.
+// one element-wise pass over rows split across threads. The drivers are
+// templates over the row operations (norm_row_ops.h): the active ISA's
+// vector kernels, or the plain loops of the *_reference functions; both
+// give the same bits.
 #include "batchnorm.h"
 
 #include <cmath>
@@ -7,45 +10,38 @@
 
 #include "../../core/thread_pool.h"
 #include "column_blocks.h"
+#include "norm_row_ops.h"
 
 namespace simdtrain {
 namespace {
+
+using norm_detail::PlainRowOps;
+using norm_detail::TableRowOps;
 
 constexpr size_t kMinFloatsPerTask = 1 << 15;
 
 size_t min_rows(size_t c) { return c ? kMinFloatsPerTask / c + 1 : 1; }
 
 // y = (x - shift) * scale + bias per channel, rows split across threads.
-void affine_rows(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
-                 float* y) {
+template <class Ops>
+void affine_rows(const Ops& ops, size_t rows, size_t c, const float* x, const float* shift, const float* scale,
+                 const float* bias, float* y) {
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
-    for (size_t r = b; r < e; ++r) {
-      const float* xr = x + r * c;
-      float* yr = y + r * c;
-      for (size_t ch = 0; ch < c; ++ch) yr[ch] = (xr[ch] - shift[ch]) * scale[ch] + bias[ch];
-    }
+    ops.affine(e - b, c, x + b * c, shift, scale, bias, y + b * c);
   });
 }
 
-}  // namespace
-
-void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
+template <class Ops>
+void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
                              float* save_invstd, float* y) {
   const double n = static_cast<double>(rows);
-  const std::vector<double> sum = column_block_sums(rows, c, 1, [&](size_t r, float* acc) {
-    const float* xr = x + r * c;
-    for (size_t ch = 0; ch < c; ++ch) acc[ch] += xr[ch];
-  });
+  const std::vector<double> sum = column_block_sums(rows, c, 1, [&](size_t r0, size_t r1, float* acc) { ops.add_rows(r1 - r0, c, x + r0 * c, acc); });
   std::vector<float> mean(c), scale(c), bias(c);
   for (size_t ch = 0; ch < c; ++ch) mean[ch] = rows ? static_cast<float>(sum[ch] / n) : 0.0f;
   // Second pass over deviations: no cancellation when |mean| >> std.
-  const std::vector<double> sq = column_block_sums(rows, c, 1, [&](size_t r, float* acc) {
-    const float* xr = x + r * c;
-    for (size_t ch = 0; ch < c; ++ch) {
-      const float d = xr[ch] - mean[ch];
-      acc[ch] += d * d;
-    }
+  const std::vector<double> sq = column_block_sums(rows, c, 1, [&](size_t r0, size_t r1, float* acc) {
+    ops.add_sq_dev(r1 - r0, c, x + r0 * c, mean.data(), acc);
   });
   for (size_t ch = 0; ch < c; ++ch) {
     const double var = rows ? sq[ch] / n : 0.0;
@@ -60,30 +56,27 @@ void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float*
       running_var[ch] = static_cast<float>((1.0 - momentum) * running_var[ch] + momentum * unbiased);
     }
   }
-  affine_rows(rows, c, x, mean.data(), scale.data(), bias.data(), y);
+  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y);
 }
 
-void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+template <class Ops>
+void forward_eval(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
                             const float* running_mean, const float* running_var, float eps, float* y) {
   std::vector<float> scale(c), bias(c);
   for (size_t ch = 0; ch < c; ++ch) {
     scale[ch] = (gamma ? gamma[ch] : 1.0f) * static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var[ch]) + eps));
     bias[ch] = beta ? beta[ch] : 0.0f;
   }
-  affine_rows(rows, c, x, running_mean, scale.data(), bias.data(), y);
+  affine_rows(ops, rows, c, x, running_mean, scale.data(), bias.data(), y);
 }
 
-void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
+template <class Ops>
+void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
                         bool accumulate) {
   // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean)
-  const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r, float* acc) {
-    const float* xr = x + r * c;
-    const float* gr = dy + r * c;
-    for (size_t ch = 0; ch < c; ++ch) {
-      acc[ch] += gr[ch];
-      acc[c + ch] += gr[ch] * (xr[ch] - save_mean[ch]);
-    }
+  const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r0, size_t r1, float* acc) {
+    ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
   });
   const double n = rows ? static_cast<double>(rows) : 1.0;
   std::vector<float> k1(c), k2(c), mean_dy(c);
@@ -99,14 +92,30 @@ void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, 
   if (!dx) return;
   // dx = k1 * (dy - mean(dy) - (x - mean) * k2)
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
-    for (size_t r = b; r < e; ++r) {
-      const float* xr = x + r * c;
-      const float* gr = dy + r * c;
-      float* out = dx + r * c;
-      for (size_t ch = 0; ch < c; ++ch)
-        out[ch] = k1[ch] * (gr[ch] - mean_dy[ch] - (xr[ch] - save_mean[ch]) * k2[ch]);
-    }
+    ops.bn_dx(e - b, c, x + b * c, dy + b * c, save_mean, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
   });
 }
+
+}  // namespace
+
+#define SIMDTRAIN_BATCHNORM_ENTRY_POINTS(suffix, OPS)                                                                    \
+  void batchnorm_forward_train##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,    \
+                                       float eps, float momentum, float* running_mean, float* running_var,            \
+                                       float* save_mean, float* save_invstd, float* y) {                              \
+    forward_train(OPS{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd, y); \
+  }                                                                                                                   \
+  void batchnorm_forward_eval##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,     \
+                                      const float* running_mean, const float* running_var, float eps, float* y) {     \
+    forward_eval(OPS{}, rows, c, x, gamma, beta, running_mean, running_var, eps, y);                                  \
+  }                                                                                                                   \
+  void batchnorm_backward##suffix(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,          \
+                                  const float* save_mean, const float* save_invstd, float* dx, float* dgamma,         \
+                                  float* dbeta, bool accumulate) {                                                    \
+    backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate);                   \
+  }
+
+SIMDTRAIN_BATCHNORM_ENTRY_POINTS(, TableRowOps)
+SIMDTRAIN_BATCHNORM_ENTRY_POINTS(_reference, PlainRowOps)
+#undef SIMDTRAIN_BATCHNORM_ENTRY_POINTS
 
 }  // namespace simdtrain

@@ -38,4 +38,15 @@ void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, 
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
                         bool accumulate);
 
+// The same with plain scalar loops (the reference the per-ISA path is tested
+// against, bit for bit).
+void batchnorm_forward_train_reference(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+                                       float eps, float momentum, float* running_mean, float* running_var,
+                                       float* save_mean, float* save_invstd, float* y);
+void batchnorm_forward_eval_reference(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+                                      const float* running_mean, const float* running_var, float eps, float* y);
+void batchnorm_backward_reference(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
+                                  const float* save_mean, const float* save_invstd, float* dx, float* dgamma,
+                                  float* dbeta, bool accumulate);
+
 }  // namespace simdtrain

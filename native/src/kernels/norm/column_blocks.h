@@ -14,8 +14,9 @@ namespace simdtrain {
 
 constexpr size_t kColumnBlockRows = 64;
 
-// fn(r, acc) adds row r's `sums` per-channel terms to acc[s*c + ch] (float);
-// returns the totals out[s*c + ch] in double.
+// fn(r0, r1, acc) adds the `sums` per-channel terms of rows [r0, r1), row
+// by row in order, to acc[s*c + ch] (float); returns the totals
+// out[s*c + ch] in double.
 template <class RowFn>
 std::vector<double> column_block_sums(size_t rows, size_t c, size_t sums, RowFn&& fn) {
   const size_t blocks = (rows + kColumnBlockRows - 1) / kColumnBlockRows;
@@ -26,7 +27,7 @@ std::vector<double> column_block_sums(size_t rows, size_t c, size_t sums, RowFn&
     for (size_t b = b0; b < b1; ++b) {
       float* acc = partial.data() + b * width;
       const size_t r1 = (b + 1) * kColumnBlockRows < rows ? (b + 1) * kColumnBlockRows : rows;
-      for (size_t r = b * kColumnBlockRows; r < r1; ++r) fn(r, acc);
+      fn(b * kColumnBlockRows, r1, acc);
     }
   });
   std::vector<double> out(width, 0.0);

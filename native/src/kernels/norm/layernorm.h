@@ -21,4 +21,12 @@ void layernorm_backward(size_t rows, size_t d, const float* x, const float* dy, 
                         const float* save_mean, const float* save_rstd, float* dx, float* dgamma, float* dbeta,
                         bool accumulate);
 
+// The same with plain scalar loops (the reference the per-ISA path is tested
+// against, bit for bit).
+void layernorm_forward_reference(size_t rows, size_t d, const float* x, const float* gamma, const float* beta, float eps,
+                                 float* save_mean, float* save_rstd, float* y);
+void layernorm_backward_reference(size_t rows, size_t d, const float* x, const float* dy, const float* gamma,
+                                  const float* save_mean, const float* save_rstd, float* dx, float* dgamma,
+                                  float* dbeta, bool accumulate);
+
 }  // namespace simdtrain

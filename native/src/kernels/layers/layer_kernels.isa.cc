@@ -1,0 +1,168 @@
+// The layer kernels' inner loops (layer_table.h), written once over the SIMD
+// abstraction; the build compiles this file once per ISA. Vectors run over
+// channels (NHWC keeps them contiguous); tails are masked loads/stores, so
+// no byte outside the arrays is touched.
+#include "../../simd/target.h"
+#include "layer_table.h"
+
+namespace simdtrain {
+namespace SIMDTRAIN_NS {
+namespace {
+
+// Visits the window's pixels in window order: fn(pixel pointer offset, index i * nx + j).
+template <class Fn>
+inline void each_pixel(size_t row_stride, size_t ny, size_t nx, size_t c, Fn&& fn) {
+  uint32_t k = 0;
+  for (size_t i = 0; i < ny; ++i)
+    for (size_t j = 0; j < nx; ++j, ++k) fn(i * row_stride + j * c, k);
+}
+
+void window_max(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float* out, uint32_t* arg) {
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    Vec best = chunk.load(base + ch);
+    if (!arg) {
+      each_pixel(row_stride, ny, nx, c, [&](size_t off, uint32_t) {
+        const Vec v = chunk.load(base + off + ch);
+        best = select(cmp_gt(v, best), v, best);
+        best = select(cmp_unord(v, v), v, best);
+      });
+    } else {
+      Vec at = bitcast_f(iset1(0));
+      each_pixel(row_stride, ny, nx, c, [&](size_t off, uint32_t k) {
+        const Vec v = chunk.load(base + off + ch), kv = bitcast_f(iset1(k));
+        const Mask gt = cmp_gt(v, best), nan = cmp_unord(v, v);
+        best = select(gt, v, best);
+        at = select(gt, kv, at);
+        best = select(nan, v, best);
+        at = select(nan, kv, at);
+      });
+      alignas(64) uint32_t lanes[kLanes];
+      istoreu(lanes, bitcast_i(at));
+      const size_t count = decltype(chunk)::kIsTail ? c - ch : kLanes;
+      for (size_t l = 0; l < count; ++l) arg[ch + l] = lanes[l];
+    }
+    chunk.store(out + ch, best);
+  });
+}
+
+void window_sum(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float scale, float* out) {
+  const Vec s = set1(scale);
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    Vec acc = zero();
+    each_pixel(row_stride, ny, nx, c, [&](size_t off, uint32_t) { acc = add(acc, chunk.load(base + off + ch)); });
+    chunk.store(out + ch, mul(acc, s));
+  });
+}
+
+void window_add(float* base, size_t row_stride, size_t ny, size_t nx, size_t c, const float* g, float scale) {
+  const Vec s = set1(scale);
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    const Vec gs = mul(chunk.load(g + ch), s);
+    each_pixel(row_stride, ny, nx, c, [&](size_t off, uint32_t) {
+      float* p = base + off + ch;
+      chunk.store(p, add(chunk.load(p), gs));
+    });
+  });
+}
+
+void broadcast_scale(size_t count, size_t c, const float* g, float scale, float* dst) {
+  const Vec s = set1(scale);
+  for (size_t p = 0; p < count; ++p) {
+    float* d = dst + p * c;
+    for_each_chunk(c, [&](size_t ch, auto chunk) { chunk.store(d + ch, mul(chunk.load(g + ch), s)); });
+  }
+}
+
+// Column sums keep each chunk's accumulator in a register over the rows.
+void add_rows(size_t rows, size_t c, const float* x, float* acc) {
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    Vec a = chunk.load(acc + ch);
+    for (size_t r = 0; r < rows; ++r) a = add(a, chunk.load(x + r * c + ch));
+    chunk.store(acc + ch, a);
+  });
+}
+
+void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) {
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    const Vec m = chunk.load(mean + ch);
+    Vec a = chunk.load(acc + ch);
+    for (size_t r = 0; r < rows; ++r) {
+      const Vec d = sub(chunk.load(x + r * c + ch), m);
+      a = add(a, mul(d, d));
+    }
+    chunk.store(acc + ch, a);
+  });
+}
+
+void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy, float* acc_dyx) {
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    const Vec m = chunk.load(mean + ch);
+    Vec a = chunk.load(acc_dy + ch), b = chunk.load(acc_dyx + ch);
+    for (size_t r = 0; r < rows; ++r) {
+      const Vec g = chunk.load(dy + r * c + ch);
+      a = add(a, g);
+      b = add(b, mul(g, sub(chunk.load(x + r * c + ch), m)));
+    }
+    chunk.store(acc_dy + ch, a);
+    chunk.store(acc_dyx + ch, b);
+  });
+}
+
+void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias, float* y) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * c;
+    float* yr = y + r * c;
+    for_each_chunk(c, [&](size_t i, auto chunk) {
+      const Vec v = mul(sub(chunk.load(xr + i), chunk.load(shift + i)), chunk.load(scale + i));
+      chunk.store(yr + i, add(v, chunk.load(bias + i)));
+    });
+  }
+}
+
+void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
+           const float* mean_dy, float* dx) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float *xr = x + r * c, *gr = dy + r * c;
+    float* out = dx + r * c;
+    for_each_chunk(c, [&](size_t i, auto chunk) {
+      const Vec a = sub(chunk.load(gr + i), chunk.load(mean_dy + i));
+      const Vec b = mul(sub(chunk.load(xr + i), chunk.load(mean + i)), chunk.load(k2 + i));
+      chunk.store(out + i, mul(chunk.load(k1 + i), sub(a, b)));
+    });
+  }
+}
+
+void ln_param_grads(size_t n, const float* x, const float* dy, float mean, float rstd, float* acc_dy, float* acc_dyx) {
+  const Vec m = set1(mean), r = set1(rstd);
+  for_each_chunk(n, [&](size_t i, auto chunk) {
+    const Vec g = chunk.load(dy + i);
+    chunk.store(acc_dy + i, add(chunk.load(acc_dy + i), g));
+    chunk.store(acc_dyx + i, add(chunk.load(acc_dyx + i), mul(g, mul(sub(chunk.load(x + i), m), r))));
+  });
+}
+
+void ln_dx(size_t n, const float* x, const float* dy, const float* gamma, float mean, float rstd, float mg, float mgx,
+           float* dx) {
+  const Vec m = set1(mean), r = set1(rstd), vmg = set1(mg), vmgx = set1(mgx), one = set1(1.0f);
+  for_each_chunk(n, [&](size_t i, auto chunk) {
+    const Vec g = mul(chunk.load(dy + i), gamma ? chunk.load(gamma + i) : one);
+    const Vec t = mul(mul(sub(chunk.load(x + i), m), r), vmgx);
+    chunk.store(dx + i, mul(r, sub(sub(g, vmg), t)));
+  });
+}
+
+void dropout_apply(size_t n, const float* u, const float* in, float p, float scale, float* out) {
+  const Vec vp = set1(p), s = set1(scale);
+  for_each_chunk(n, [&](size_t i, auto chunk) {
+    chunk.store(out + i, select(cmp_lt(chunk.load(u + i), vp), zero(), mul(chunk.load(in + i), s)));
+  });
+}
+
+}  // namespace
+
+extern const LayerKernels kLayerKernels = {window_max, window_sum, window_add,     broadcast_scale,
+                                           add_rows,   add_sq_dev, add_dy_dev, affine,         bn_dx,
+                                           ln_param_grads, ln_dx, dropout_apply};
+
+}  // namespace SIMDTRAIN_NS
+}  // namespace simdtrain

@@ -1,0 +1,66 @@
+// Per-ISA inner loops of the layer kernels (pooling, batch/layer
+// normalization, dropout): one table per ISA, written once over the SIMD
+// abstraction in layer_kernels.isa.cc. The drivers (conv/pool2d.cc,
+// norm/batchnorm.cc, norm/layernorm.cc, layers/dropout.cc) keep the
+// threading and the reductions' order and call these on contiguous channel
+// runs; the *_reference functions keep the plain scalar code the tests
+// compare against. Not here, because the vector form measured slower than
+// the plain loop the compiler vectorizes (bench/layers.bench.js): the
+// embedding's row add (its forward pass is memcpy) and LayerNorm's forward
+// normalization (the row statistics, double sums in a fixed order, dominate).
+//
+// Every function applies the same float operations in the same order as the
+// reference (add, sub, mul, select; never a fused multiply-add), lane-wise
+// over channels, so every ISA gives the reference's bits.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../../simd/dispatch.h"
+
+namespace simdtrain {
+
+struct LayerKernels {
+  // ---- pooling over a window of pixels; pixel (i, j) of the window starts at
+  // base + i * row_stride + j * c, and holds c channels.
+  // out[ch] = max over the window in window order (a later value replaces the
+  // running max when greater, or when it is NaN: PyTorch's rule). With `arg`,
+  // arg[ch] = i * nx + j of the value kept (ny * nx < 2^32).
+  void (*window_max)(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float* out, uint32_t* arg);
+  // out[ch] = (sum over the window in window order, from 0) * scale.
+  void (*window_sum)(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float scale, float* out);
+  // Every pixel of the window: px[ch] += g[ch] * scale.
+  void (*window_add)(float* base, size_t row_stride, size_t ny, size_t nx, size_t c, const float* g, float scale);
+  // dst[p * c + ch] = g[ch] * scale for p < count.
+  void (*broadcast_scale)(size_t count, size_t c, const float* g, float scale, float* dst);
+
+  // ---- batch normalization over a block of `rows` rows of c channels
+  // (row r at x + r * c); per-channel sums add the rows in order.
+  // acc[ch] += x[r, ch] for each row
+  void (*add_rows)(size_t rows, size_t c, const float* x, float* acc);
+  // d = x[r, ch] - mean[ch]; acc[ch] += d * d for each row
+  void (*add_sq_dev)(size_t rows, size_t c, const float* x, const float* mean, float* acc);
+  // acc_dy[ch] += dy[r, ch]; acc_dyx[ch] += dy[r, ch] * (x[r, ch] - mean[ch]) for each row
+  void (*add_dy_dev)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
+                     float* acc_dyx);
+  // y[r, ch] = (x[r, ch] - shift[ch]) * scale[ch] + bias[ch]
+  void (*affine)(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias, float* y);
+  // dx[r, ch] = k1[ch] * ((dy[r, ch] - mean_dy[ch]) - (x[r, ch] - mean[ch]) * k2[ch])
+  void (*bn_dx)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1,
+                const float* k2, const float* mean_dy, float* dx);
+
+  // ---- layer normalization, one row of n features
+  // acc_dy[i] += dy[i]; acc_dyx[i] += dy[i] * ((x[i] - mean) * rstd)
+  void (*ln_param_grads)(size_t n, const float* x, const float* dy, float mean, float rstd, float* acc_dy, float* acc_dyx);
+  // g = dy[i] * (gamma ? gamma[i] : 1); dx[i] = rstd * ((g - mg) - ((x[i] - mean) * rstd) * mgx)
+  void (*ln_dx)(size_t n, const float* x, const float* dy, const float* gamma, float mean, float rstd, float mg, float mgx,
+                float* dx);
+
+  // ---- dropout: out[i] = u[i] >= p ? in[i] * scale : 0
+  void (*dropout_apply)(size_t n, const float* u, const float* in, float p, float scale, float* out);
+};
+
+SIMDTRAIN_DECLARE_TABLES(LayerKernels, kLayerKernels)
+
+}  // namespace simdtrain

@@ -1,0 +1,103 @@
+// The row operations of the normalization drivers (batchnorm.cc,
+// layernorm.cc), in two forms with the same arguments and bits: PlainRowOps,
+// the scalar loops (the reference, *_reference in batchnorm.h /
+// layernorm.h), and TableRowOps, the active ISA's vector kernels
+// (kernels/layers/layer_table.h). The drivers are templates over the two, so
+// the reference and the fast path share their threading and reduction order.
+#pragma once
+
+#include <cstddef>
+
+#include "../layers/layer_table.h"
+
+namespace simdtrain {
+namespace norm_detail {
+
+struct PlainRowOps {
+  void add_rows(size_t rows, size_t c, const float* x, float* acc) const {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t i = 0; i < c; ++i) acc[i] += x[r * c + i];
+  }
+  void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) const {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t i = 0; i < c; ++i) {
+        const float d = x[r * c + i] - mean[i];
+        acc[i] += d * d;
+      }
+  }
+  void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
+                  float* acc_dyx) const {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t i = 0; i < c; ++i) {
+        acc_dy[i] += dy[r * c + i];
+        acc_dyx[i] += dy[r * c + i] * (x[r * c + i] - mean[i]);
+      }
+  }
+  void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+              float* y) const {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t i = 0; i < c; ++i) y[r * c + i] = (x[r * c + i] - shift[i]) * scale[i] + bias[i];
+  }
+  void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
+             const float* mean_dy, float* dx) const {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t i = 0; i < c; ++i)
+        dx[r * c + i] = k1[i] * (dy[r * c + i] - mean_dy[i] - (x[r * c + i] - mean[i]) * k2[i]);
+  }
+  void ln_forward(size_t n, const float* x, float mean, float rstd, const float* gamma, const float* beta, float* y) const {
+    for (size_t i = 0; i < n; ++i) {
+      const float xhat = (x[i] - mean) * rstd;
+      y[i] = (gamma ? xhat * gamma[i] : xhat) + (beta ? beta[i] : 0.0f);
+    }
+  }
+  void ln_param_grads(size_t n, const float* x, const float* dy, float mean, float rstd, float* acc_dy,
+                      float* acc_dyx) const {
+    for (size_t i = 0; i < n; ++i) {
+      acc_dy[i] += dy[i];
+      acc_dyx[i] += dy[i] * ((x[i] - mean) * rstd);
+    }
+  }
+  void ln_dx(size_t n, const float* x, const float* dy, const float* gamma, float mean, float rstd, float mg, float mgx,
+             float* dx) const {
+    for (size_t i = 0; i < n; ++i) {
+      const float g = dy[i] * (gamma ? gamma[i] : 1.0f);
+      dx[i] = rstd * (g - mg - (x[i] - mean) * rstd * mgx);
+    }
+  }
+};
+
+// Forwards to the table of the active ISA (picked once per driver call).
+struct TableRowOps {
+  const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
+  void add_rows(size_t rows, size_t c, const float* x, float* acc) const { k.add_rows(rows, c, x, acc); }
+  void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) const {
+    k.add_sq_dev(rows, c, x, mean, acc);
+  }
+  void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
+                  float* acc_dyx) const {
+    k.add_dy_dev(rows, c, x, dy, mean, acc_dy, acc_dyx);
+  }
+  void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+              float* y) const {
+    k.affine(rows, c, x, shift, scale, bias, y);
+  }
+  void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
+             const float* mean_dy, float* dx) const {
+    k.bn_dx(rows, c, x, dy, mean, k1, k2, mean_dy, dx);
+  }
+  // LayerNorm's forward normalization stays the plain loop (layer_table.h says why).
+  void ln_forward(size_t n, const float* x, float mean, float rstd, const float* gamma, const float* beta, float* y) const {
+    PlainRowOps{}.ln_forward(n, x, mean, rstd, gamma, beta, y);
+  }
+  void ln_param_grads(size_t n, const float* x, const float* dy, float mean, float rstd, float* acc_dy,
+                      float* acc_dyx) const {
+    k.ln_param_grads(n, x, dy, mean, rstd, acc_dy, acc_dyx);
+  }
+  void ln_dx(size_t n, const float* x, const float* dy, const float* gamma, float mean, float rstd, float mg, float mgx,
+             float* dx) const {
+    k.ln_dx(n, x, dy, gamma, mean, rstd, mg, mgx, dx);
+  }
+};
+
+}  // namespace norm_detail
+}  // namespace simdtrain
