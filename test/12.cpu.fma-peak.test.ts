@@ -8,14 +8,21 @@ describe('fmaPeakGflops', () => {
     const { supported, best } = cpuInfo();
     const peaks: Record<string, number> = {};
     try {
-      for (const isa of supported) {
-        setIsa(isa);
-        peaks[isa] = fmaPeakGflops({ threads: 1, seconds: 0.1 });
-        expect(peaks[isa]).toBeGreaterThan(0);
+      // Interleaved rounds, best per ISA: a busy machine slows one round, not all of them.
+      for (let round = 0; round < 3; round++) {
+        for (const isa of supported) {
+          setIsa(isa);
+          const g = fmaPeakGflops({ threads: 1, seconds: 0.1 });
+          expect(g).toBeGreaterThan(0);
+          peaks[isa] = Math.max(peaks[isa] ?? 0, g);
+        }
       }
     } finally {
       setIsa(best);
     }
+    // An ASan/UBSan build (CI's LD_PRELOAD run) instruments the probe's loop, so its
+    // timings say nothing about vector width; the numbers above were still checked.
+    if (/libasan/.test(process.env.LD_PRELOAD ?? '')) return;
     // 4, 8, 16 lanes against 1: the wide paths must be several times the scalar one.
     if (peaks.sse2) expect(peaks.sse2).toBeGreaterThan(2 * peaks.scalar);
     if (peaks.avx2) expect(peaks.avx2).toBeGreaterThan(1.5 * peaks.sse2);
