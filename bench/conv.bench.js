@@ -12,6 +12,7 @@
 // 1 thread): the measurement conv2d's choice rests on.
 //
 //   npm run bench -- conv            (a few minutes)
+//   node bench/conv.bench.js --algorithms-only   (the second table alone)
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -84,6 +85,8 @@ function fmaPeaks() {
   }
 }
 
+let algoPeak = 0;
+
 // The C++ per-algorithm harness: the CMake static libraries (Release, the
 // same flags as the addon) plus bench/native/conv_algo_bench.cc.
 function algorithmTable() {
@@ -105,6 +108,7 @@ function algorithmTable() {
     notes.push(`per-algorithm C++ harness not run (needs cmake, g++): ${String(e.stderr || e.message).split('\n')[0]}`);
     return [];
   }
+  const peak = out.peak_cpu_gflops;
   const rows = [];
   for (const l of LAYERS) {
     const key = [l.batch, l.inH, l.inW, l.inC, l.outC, l.k, l.stride, l.pad].join(',');
@@ -112,16 +116,23 @@ function algorithmTable() {
       const r = out.results.filter((x) => x.shape === key && x.pass === pass);
       const gf = (asked) => {
         const x = r.find((y) => y.asked === asked);
-        return x && x.ran === asked ? flops(l) / x.seconds / 1e9 : '';
+        return x && x.ran === asked ? flops(l) / x.cpu_seconds / 1e9 : '';
       };
       const auto = r.find((y) => y.asked === 'automatic');
-      rows.push({ layer: l.name, pass, im2col: gf('im2col'), direct: gf('direct'), winograd: gf('winograd'), picked: auto ? auto.ran : '' });
+      const picked = auto ? flops(l) / auto.cpu_seconds / 1e9 : '';
+      rows.push({ layer: l.name, pass, im2col: gf('im2col'), direct: gf('direct'), winograd: gf('winograd'), picked: auto ? auto.ran : '', 'picked GFLOPS': picked, '%peak': picked && peak ? (100 * picked) / peak : '' });
     }
   }
+  algoPeak = peak;
   return rows;
 }
 
 function main() {
+  if (process.argv.includes('--algorithms-only')) {
+    const rows = algorithmTable();
+    notes.length = 0;
+    return reportAlgorithms(rows);
+  }
   const t0 = Date.now();
   const peaks = fmaPeaks();
   // Rounds alternate simdtrain and PyTorch so both see the host's noise;
@@ -160,7 +171,19 @@ function main() {
   notes.push(`total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   notes.push(`load average (1/5/15 min) at the end: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   report('conv', rows, { notes });
-  if (algoRows.length) report('conv-algorithms', algoRows, { notes: ['GFLOPS (direct-convolution FLOPs / median seconds, best of 2 rounds) of each algorithm forced, 1 thread, one C++ process (bench/native/conv_algo_bench.cc); empty: the algorithm does not apply to that pass; picked: what conv2d runs'] });
+  reportAlgorithms(algoRows);
+}
+
+function reportAlgorithms(algoRows) {
+  if (algoRows.length) {
+    report('conv-algorithms', algoRows, {
+      notes: [
+        'GFLOPS = direct-convolution FLOPs / median CPU seconds of the calling thread (CLOCK_THREAD_CPUTIME_ID), best of 2 rounds, 1 thread, batch 128, each algorithm forced, one C++ process (bench/native/conv_algo_bench.cc); empty: the algorithm does not apply to that pass; picked: what conv2d runs',
+        `%peak: against the library's FMA probe kernel per CPU second on the same thread: ${algoPeak.toFixed(1)} GFLOPS (CPU time, unlike wall time, does not count the time other jobs held the core; it still includes their cache and memory-bandwidth interference)`,
+        `load average (1/5/15 min) at the end: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`,
+      ],
+    });
+  }
 }
 
 main();

@@ -7,7 +7,12 @@
 //   conv_algo_bench <threads> <min_seconds> <rounds> B,H,W,C,O,k,stride,pad [...]
 // Each figure is the best over rounds of the median seconds per call, with
 // the algorithm conv2d actually ran (a forced one that does not apply falls
-// back to conv2d's own choice, reported as such).
+// back to conv2d's own choice, reported as such). On 1 thread it also gives
+// the calling thread's CPU seconds (cpu_seconds) and the FMA peak per CPU
+// second of the library's own probe kernel (peak_cpu_gflops): on a machine
+// other jobs load, those count only the time the work was on a core.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +21,7 @@
 
 #include "../../native/src/core/thread_pool.h"
 #include "../../native/src/kernels/conv/conv2d.h"
+#include "../../native/src/kernels/probe/probe_table.h"
 
 using namespace simdtrain;
 
@@ -33,18 +39,46 @@ std::vector<float> random_floats(size_t n, unsigned seed) {
   return p;
 }
 
+double thread_cpu() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+struct Times {
+  double wall, cpu;
+};
+
+// Medians of wall and calling-thread CPU seconds per call.
 template <class Fn>
-double median_seconds(Fn&& fn, double min_seconds) {
+Times median_seconds(Fn&& fn, double min_seconds) {
   fn();
-  std::vector<double> t;
+  std::vector<double> t, c;
   const double start = now();
   while (t.size() < 5 || (now() - start < min_seconds && t.size() < 200)) {
-    const double t0 = now();
+    const double t0 = now(), c0 = thread_cpu();
     fn();
+    c.push_back(thread_cpu() - c0);
     t.push_back(now() - t0);
   }
   std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  std::sort(c.begin(), c.end());
+  return {t[t.size() / 2], c[c.size() / 2]};
+}
+
+// The active ISA's FMA probe, per second of this thread's CPU time (best of 9).
+double peak_cpu_gflops() {
+  const auto& k = SIMDTRAIN_PICK(kProbeKernels);
+  const size_t iterations = 2000000;
+  double best = 0;
+  volatile float sink = 0;
+  for (int i = 0; i < 9; ++i) {
+    const double c0 = thread_cpu();
+    sink = sink + k.fma_chains(iterations);
+    const double s = thread_cpu() - c0;
+    best = std::max(best, 2.0 * kFmaChains * static_cast<double>(k.lanes) * iterations / s / 1e9);
+  }
+  return best;
 }
 
 const char* name(ConvAlgo a) {
@@ -68,7 +102,7 @@ int main(int argc, char** argv) {
   const double min_seconds = std::atof(argv[2]);
   const int rounds = std::atoi(argv[3]);
   const ConvAlgo algos[] = {ConvAlgo::automatic, ConvAlgo::im2col, ConvAlgo::direct, ConvAlgo::winograd};
-  std::printf("{\"threads\":%d,\"results\":[", std::atoi(argv[1]));
+  std::printf("{\"threads\":%d,\"peak_cpu_gflops\":%.3f,\"results\":[", std::atoi(argv[1]), peak_cpu_gflops());
   bool first = true;
   for (int i = 4; i < argc; ++i) {
     size_t b, h, w, c, o, k, stride, pad;
@@ -80,22 +114,28 @@ int main(int argc, char** argv) {
     const auto x = random_floats(s.x_size(), 1), wt = random_floats(s.w_size(), 2), bias = random_floats(o, 3),
                dy = random_floats(s.y_size(), 4);
     std::vector<float> y(s.y_size()), dx(s.x_size()), dw(s.w_size()), db(o), ws(conv2d_workspace_floats(s) + 1);
-    double best[4][3];
+    double best[4][3], best_cpu[4][3];
     for (auto& r : best) std::fill(r, r + 3, 1e30);
+    for (auto& r : best_cpu) std::fill(r, r + 3, 1e30);
     for (int round = 0; round < rounds; ++round)
       for (int a = 0; a < 4; ++a) {
         conv2d_force_algorithm(algos[a]);
-        best[a][0] = std::min(best[a][0], median_seconds([&] { conv2d_forward(s, x.data(), wt.data(), bias.data(), Activation::relu, y.data(), ws.data()); }, min_seconds));
-        best[a][1] = std::min(best[a][1], median_seconds([&] { conv2d_backward_input(s, wt.data(), dy.data(), dx.data(), ws.data()); }, min_seconds));
-        best[a][2] = std::min(best[a][2], median_seconds([&] { conv2d_backward_filter(s, x.data(), dy.data(), dw.data(), db.data(), false, ws.data()); }, min_seconds));
+        const Times m[3] = {
+            median_seconds([&] { conv2d_forward(s, x.data(), wt.data(), bias.data(), Activation::relu, y.data(), ws.data()); }, min_seconds),
+            median_seconds([&] { conv2d_backward_input(s, wt.data(), dy.data(), dx.data(), ws.data()); }, min_seconds),
+            median_seconds([&] { conv2d_backward_filter(s, x.data(), dy.data(), dw.data(), db.data(), false, ws.data()); }, min_seconds)};
+        for (int p = 0; p < 3; ++p) {
+          best[a][p] = std::min(best[a][p], m[p].wall);
+          best_cpu[a][p] = std::min(best_cpu[a][p], m[p].cpu);
+        }
       }
     for (int a = 0; a < 4; ++a) {
       conv2d_force_algorithm(algos[a]);
       const ConvAlgo ran[3] = {conv2d_forward_algorithm(s), conv2d_input_algorithm(s), conv2d_filter_algorithm(s)};
       const char* pass[3] = {"forward", "input", "filter"};
       for (int p = 0; p < 3; ++p) {
-        std::printf("%s{\"shape\":\"%s\",\"asked\":\"%s\",\"ran\":\"%s\",\"pass\":\"%s\",\"seconds\":%.9g}", first ? "" : ",",
-                    argv[i], name(algos[a]), name(ran[p]), pass[p], best[a][p]);
+        std::printf("%s{\"shape\":\"%s\",\"asked\":\"%s\",\"ran\":\"%s\",\"pass\":\"%s\",\"seconds\":%.9g,\"cpu_seconds\":%.9g}",
+                    first ? "" : ",", argv[i], name(algos[a]), name(ran[p]), pass[p], best[a][p], best_cpu[a][p]);
         first = false;
       }
     }

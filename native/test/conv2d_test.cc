@@ -157,7 +157,12 @@ TEST(conv2d_picks_winograd_where_it_applies) {
     CHECK(conv2d_filter_algorithm(block) == ConvAlgo::winograd);
     CHECK(conv2d_forward_algorithm(shape(128, 32, 32, 16, 32, 3, 2, 1, 1, 1)) != ConvAlgo::winograd);
     CHECK(conv2d_forward_algorithm(shape(2, 6, 7, 16, 16, 3, 1, 1, 1, 16)) == ConvAlgo::depthwise);
+    // Strided 3x3 filter gradients: direct on AVX-512, im2col on narrower
+    // vectors (measured), direct again when forced.
+    const Conv2dShape strided = shape(128, 32, 32, 16, 32, 3, 2, 1, 1, 1);
+    CHECK(conv2d_filter_algorithm(strided) == (isa == Isa::avx512 ? ConvAlgo::direct : ConvAlgo::im2col));
     conv2d_force_algorithm(ConvAlgo::direct);
+    CHECK(conv2d_filter_algorithm(strided) == ConvAlgo::direct);
     CHECK(conv2d_forward_algorithm(conv2) == ConvAlgo::direct);
     conv2d_force_algorithm(ConvAlgo::im2col);
     CHECK(conv2d_filter_algorithm(conv2) == ConvAlgo::im2col);

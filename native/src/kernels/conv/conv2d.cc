@@ -24,16 +24,23 @@ namespace {
 std::atomic<ConvAlgo> g_forced{ConvAlgo::automatic};
 
 // The algorithm a pass runs: the forced one where it applies, else the first
-// of Winograd, direct, im2col that does.
+// of Winograd, direct (where it applies and is preferred), im2col.
 template <class WinogradOk, class DirectOk>
-ConvAlgo pick(const Conv2dShape& s, WinogradOk&& winograd_ok, DirectOk&& direct_ok) {
+ConvAlgo pick(const Conv2dShape& s, WinogradOk&& winograd_ok, DirectOk&& direct_ok, bool direct_preferred = true) {
   const ConvAlgo forced = g_forced.load(std::memory_order_relaxed);
   if (forced == ConvAlgo::im2col || s.precision == Precision::bf16) return ConvAlgo::im2col;
   if (forced == ConvAlgo::direct && direct_ok(s)) return ConvAlgo::direct;
   if (forced != ConvAlgo::direct && winograd_ok(s)) return ConvAlgo::winograd;
-  if (direct_ok(s)) return ConvAlgo::direct;
+  if (direct_ok(s) && (direct_preferred || forced == ConvAlgo::direct)) return ConvAlgo::direct;
   return ConvAlgo::im2col;
 }
+
+// Direct filter gradients beat im2col + GEMM on AVX-512 (Zen 5) for every
+// k x k layer measured; with vectors of 8 or fewer lanes (AVX2 on Zen 3)
+// only for first layers with fewer input channels than lanes (1-3 channels:
+// 19-23 vs 3-4 GFLOPS; ResNet's strided 3x3 with 16 and 32: 10-12 vs 16-22).
+// 1x1 filters always keep the GEMM (few rows of dW, long sums).
+bool direct_filter_preferred(const Conv2dShape& s) { return direct_lanes() >= 16 || s.in_c < direct_lanes(); }
 
 }  // namespace
 
@@ -46,7 +53,8 @@ ConvAlgo conv2d_input_algorithm(const Conv2dShape& s) {
   return conv2d_is_depthwise(s) ? ConvAlgo::depthwise : pick(s, winograd_input_ok, direct_input_ok);
 }
 ConvAlgo conv2d_filter_algorithm(const Conv2dShape& s) {
-  return conv2d_is_depthwise(s) ? ConvAlgo::depthwise : pick(s, winograd_filter_ok, direct_filter_ok);
+  return conv2d_is_depthwise(s) ? ConvAlgo::depthwise
+                                 : pick(s, winograd_filter_ok, direct_filter_ok, direct_filter_preferred(s));
 }
 
 // The largest need of any path any ISA may take for this shape.

@@ -7,18 +7,7 @@ namespace simdtrain {
 namespace SIMDTRAIN_NS {
 namespace {
 
-// Accumulator registers a block may use (the rest hold filter vectors and
-// the broadcast): 32-register files (AVX-512, NEON) vs 16.
-#if defined(SIMDTRAIN_TARGET_AVX512) || defined(SIMDTRAIN_TARGET_NEON)
-constexpr size_t kAccRegs = 24;
-#else
-constexpr size_t kAccRegs = 12;
-#endif
-
-template <size_t NV>
-constexpr size_t max_mr() {
-  return kAccRegs / NV < 12 ? kAccRegs / NV : 12;
-}
+#include "conv_blocking.inl"
 
 template <size_t MR, size_t NV>
 inline void block(const ConvDirectRow& a, size_t ox0, size_t co0) {

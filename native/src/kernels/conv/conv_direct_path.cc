@@ -100,8 +100,8 @@ size_t wgrad_floats(const Conv2dShape& s) { return kWgradParts * s.w_size() + fo
 
 bool direct_forward_ok(const Conv2dShape& s) { return direct_shape_ok(s) && s.out_c % direct().lanes == 0; }
 bool direct_input_ok(const Conv2dShape& s) { return direct_dgrad_shape_ok(s) && s.in_c % direct().lanes == 0; }
-// 1x1 filters keep the GEMM (measured faster: few rows of dW, long sums).
 bool direct_filter_ok(const Conv2dShape& s) { return direct_forward_ok(s) && s.kh * s.kw > 1; }
+size_t direct_lanes() { return direct().lanes; }
 
 size_t direct_workspace_floats(const Conv2dShape& s) {
   size_t need = 0;

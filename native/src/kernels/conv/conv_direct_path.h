@@ -20,7 +20,9 @@ namespace simdtrain {
 // Whether the active ISA's direct kernels take this pass of this shape.
 bool direct_forward_ok(const Conv2dShape& s);
 bool direct_input_ok(const Conv2dShape& s);
-bool direct_filter_ok(const Conv2dShape& s);
+bool direct_filter_ok(const Conv2dShape& s);  // k x k with k > 1
+// Floats per vector of the active ISA's kernels.
+size_t direct_lanes();
 
 // Workspace the direct passes of this shape may need on any ISA.
 size_t direct_workspace_floats(const Conv2dShape& s);

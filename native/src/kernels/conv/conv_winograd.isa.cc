@@ -13,16 +13,7 @@ namespace simdtrain {
 namespace SIMDTRAIN_NS {
 namespace {
 
-#if defined(SIMDTRAIN_TARGET_AVX512) || defined(SIMDTRAIN_TARGET_NEON)
-constexpr size_t kAccRegs = 24;
-#else
-constexpr size_t kAccRegs = 12;
-#endif
-
-template <size_t NV>
-constexpr size_t max_mr() {
-  return kAccRegs / NV < 12 ? kAccRegs / NV : 12;
-}
+#include "conv_blocking.inl"
 
 // Where tile t of the batch reads and writes.
 struct TilePos {
@@ -37,37 +28,50 @@ inline TilePos tile_pos(const WinogradTiles& g, size_t t) {
   return {n, static_cast<long>(2 * ty) - g.pad_top, static_cast<long>(2 * tx) - g.pad_left, 2 * ty, 2 * tx};
 }
 
-// Step 1 for tiles [t0, t0 + nt): v[(k*chunk + i)*c + ci].
+// B^T d B of one channel vector of a 4x4 window, stored to the 16 rows of v
+// (`step` floats apart). load(r, s) gives d[r][s].
+template <class Load>
+inline void transform_window(Load&& load, float* out, size_t step) {
+  Vec t[4][4];
+  for (int s = 0; s < 4; ++s) {
+    const Vec d0 = load(0, s), d1 = load(1, s), d2 = load(2, s), d3 = load(3, s);
+    t[0][s] = sub(d0, d2);
+    t[1][s] = add(d1, d2);
+    t[2][s] = sub(d2, d1);
+    t[3][s] = sub(d1, d3);
+  }
+  for (int r = 0; r < 4; ++r) {
+    storeu(out + (r * 4 + 0) * step, sub(t[r][0], t[r][2]));
+    storeu(out + (r * 4 + 1) * step, add(t[r][1], t[r][2]));
+    storeu(out + (r * 4 + 2) * step, sub(t[r][2], t[r][1]));
+    storeu(out + (r * 4 + 3) * step, sub(t[r][1], t[r][3]));
+  }
+}
+
+// Step 1 for tiles [t0, t0 + nt): v[(k*chunk + i)*c + ci]. Windows inside
+// the input load without checks; the others read zero outside.
 void input_transform(const WinogradTiles& g, size_t t0, size_t nt, size_t chunk, float* v) {
   const long h = static_cast<long>(g.h), w = static_cast<long>(g.w);
+  const size_t c = g.c, row = g.w * c, step = chunk * c;
   for (size_t i = 0; i < nt; ++i) {
     const TilePos p = tile_pos(g, t0 + i);
-    const float* img = g.x + p.n * g.h * g.w * g.c;
+    float* out = v + i * c;
+    if (p.iy0 >= 0 && p.ix0 >= 0 && p.iy0 + 4 <= h && p.ix0 + 4 <= w) {
+      const float* base = g.x + ((p.n * g.h + static_cast<size_t>(p.iy0)) * g.w + static_cast<size_t>(p.ix0)) * c;
+      for (size_t ci = 0; ci < c; ci += kLanes)
+        transform_window([&](int r, int s) { return loadu(base + r * row + s * c + ci); }, out + ci, step);
+      continue;
+    }
+    const float* img = g.x + p.n * g.h * g.w * c;
     bool row_ok[4], col_ok[4];
     for (int r = 0; r < 4; ++r) row_ok[r] = p.iy0 + r >= 0 && p.iy0 + r < h;
     for (int s = 0; s < 4; ++s) col_ok[s] = p.ix0 + s >= 0 && p.ix0 + s < w;
-    for (size_t ci = 0; ci < g.c; ci += kLanes) {
-      Vec d[4][4];
-      for (int r = 0; r < 4; ++r)
-        for (int s = 0; s < 4; ++s)
-          d[r][s] = row_ok[r] && col_ok[s] ? loadu(img + ((p.iy0 + r) * w + (p.ix0 + s)) * static_cast<long>(g.c) + ci)
-                                           : zero();
-      Vec t[4][4];
-      for (int s = 0; s < 4; ++s) {
-        t[0][s] = sub(d[0][s], d[2][s]);
-        t[1][s] = add(d[1][s], d[2][s]);
-        t[2][s] = sub(d[2][s], d[1][s]);
-        t[3][s] = sub(d[1][s], d[3][s]);
-      }
-      float* out = v + i * g.c + ci;
-      const size_t step = chunk * g.c;
-      for (int r = 0; r < 4; ++r) {
-        storeu(out + (r * 4 + 0) * step, sub(t[r][0], t[r][2]));
-        storeu(out + (r * 4 + 1) * step, add(t[r][1], t[r][2]));
-        storeu(out + (r * 4 + 2) * step, sub(t[r][2], t[r][1]));
-        storeu(out + (r * 4 + 3) * step, sub(t[r][1], t[r][3]));
-      }
-    }
+    for (size_t ci = 0; ci < c; ci += kLanes)
+      transform_window(
+          [&](int r, int s) {
+            return row_ok[r] && col_ok[s] ? loadu(img + ((p.iy0 + r) * w + (p.ix0 + s)) * static_cast<long>(c) + ci) : zero();
+          },
+          out + ci, step);
   }
 }
 
@@ -112,7 +116,7 @@ void product_nv(const float* v, const float* u, float* m, size_t c, size_t cout,
 void product(const float* v, const float* u, float* m, size_t c, size_t cout, size_t rows) {
   const size_t vecs = cout / kLanes;
   size_t q = 0;
-  for (; q + 4 <= vecs; q += 4) product_nv<4>(v, u, m, c, cout, rows, q * kLanes);
+  for (; q + kWideNV <= vecs; q += kWideNV) product_nv<kWideNV>(v, u, m, c, cout, rows, q * kLanes);
   switch (vecs - q) {
     case 3: product_nv<3>(v, u, m, c, cout, rows, q * kLanes); break;
     case 2: product_nv<2>(v, u, m, c, cout, rows, q * kLanes); break;
@@ -235,7 +239,7 @@ void grad_rows(const float* v, const float* dm, float* du, size_t c, size_t cout
 void grad(const float* v, const float* dm, float* du, size_t c, size_t cout, size_t nt) {
   const size_t vecs = cout / kLanes;
   size_t q = 0;
-  for (; q + 4 <= vecs; q += 4) grad_rows<max_mr<4>(), 4>(v, dm, du, c, cout, nt, q * kLanes);
+  for (; q + kWideNV <= vecs; q += kWideNV) grad_rows<max_mr<kWideNV>(), kWideNV>(v, dm, du, c, cout, nt, q * kLanes);
   switch (vecs - q) {
     case 3: grad_rows<max_mr<3>(), 3>(v, dm, du, c, cout, nt, q * kLanes); break;
     case 2: grad_rows<max_mr<2>(), 2>(v, dm, du, c, cout, nt, q * kLanes); break;
