@@ -92,14 +92,26 @@ module.exports = [
     },
   },
   {
-    name: 'native.NnPlan forward/backward (random layer graphs)',
+    name: 'native.NnPlan forward (random layer graphs)',
+    make: graphArgs,
+    call: (m, [desc, params, grads, buffers, capacity, x, rows, , out]) => {
+      const plan = new native.NnPlan(desc, params, grads, buffers, capacity);
+      return plan.forward(x, rows, out); // writes out and the buffers (BatchNorm statistics)
+    },
+  },
+  {
+    // Backward writes the gradients; the forward before it runs on the plan's
+    // own output and a copy of the buffers, so a refused backward (say, grads
+    // claimed by another pending call) leaves every argument as it was.
+    name: 'native.NnPlan forward + backward (random layer graphs)',
     make: graphArgs,
     call: (m, [desc, params, grads, buffers, capacity, x, rows, , out, dOut]) => {
-      const plan = new native.NnPlan(desc, params, grads, buffers, capacity);
-      plan.forward(x, rows, out);
-      // The gradient is the plan's own copy of dOut (already checked to fit), so backward cannot refuse it.
-      const d = dOut instanceof Float32Array && dOut.length > 0 ? dOut : out; // never run a hostile getter here
-      plan.backward(Float32Array.from(out, (v, i) => d[i % d.length] || v), rows, false);
+      const own = buffers instanceof Float32Array ? Float32Array.from(buffers) : buffers; // never runs a hostile getter
+      const plan = new native.NnPlan(desc, params, grads, own, capacity);
+      const y = new Float32Array(out instanceof Float32Array ? out.length : 0);
+      plan.forward(x, rows, y);
+      const d = dOut instanceof Float32Array && dOut.length > 0 ? dOut : y;
+      plan.backward(Float32Array.from(y, (v, i) => d[i % d.length] || v), rows, false);
       return plan.memoryFloats();
     },
   },
