@@ -47,16 +47,30 @@ void maxpool2d_forward(const Pool2dShape& s, const float* x, float* y) {
   });
 }
 
+// Windows that cannot overlap (stride >= pool size) write their pixels'
+// gradients directly (window_max_grad); the image is cleared first only when
+// some pixel lies in no window.
 void maxpool2d_backward(const Pool2dShape& s, const float* x, const float* dy, float* dx) {
   const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
+  const double window_px = static_cast<double>(s.kh) * s.kw;
   // Window indices are 32-bit in the vector kernel; a window of 2^32 pixels takes the reference.
-  if (static_cast<double>(s.kh) * s.kw >= 4294967295.0) return maxpool2d_backward_reference(s, x, dy, dx);
+  if (window_px >= 4294967295.0) return maxpool2d_backward_reference(s, x, dy, dx);
+  const bool disjoint = s.stride_h >= s.kh && s.stride_w >= s.kw && window_px < 16777216.0;
+  const bool covered = disjoint && !s.pad_top && !s.pad_bottom && !s.pad_left && !s.pad_right &&
+                       s.out_h() * s.kh == s.in_h && s.out_w() * s.kw == s.in_w;
   const size_t c = s.c;
   per_image(s, [&](size_t n) {
     const size_t img_size = s.in_h * s.in_w * c;
     const float* img = x + n * img_size;
     float* dimg = dx + n * img_size;
-    std::memset(dimg, 0, img_size * sizeof(float));
+    if (!covered) std::memset(dimg, 0, img_size * sizeof(float));
+    if (disjoint) {
+      for_each_window(s, n, [&](const Window& w, size_t o) {
+        const size_t first = (w.y0 * s.in_w + w.x0) * c;
+        k.window_max_grad(img + first, dimg + first, s.in_w * c, w.y1 - w.y0, w.x1 - w.x0, c, dy + o);
+      });
+      return;
+    }
     std::vector<float> best(c);
     std::vector<uint32_t> arg(c);
     for_each_window(s, n, [&](const Window& w, size_t o) {
