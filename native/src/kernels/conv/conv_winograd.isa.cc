@@ -162,17 +162,26 @@ void output_transform(const WinogradForward& a, size_t t0, size_t nt, const floa
   }
 }
 
-void forward(const WinogradForward& a) {
-  const size_t c = a.in.c;
+// The chunk loop of both passes over tiles [a.t0, a.t1): each chunk's input
+// transform goes to V at a.buf, then step(t, nt, v, m) with m (M or dM) after V.
+template <class Args, class Step>
+void each_chunk(const Args& a, Step&& step) {
   float* v = a.buf;
-  float* m = a.buf + kWinogradTaps * a.chunk * c;
+  float* m = a.buf + kWinogradTaps * a.chunk * a.in.c;
   for (size_t t = a.t0; t < a.t1; t += a.chunk) {
     const size_t nt = a.t1 - t < a.chunk ? a.t1 - t : a.chunk;
     input_transform(a.in, t, nt, a.chunk, v);
+    step(t, nt, v, m);
+  }
+}
+
+void forward(const WinogradForward& a) {
+  const size_t c = a.in.c;
+  each_chunk(a, [&](size_t t, size_t nt, const float* v, float* m) {
     for (size_t k = 0; k < kWinogradTaps; ++k)
       product(v + k * a.chunk * c, a.u + k * c * a.cout, m + k * a.chunk * a.cout, c, a.cout, nt);
     output_transform(a, t, nt, m);
-  }
+  });
 }
 
 // dM = A dY A^T of tiles [t0, t0 + nt): dm[(k*chunk + i)*cout + co].
@@ -250,15 +259,11 @@ void grad(const float* v, const float* dm, float* du, size_t c, size_t cout, siz
 
 void filter(const WinogradFilter& a) {
   const size_t c = a.in.c;
-  float* v = a.buf;
-  float* dm = a.buf + kWinogradTaps * a.chunk * c;
-  for (size_t t = a.t0; t < a.t1; t += a.chunk) {
-    const size_t nt = a.t1 - t < a.chunk ? a.t1 - t : a.chunk;
-    input_transform(a.in, t, nt, a.chunk, v);
+  each_chunk(a, [&](size_t t, size_t nt, const float* v, float* dm) {
     dy_transform(a, t, nt, dm);
     for (size_t k = 0; k < kWinogradTaps; ++k)
       grad(v + k * a.chunk * c, dm + k * a.chunk * a.cout, a.du + k * c * a.cout, c, a.cout, nt);
-  }
+  });
 }
 
 }  // namespace
