@@ -30,8 +30,10 @@ export function gatherV2(args: { inputs: GatherV2Inputs; backend: MathBackendCPU
   const slice = info.sliceSize, count = idx.length;
   for (let o = 0; o < info.outerSize; o++) {
     for (let i = 0; i < count; i++) {
-      const from = (o * dim + idx[i]) * slice;
-      out.set(src.subarray(from, from + slice), (o * count + i) * slice);
+      const from = (o * dim + idx[i]) * slice, to = (o * count + i) * slice;
+      // Short slices (one-hot labels): a loop beats creating a view per slice.
+      if (slice < 64) for (let j = 0; j < slice; j++) out[to + j] = src[from + j];
+      else out.set(src.subarray(from, from + slice), to);
     }
   }
   return backend.makeTensorInfo(info.outputShape, x.dtype, out);
