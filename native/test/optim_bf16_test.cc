@@ -131,7 +131,10 @@ TEST(optim_bf16_state_kernels_match_reference_bitwise_on_every_isa) {
       for (size_t n : testing::tail_sizes()) {
         if (n > 20000) continue;
         // `first`: where the span starts inside its tensor (odd, mid-group).
-        for (uint64_t first : {uint64_t{0}, uint64_t{37}, uint64_t{256 * 1000 + 191}, (uint64_t{1} << 34) + 5}) {
+        // The last one puts block numbers across 2^32 inside one batch of Philox
+        // blocks (the kernels compute kLanes blocks per call).
+        for (uint64_t first : {uint64_t{0}, uint64_t{37}, uint64_t{256 * 1000 + 191}, (uint64_t{1} << 34) + 5,
+                               (uint64_t{1} << 40) - 256 * 3 + 7}) {
           const size_t off = 1, guard = 9, total = off + n + guard;
           std::vector<float> p = testing::random_floats(total, 1), g = testing::random_floats(total, 2);
           std::vector<uint16_t> h0 = random_bf16(total, 3, false), h1 = random_bf16(total, 4, true),
