@@ -120,7 +120,7 @@ function algorithmTable() {
       };
       const auto = r.find((y) => y.asked === 'automatic');
       const picked = auto ? flops(l) / auto.cpu_seconds / 1e9 : '';
-      rows.push({ layer: l.name, pass, im2col: gf('im2col'), direct: gf('direct'), winograd: gf('winograd'), picked: auto ? auto.ran : '', 'picked GFLOPS': picked, '%peak': picked && peak ? (100 * picked) / peak : '' });
+      rows.push({ layer: l.name, pass, im2col: gf('im2col'), direct: gf('direct'), winograd: gf('winograd'), winograd4: gf('winograd4'), picked: auto ? auto.ran : '', 'picked GFLOPS': picked, '%peak': picked && peak ? (100 * picked) / peak : '' });
     }
   }
   algoPeak = peak;

@@ -82,34 +82,29 @@ function allReduceTable(notes) {
   notes.push(`all-reduce: 2 ranks on one machine (Open MPI shared memory), in-place float32 sum, mpirun ${MPIRUN.join(' ')}; per size the median over ${ROUNDS} alternated rounds of each round's median call; "in MPI" = the binding's MPI thread inside MPI_Allreduce (the C harness's timing method); spin = init({ spinUs: ${SPIN} }); c_thread = the C harness with its calls handed to a second thread (allreduce_thread.c); queued = the spin binding's time per call of 16 calls queued at once and awaited together (fitDistributed's buckets); wait / check / return = the spin binding's median time from queuing to the MPI thread starting, in the argument check, and from the result's post to the event loop settling it`);
   const us = (name, bytes, field) => median(got[name][bytes][field]) * 1e6;
   if (BASELINE) notes.push(`baseline = the addon build ${BASELINE_LABEL}, same rounds, same script, default init options`);
+  // Columns in order: a median time of one harness field, or a ratio of two earlier columns.
+  const time = (column, run, field) => (row, bytes) => (row[column] = us(run, bytes, field));
+  const ratio = (column, num, den) => (row) => (row[column] = row[num] / row[den]);
+  const columns = [
+    time('c_us', 'c', 'median_s'),
+    time('c_thread_us', 'ct', 'median_s'), ratio('c_thread/c', 'c_thread_us', 'c_us'),
+    time('binding_us', 'b0', 'median_s'), ratio('binding/c', 'binding_us', 'c_us'),
+    time('in_mpi_us', 'b0', 'mpi_median_s'), ratio('in_mpi/c', 'in_mpi_us', 'c_us'),
+    time('check_us', 'b0', 'check_median_s'),
+    time('spin_binding_us', 'bs', 'median_s'), ratio('spin/c', 'spin_binding_us', 'c_us'), ratio('spin/c_thread', 'spin_binding_us', 'c_thread_us'),
+    time('spin_in_mpi_us', 'bs', 'mpi_median_s'), ratio('spin_in_mpi/c', 'spin_in_mpi_us', 'c_us'),
+    time('spin_queued_us', 'bs', 'queued_median_s'), ratio('queued/c', 'spin_queued_us', 'c_us'),
+    time('spin_wait_us', 'bs', 'wait_median_s'),
+    time('spin_check_us', 'bs', 'check_median_s'),
+    time('spin_return_us', 'bs', 'return_median_s'),
+    ...(BASELINE ? [time('baseline_us', 'old', 'median_s'), ratio('baseline/c', 'baseline_us', 'c_us'), ratio('spin/baseline', 'spin_binding_us', 'baseline_us')] : []),
+    time('c_fastest_us', 'c', 'min_s'),
+    time('binding_fastest_us', 'b0', 'min_s'),
+    (row, bytes) => (row.c_GBps = bytes / row.c_us / 1e3),
+  ];
   return SIZES.map((bytes) => {
-    const c = us('c', bytes, 'median_s');
-    const row = { bytes, c_us: c };
-    row.c_thread_us = us('ct', bytes, 'median_s');
-    row['c_thread/c'] = row.c_thread_us / c;
-    row.binding_us = us('b0', bytes, 'median_s');
-    row['binding/c'] = row.binding_us / c;
-    row.in_mpi_us = us('b0', bytes, 'mpi_median_s');
-    row['in_mpi/c'] = row.in_mpi_us / c;
-    row.check_us = us('b0', bytes, 'check_median_s');
-    row.spin_binding_us = us('bs', bytes, 'median_s');
-    row['spin/c'] = row.spin_binding_us / c;
-    row['spin/c_thread'] = row.spin_binding_us / row.c_thread_us;
-    row.spin_in_mpi_us = us('bs', bytes, 'mpi_median_s');
-    row['spin_in_mpi/c'] = row.spin_in_mpi_us / c;
-    row.spin_queued_us = us('bs', bytes, 'queued_median_s');
-    row['queued/c'] = row.spin_queued_us / c;
-    row.spin_wait_us = us('bs', bytes, 'wait_median_s');
-    row.spin_check_us = us('bs', bytes, 'check_median_s');
-    row.spin_return_us = us('bs', bytes, 'return_median_s');
-    if (BASELINE) {
-      row.baseline_us = us('old', bytes, 'median_s');
-      row['baseline/c'] = row.baseline_us / c;
-      row['spin/baseline'] = row.spin_binding_us / row.baseline_us;
-    }
-    row.c_fastest_us = us('c', bytes, 'min_s');
-    row.binding_fastest_us = us('b0', bytes, 'min_s');
-    row.c_GBps = bytes / c / 1e3;
+    const row = { bytes };
+    for (const fill of columns) fill(row, bytes);
     return row;
   });
 }

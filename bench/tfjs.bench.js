@@ -4,7 +4,9 @@
 //   MLP 784-256-128-10 (Adam 1e-3, batch 128) and the tfjs-examples
 //   mnist-node CNN (conv 32-32-pool-64-64-pool, dense 512, dropout; RMSProp,
 //   batch 128). Slow peers: a fixed number of batches is timed after a
-//   warm-up batch and extrapolated to 60,000 samples.
+//   warm-up batch and extrapolated to 60,000 samples; full-epoch rows (the
+//   simdtrain backend on the MLP, simdtrain's own fit) time two epochs one by
+//   one and report the better, the first one too (it includes V8's warm-up).
 // Also: the event-loop delay during a tfjs fit with the simdtrain backend.
 // Each row runs in its own process (backends and tf.train patches do not mix).
 // Usage: node bench/tfjs.bench.js [--quick]
@@ -41,11 +43,16 @@ async function row(model, backend, batches, yieldEvery) {
   if (backend === 'simdtrain-fit') {
     const m = new simd.Sequential(ownModel(simd, model), { seed: 1 });
     const optimizer = model === 'mlp' ? new simd.Adam(m.parameters(), { lr: 1e-3 }) : new simd.RMSprop(m.parameters(), { lr: 1e-3 });
+    // Full epochs: two, timed one by one (the first includes warm-up), the better one reported.
     const epochs = n === 60000 ? 2 : 1;
-    const c0 = cpuMs();
-    const h = await m.fit(train.images, train.labels, { optimizer, epochs, batchSize: BATCH, seed: 1 });
-    const cpu = (cpuMs() - c0) / 1000 / epochs;
-    return { epoch_s: (Math.min(...h.seconds) / n) * 60000, cpu_epoch_s: (cpu / n) * 60000, how: n === 60000 ? `best of ${epochs} full epochs` : `${batches} batches, extrapolated to 60,000 samples` };
+    const wall = [], cpu = [];
+    for (let e = 0; e < epochs; e++) {
+      const c0 = cpuMs();
+      const h = await m.fit(train.images, train.labels, { optimizer, epochs: 1, batchSize: BATCH, seed: 1 + e });
+      cpu.push((cpuMs() - c0) / 1000);
+      wall.push(h.seconds[0]);
+    }
+    return epochResult(wall, cpu, n, batches);
   }
   const tf = require('@tensorflow/tfjs');
   if (backend === 'wasm') {
@@ -63,19 +70,35 @@ async function row(model, backend, batches, yieldEvery) {
   await m.fit(xs.slice(0, 16), ys.slice(0, 16), { batchSize: 16, epochs: 1, verbose: 0 });
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
-  const t0 = performance.now(), c0 = cpuMs();
-  await m.fit(xs, ys, { batchSize: Math.min(BATCH, n), epochs: 1, shuffle: true, verbose: 0, ...(yieldEvery ? { yieldEvery } : {}) });
-  const secs = (performance.now() - t0) / 1000, cpu = (cpuMs() - c0) / 1000;
+  // Full epochs: two, one by one, as for simdtrain's own fit (the first one
+  // pays V8's compilation of tfjs's JavaScript for these shapes).
+  const epochs = n === 60000 ? 2 : 1;
+  const wall = [], cpu = [];
+  for (let e = 0; e < epochs; e++) {
+    const t0 = performance.now(), c0 = cpuMs();
+    await m.fit(xs, ys, { batchSize: Math.min(BATCH, n), epochs: 1, shuffle: true, verbose: 0, ...(yieldEvery ? { yieldEvery } : {}) });
+    wall.push((performance.now() - t0) / 1000);
+    cpu.push((cpuMs() - c0) / 1000);
+  }
   delay.disable();
   const ms = (v) => v / 1e6;
   return {
-    epoch_s: (secs / n) * 60000,
-    cpu_epoch_s: (cpu / n) * 60000,
-    how: n === 60000 ? '1 full epoch' : n < BATCH ? `one batch of ${n} timed, extrapolated to 60,000 samples` : `${batches} batches timed, extrapolated to 60,000 samples`,
+    ...epochResult(wall, cpu, n, batches),
     yieldEvery: yieldEvery || "tfjs's default ('auto')",
     // (a fit of one batch never lets the delay monitor run: no figure)
     ...(n > BATCH ? { loop_delay_ms: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } } : {}),
-    batch_ms: (secs / Math.ceil(n / BATCH)) * 1000,
+    batch_ms: (Math.min(...wall) / Math.ceil(n / BATCH)) * 1000,
+  };
+}
+
+/** Per-epoch figures from timed epochs (seconds): the better one, and the first when there were two. */
+function epochResult(wall, cpu, n, batches) {
+  const scale = 60000 / n;
+  return {
+    epoch_s: Math.min(...wall) * scale,
+    cpu_epoch_s: Math.min(...cpu) * scale,
+    ...(wall.length > 1 ? { first_epoch_s: wall[0], first_cpu_epoch_s: cpu[0] } : {}),
+    how: n === 60000 ? `best of ${wall.length} full epochs` : n < BATCH ? `one batch of ${n} timed, extrapolated to 60,000 samples` : `${batches} batches timed, extrapolated to 60,000 samples`,
   };
 }
 
@@ -117,14 +140,17 @@ async function main() {
     rows.push({
       model: model === 'mlp' ? 'MLP 784-256-128-10, Adam' : 'mnist-node CNN, RMSProp',
       runner: backend === 'simdtrain-fit' ? "simdtrain's own fit" : `tfjs ${tfVersion} ${backend}${yieldEvery ? ` (yieldEvery '${yieldEvery}')` : ''}`,
-      threads: 1, epoch_s: r.epoch_s, cpu_epoch_s: r.cpu_epoch_s, how: r.how, load_avg_1m: +load.toFixed(2),
+      threads: 1, epoch_s: r.epoch_s, cpu_epoch_s: r.cpu_epoch_s, first_cpu_epoch_s: r.first_cpu_epoch_s ?? 'n/a', how: r.how, load_avg_1m: +load.toFixed(2),
       loop_delay_p99_ms: r.loop_delay_ms ? r.loop_delay_ms.p99 : 'n/a',
     });
   }
   for (const model of ['mlp', 'cnn']) {
     const ours = results[`${model}/simdtrain`], cpu = results[`${model}/cpu`], own = results[`${model}/simdtrain-fit`];
     const target = model === 'mlp' ? 2 : 10;
-    if (ours?.epoch_s) notes.push(`${model}: simdtrain backend epoch ${ours.epoch_s.toFixed(2)} s wall, ${ours.cpu_epoch_s.toFixed(2)} s CPU (target <= ${target} s)`);
+    if (ours?.epoch_s) {
+      const first = ours.first_cpu_epoch_s ? `; first epoch of the process ${ours.first_epoch_s.toFixed(2)} s wall, ${ours.first_cpu_epoch_s.toFixed(2)} s CPU` : '';
+      notes.push(`${model}: simdtrain backend epoch ${ours.epoch_s.toFixed(2)} s wall, ${ours.cpu_epoch_s.toFixed(2)} s CPU (${ours.how}; target <= ${target} s)${first}`);
+    }
     if (ours?.epoch_s && cpu?.epoch_s) notes.push(`${model}: simdtrain backend ${(cpu.cpu_epoch_s / ours.cpu_epoch_s).toFixed(1)}x faster than tfjs cpu (CPU time)`);
     if (ours?.epoch_s && own?.epoch_s) {
       notes.push(`${model}: simdtrain backend / simdtrain's own fit = ${(ours.epoch_s / own.epoch_s).toFixed(2)} wall, ${(ours.cpu_epoch_s / own.cpu_epoch_s).toFixed(2)} CPU time (target <= 3)`);

@@ -1,7 +1,9 @@
 // Per-algorithm convolution timings in one C++ process (no Node-API call):
 // each pass (forward, input gradient, filter gradient) of each shape under
 // each algorithm conv2d can run it with (im2col + SGEMM, direct rows,
-// Winograd F(2x2, 3x3)), alternating algorithms round by round so all see
+// Winograd with F(2x2, 3x3) or F(4x4, 3x3) tiles for the forward and input
+// gradient, "winograd" / "winograd4"; the filter gradient is F(2x2, 3x3) in
+// both), alternating algorithms round by round so all see
 // the same host noise. bench/conv.bench.js builds and runs it; it prints
 // one JSON object:
 //   conv_algo_bench <threads> <min_seconds> <rounds> B,H,W,C,O,k,stride,pad [...]
@@ -21,6 +23,7 @@
 
 #include "../../native/src/core/thread_pool.h"
 #include "../../native/src/kernels/conv/conv2d.h"
+#include "../../native/src/kernels/conv/conv_winograd_path.h"
 #include "../../native/src/kernels/probe/probe_table.h"
 
 using namespace simdtrain;
@@ -81,6 +84,34 @@ double peak_cpu_gflops() {
   return best;
 }
 
+const char* name(ConvAlgo a);
+
+// What each column forces: an algorithm and Winograd's output tile (0: the rule).
+struct Variant {
+  ConvAlgo algo;
+  size_t tile;
+  const char* asked;
+};
+constexpr Variant kVariants[] = {{ConvAlgo::automatic, 0, "automatic"},
+                                 {ConvAlgo::im2col, 0, "im2col"},
+                                 {ConvAlgo::direct, 0, "direct"},
+                                 {ConvAlgo::winograd, 2, "winograd"},
+                                 {ConvAlgo::winograd, 4, "winograd4"}};
+constexpr int kNumVariants = sizeof(kVariants) / sizeof(kVariants[0]);
+
+void force(const Variant& v) {
+  conv2d_force_algorithm(v.algo);
+  winograd_force_tile(v.tile);
+}
+
+// The name of what ran in pass p (0 forward, 1 input gradient, 2 filter
+// gradient): Winograd's forward / input gradient with F(4x4, 3x3) tiles is
+// "winograd4".
+const char* ran_name(const Conv2dShape& s, int p, ConvAlgo ran) {
+  if (ran != ConvAlgo::winograd || p == 2) return name(ran);
+  return (p == 0 ? winograd_forward_tile(s) : winograd_input_tile(s)) == 4 ? "winograd4" : "winograd";
+}
+
 const char* name(ConvAlgo a) {
   switch (a) {
     case ConvAlgo::im2col: return "im2col";
@@ -101,7 +132,6 @@ int main(int argc, char** argv) {
   set_num_threads(std::atoi(argv[1]));
   const double min_seconds = std::atof(argv[2]);
   const int rounds = std::atoi(argv[3]);
-  const ConvAlgo algos[] = {ConvAlgo::automatic, ConvAlgo::im2col, ConvAlgo::direct, ConvAlgo::winograd};
   std::printf("{\"threads\":%d,\"peak_cpu_gflops\":%.3f,\"results\":[", std::atoi(argv[1]), peak_cpu_gflops());
   bool first = true;
   for (int i = 4; i < argc; ++i) {
@@ -114,12 +144,12 @@ int main(int argc, char** argv) {
     const auto x = random_floats(s.x_size(), 1), wt = random_floats(s.w_size(), 2), bias = random_floats(o, 3),
                dy = random_floats(s.y_size(), 4);
     std::vector<float> y(s.y_size()), dx(s.x_size()), dw(s.w_size()), db(o), ws(conv2d_workspace_floats(s) + 1);
-    double best[4][3], best_cpu[4][3];
+    double best[kNumVariants][3], best_cpu[kNumVariants][3];
     for (auto& r : best) std::fill(r, r + 3, 1e30);
     for (auto& r : best_cpu) std::fill(r, r + 3, 1e30);
     for (int round = 0; round < rounds; ++round)
-      for (int a = 0; a < 4; ++a) {
-        conv2d_force_algorithm(algos[a]);
+      for (int a = 0; a < kNumVariants; ++a) {
+        force(kVariants[a]);
         const Times m[3] = {
             median_seconds([&] { conv2d_forward(s, x.data(), wt.data(), bias.data(), Activation::relu, y.data(), ws.data()); }, min_seconds),
             median_seconds([&] { conv2d_backward_input(s, wt.data(), dy.data(), dx.data(), ws.data()); }, min_seconds),
@@ -129,17 +159,19 @@ int main(int argc, char** argv) {
           best_cpu[a][p] = std::min(best_cpu[a][p], m[p].cpu);
         }
       }
-    for (int a = 0; a < 4; ++a) {
-      conv2d_force_algorithm(algos[a]);
+    for (int a = 0; a < kNumVariants; ++a) {
+      const Variant& v = kVariants[a];
+      force(v);
       const ConvAlgo ran[3] = {conv2d_forward_algorithm(s), conv2d_input_algorithm(s), conv2d_filter_algorithm(s)};
       const char* pass[3] = {"forward", "input", "filter"};
       for (int p = 0; p < 3; ++p) {
+        const char* r = ran_name(s, p, ran[p]);
         std::printf("%s{\"shape\":\"%s\",\"asked\":\"%s\",\"ran\":\"%s\",\"pass\":\"%s\",\"seconds\":%.9g,\"cpu_seconds\":%.9g}",
-                    first ? "" : ",", argv[i], name(algos[a]), name(ran[p]), pass[p], best[a][p], best_cpu[a][p]);
+                    first ? "" : ",", argv[i], v.asked, r, pass[p], best[a][p], best_cpu[a][p]);
         first = false;
       }
     }
-    conv2d_force_algorithm(ConvAlgo::automatic);
+    force(kVariants[0]);
   }
   std::printf("]}\n");
   return 0;

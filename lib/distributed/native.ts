@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Functions of native/mpi/mpi_binding.cc; each validates its arguments in C++ too. */
+/** Functions exported by native/mpi/mpi_binding.cc; each validates its arguments in C++ too. */
 export interface MpiAddon {
   init(timeoutMs: number, spinUs?: number): Promise<{ rank: number; size: number; threadLevel: number }>;
   /** op: 0 sum, 1 mean. */

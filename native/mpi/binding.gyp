@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "simdtrain_mpi",
-      "sources": ["mpi_binding.cc"],
+      "sources": ["mpi_binding.cc", "mpi_state.cc", "job_queue.cc", "js_promises.cc", "mpi_thread.cc", "watchdog.cc", "collective_args.cc", "grad_buckets.cc"],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-std=gnu++17", "-std=gnu++20"],
       "cflags": ["-O3", "-fvisibility=hidden", "<!@(node ../../scripts/build-mpi.js --flags compile)"],

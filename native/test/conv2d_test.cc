@@ -3,10 +3,12 @@
 // combinations whose sizes hit every vector tail, on every ISA, 1 and 2
 // threads; the result must not depend on the thread count.
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/conv/conv2d.h"
+#include "../src/kernels/conv/conv_winograd_path.h"
 #include "../src/simd/cpu_features.h"
 #include "../src/simd/dispatch.h"
 #include "test_framework.h"
@@ -58,6 +60,10 @@ std::vector<Conv2dShape> cases() {
       shape(2, 8, 8, 16, 16, 3, 1, 1, 1, 1),
       shape(1, 7, 10, 48, 16, 3, 1, 2, 1, 1),
       shape(5, 3, 4, 16, 32, 3, 1, 0, 1, 1),
+      // F(4x4, 3x3): outputs 1-3 past a multiple of 4, a 4x4 output, wide channels.
+      shape(2, 11, 12, 16, 24, 3, 1, 1, 1, 1),
+      shape(1, 6, 6, 32, 16, 3, 1, 0, 1, 1),
+      shape(2, 10, 9, 64, 64, 3, 1, 1, 1, 1),
   };
   Conv2dShape s = shape(2, 7, 8, 3, 7, 2, 1, 0, 1, 1);  // 'same' with an even kernel
   s.kh = 2;
@@ -107,8 +113,12 @@ TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
     conv2d_backward_reference(s, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data(), true);
     const double k_terms = static_cast<double>(s.kh * s.kw * s.in_c / s.groups);
     const double m_terms = static_cast<double>(s.batch * s.out_h() * s.out_w());
-    for (ConvAlgo algo : {ConvAlgo::automatic, ConvAlgo::im2col, ConvAlgo::direct, ConvAlgo::winograd})
+    // Winograd's forward and input gradient with each output tile forced (0: the rule).
+    const std::pair<ConvAlgo, size_t> variants[] = {{ConvAlgo::automatic, 0}, {ConvAlgo::im2col, 0}, {ConvAlgo::direct, 0},
+                                                    {ConvAlgo::winograd, 2}, {ConvAlgo::winograd, 4}};
+    for (const auto& [algo, tile] : variants)
     for (auto isa : testing::runnable_isas()) {
+      winograd_force_tile(tile);
       std::vector<float> first_y, first_dx, first_dw;
       for (int threads : {1, 2}) {
         set_active_isa(isa);
@@ -141,6 +151,7 @@ TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
     }
   }
   conv2d_force_algorithm(ConvAlgo::automatic);
+  winograd_force_tile(0);
   set_active_isa(best_supported_isa());
   set_num_threads(2);
 }
@@ -155,6 +166,9 @@ TEST(conv2d_picks_winograd_where_it_applies) {
     CHECK(conv2d_forward_algorithm(conv2) == ConvAlgo::winograd);
     CHECK(conv2d_input_algorithm(conv2) == ConvAlgo::winograd);
     CHECK(conv2d_filter_algorithm(block) == ConvAlgo::winograd);
+    // F(4x4, 3x3) tiles for outputs of at least 4x4 (measured faster on every such layer), else F(2x2, 3x3).
+    CHECK(winograd_forward_tile(conv2) == 4 && winograd_input_tile(conv2) == 4 && winograd_forward_tile(block) == 4);
+    CHECK(winograd_forward_tile(shape(2, 5, 8, 16, 16, 3, 1, 0, 1, 1)) == 2);
     CHECK(conv2d_forward_algorithm(shape(128, 32, 32, 16, 32, 3, 2, 1, 1, 1)) != ConvAlgo::winograd);
     CHECK(conv2d_forward_algorithm(shape(2, 6, 7, 16, 16, 3, 1, 1, 1, 16)) == ConvAlgo::depthwise);
     // Strided 3x3 filter gradients: direct on AVX-512, im2col on narrower

@@ -45,20 +45,41 @@ struct Net {
   static constexpr size_t kParams = 125;
 };
 
+// 9 samples of Net's input, 6 of them gathered (one twice) with labels
+// 0,1,2,... and a softmax cross-entropy averaged over the batch.
+struct TrainBatch {
+  static constexpr size_t kSamples = 9, kRows = 6;
+  std::vector<float> x = testing::random_floats(kSamples * 12, 7);
+  std::vector<int32_t> labels, index = {8, 1, 4, 4, 0, 6};
+  BatchSource src;
+  LossOptions opt;
+  TrainBatch() {
+    for (size_t i = 0; i < kSamples; ++i) labels.push_back(static_cast<int32_t>(i % 3));
+    src.x = x.data(), src.n = kSamples, src.index = index.data(), src.rows = kRows, src.labels = labels.data();
+    opt.loss = kLossSoftmaxXent;
+    opt.scale = 1.0f / kRows;
+  }
+};
+
+// True when the plan's training step refuses the batch with out_of_range.
+bool step_refuses(GraphPlan& plan, const BatchSource& src, const LossOptions& opt) {
+  try {
+    plan.train_step(src, opt, false);
+  } catch (const std::out_of_range&) {
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST(graph_plan_gradients_match_finite_differences_on_every_isa_and_thread_count) {
   Net net;
-  const size_t n = 9, rows = 6, in = 12;
+  TrainBatch batch;
+  const size_t rows = TrainBatch::kRows;
+  BatchSource& src = batch.src;
+  const LossOptions& opt = batch.opt;
   std::vector<float> params = testing::random_floats(Net::kParams, 5);
-  std::vector<float> x = testing::random_floats(n * in, 7);
-  std::vector<int32_t> labels(n), index = {8, 1, 4, 4, 0, 6};
-  for (size_t i = 0; i < n; ++i) labels[i] = static_cast<int32_t>(i % 3);
-  BatchSource src;
-  src.x = x.data(), src.n = n, src.index = index.data(), src.rows = rows, src.labels = labels.data();
-  LossOptions opt;
-  opt.loss = kLossSoftmaxXent;
-  opt.scale = 1.0f / rows;
   for (int threads : {1, 2}) {
     set_num_threads(threads);
     for (auto isa : testing::runnable_isas()) {
@@ -95,16 +116,11 @@ TEST(graph_plan_gradients_match_finite_differences_on_every_isa_and_thread_count
 // already final (equal to those after the whole step).
 TEST(graph_plan_grad_ready_hook_reports_final_gradients_in_reverse_op_order) {
   Net net;
-  const size_t n = 9, rows = 6, in = 12;
+  TrainBatch batch;
+  const size_t rows = TrainBatch::kRows;
+  BatchSource& src = batch.src;
+  const LossOptions& opt = batch.opt;
   std::vector<float> params = testing::random_floats(Net::kParams, 5);
-  std::vector<float> x = testing::random_floats(n * in, 7);
-  std::vector<int32_t> labels(n), index = {8, 1, 4, 4, 0, 6};
-  for (size_t i = 0; i < n; ++i) labels[i] = static_cast<int32_t>(i % 3);
-  BatchSource src;
-  src.x = x.data(), src.n = n, src.index = index.data(), src.rows = rows, src.labels = labels.data();
-  LossOptions opt;
-  opt.loss = kLossSoftmaxXent;
-  opt.scale = 1.0f / rows;
   std::vector<float> grads(Net::kParams, 99.0f);
   GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1, true);
   plan.bind(params.data(), grads.data(), nullptr);
@@ -149,22 +165,10 @@ TEST(graph_plan_refuses_bad_labels_and_rows_before_writing) {
   src.x = x.data(), src.n = 4, src.rows = 4, src.labels = labels.data();
   LossOptions opt;
   opt.loss = kLossSoftmaxXent;
-  bool threw = false;
-  try {
-    plan.train_step(src, opt, false);
-  } catch (const std::out_of_range&) {
-    threw = true;
-  }
-  CHECK(threw);
+  CHECK(step_refuses(plan, src, opt));  // label 3 of 3 classes
   labels[2] = 2;
   src.index = index.data(), src.rows = 2;
-  threw = false;
-  try {
-    plan.train_step(src, opt, false);
-  } catch (const std::out_of_range&) {
-    threw = true;
-  }
-  CHECK(threw);
+  CHECK(step_refuses(plan, src, opt));  // index 5 of 4 samples
   for (float g : grads) CHECK(g == 7.0f);
 }
 
@@ -222,13 +226,7 @@ TEST(graph_plan_embedding_reads_integer_ids_and_refuses_bad_ones) {
   for (int32_t bad : {5, -1, 1 << 30}) {
     std::fill(grads.begin(), grads.end(), 7.0f);
     ids[4] = bad;
-    bool threw = false;
-    try {
-      plan.train_step(src, opt, false);
-    } catch (const std::out_of_range&) {
-      threw = true;
-    }
-    CHECK(threw);
+    CHECK(step_refuses(plan, src, opt));
     for (float g : grads) CHECK(g == 7.0f);
   }
   // An Embedding must be the only reader of the input.

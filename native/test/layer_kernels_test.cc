@@ -380,8 +380,12 @@ void vs_reference(size_t n, Ref&& ref, Fast&& fast) {
 
 TEST(pooling_vector_kernels_match_the_scalar_reference_bit_for_bit) {
   for (size_t c : kChannels) {
-    for (const Pool2dShape& s : {pool(2, 5, 6, c, 3, 2, 1), pool(3, 4, 4, c, 2, 2, 0), pool(1, 7, 3, c, 3, 1, 1)}) {
+    // Overlapping windows, disjoint windows covering the image, disjoint ones
+    // leaving pixels out (floor, stride > size, padding).
+    for (const Pool2dShape& s : {pool(2, 5, 6, c, 3, 2, 1), pool(3, 4, 4, c, 2, 2, 0), pool(1, 7, 3, c, 3, 1, 1),
+                                 pool(2, 5, 7, c, 2, 2, 0), pool(1, 6, 5, c, 2, 3, 1)}) {
       View x(s.x_size(), 11), dy(s.y_size(), 13);
+      dy.p[0] = -0.0f;  // the gradient lands as 0 + g
       for (size_t i = 0; i + 3 < s.x_size(); i += 5) x.p[i + 3] = x.p[i];  // ties
       if (s.x_size() > 9) x.p[9] = NAN;                                      // NaN wins its windows
       auto run = [&](auto&& mf, auto&& mb, auto&& af, auto&& ab) {

@@ -15,6 +15,7 @@ import { alloc, f32, output } from '../backend';
 export const OP = BINARY_OPS;
 // a op b computed as b op' a when b is the larger operand.
 const SWAPPED: Record<number, number> = { [OP.add]: OP.add, [OP.sub]: OP.rsub, [OP.mul]: OP.mul, [OP.div]: OP.rdiv };
+export const MODE = BINARY_MODES;
 const { row: ROW, col: COL } = BINARY_MODES;
 
 interface Plan { mode: number; rows: number; cols: number }

@@ -21,6 +21,10 @@ import { maxPoolConfig } from './MaxPool';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
 import { gatherV2Config } from './GatherV2';
+import { greaterEqualConfig } from './GreaterEqual';
+import { lessEqualConfig } from './LessEqual';
+import { meanConfig } from './Mean';
+import { negConfig } from './Neg';
 import { multiplyConfig } from './Multiply';
 import { realDivConfig } from './RealDiv';
 import { reluConfig } from './Relu';
@@ -37,6 +41,10 @@ export const nativeKernels: KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   gatherV2Config,
+  greaterEqualConfig,
+  lessEqualConfig,
+  meanConfig,
+  negConfig,
   multiplyConfig,
   realDivConfig,
   reluConfig,

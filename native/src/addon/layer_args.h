@@ -94,6 +94,22 @@ inline void require_len_if_present(Napi::Env env, const F32Array& a, size_t n) {
   if (a.data) require_length(env, a.length, n, a.name);
 }
 
+// One array's expected length; an optional one is skipped when absent.
+struct ExpectedLength {
+  const F32Array* array;
+  size_t length;
+  bool optional = false;
+};
+constexpr bool kOptional = true;
+
+// Checks each array's length, in order (the first wrong one is named).
+inline void require_lengths(Napi::Env env, std::initializer_list<ExpectedLength> expected) {
+  for (const ExpectedLength& e : expected) {
+    if (e.optional) require_len_if_present(env, *e.array, e.length);
+    else require_len(env, *e.array, e.length);
+  }
+}
+
 // No written array overlaps any other array of the call (absent ones skipped).
 inline void require_disjoint(Napi::Env env, std::initializer_list<const F32Array*> outs,
                              std::initializer_list<const F32Array*> ins) {

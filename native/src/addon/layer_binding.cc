@@ -39,14 +39,9 @@ Napi::Value BatchNormForwardTrain(const Napi::CallbackInfo& info) {
   F32Array gamma = optional_f32(env, info[3], "gamma"), beta = optional_f32(env, info[4], "beta");
   F32Array rm = optional_f32(env, info[7], "runningMean", true), rv = optional_f32(env, info[8], "runningVar", true);
   F32Array sm = f32_out_arg(info, 9, "saveMean"), si = f32_out_arg(info, 10, "saveInvstd"), y = f32_out_arg(info, 11, "y");
-  require_len(env, x, n);
-  require_len_if_present(env, gamma, c);
-  require_len_if_present(env, beta, c);
-  require_len_if_present(env, rm, c);
-  require_len_if_present(env, rv, c);
-  require_len(env, sm, c);
-  require_len(env, si, c);
-  require_len(env, y, n);
+  require_lengths(env, {
+      {&x, n}, {&gamma, c, kOptional}, {&beta, c, kOptional}, {&rm, c, kOptional}, {&rv, c, kOptional}, {&sm, c},
+      {&si, c}, {&y, n}});
   require_disjoint(env, {&rm, &rv, &sm, &si, &y}, {&x, &gamma, &beta});
   batchnorm_forward_train(rows, c, x.data, gamma.data, beta.data, eps, static_cast<float>(momentum), rm.data, rv.data,
                           sm.data, si.data, y.data);
@@ -63,12 +58,7 @@ Napi::Value BatchNormForwardEval(const Napi::CallbackInfo& info) {
   F32Array gamma = optional_f32(env, info[3], "gamma"), beta = optional_f32(env, info[4], "beta");
   F32Array rm = f32_arg(info, 5, "runningMean"), rv = f32_arg(info, 6, "runningVar");
   F32Array y = f32_out_arg(info, 8, "y");
-  require_len(env, x, n);
-  require_len_if_present(env, gamma, c);
-  require_len_if_present(env, beta, c);
-  require_len(env, rm, c);
-  require_len(env, rv, c);
-  require_len(env, y, n);
+  require_lengths(env, {{&x, n}, {&gamma, c, kOptional}, {&beta, c, kOptional}, {&rm, c}, {&rv, c}, {&y, n}});
   require_disjoint(env, {&y}, {&gamma, &beta, &rm, &rv});
   require_no_overlap(env, y, x, true);
   batchnorm_forward_eval(rows, c, x.data, gamma.data, beta.data, rm.data, rv.data, eps, y.data);
@@ -91,14 +81,9 @@ Napi::Value NormBackward(const Napi::CallbackInfo& info) {
   F32Array sm = f32_arg(info, 5, "saveMean"), ss = f32_arg(info, 6, kBatch ? "saveInvstd" : "saveRstd");
   F32Array dx = optional_f32(env, info[7], "dx", true), dg = optional_f32(env, info[8], "dgamma", true),
            db = optional_f32(env, info[9], "dbeta", true);
-  require_len(env, x, n);
-  require_len(env, dy, n);
-  require_len_if_present(env, gamma, c);
-  require_len(env, sm, stats);
-  require_len(env, ss, stats);
-  require_len_if_present(env, dx, n);
-  require_len_if_present(env, dg, c);
-  require_len_if_present(env, db, c);
+  require_lengths(env, {
+      {&x, n}, {&dy, n}, {&gamma, c, kOptional}, {&sm, stats}, {&ss, stats}, {&dx, n, kOptional},
+      {&dg, c, kOptional}, {&db, c, kOptional}});
   require_disjoint(env, {&dx, &dg, &db}, {&x, &dy, &gamma, &sm, &ss});
   if (kBatch) batchnorm_backward(rows, c, x.data, dy.data, gamma.data, sm.data, ss.data, dx.data, dg.data, db.data, accumulate);
   else layernorm_backward(rows, c, x.data, dy.data, gamma.data, sm.data, ss.data, dx.data, dg.data, db.data, accumulate);
@@ -115,12 +100,9 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   F32Array gamma = optional_f32(env, info[3], "gamma"), beta = optional_f32(env, info[4], "beta");
   F32Array sm = optional_f32(env, info[6], "saveMean", true), sr = optional_f32(env, info[7], "saveRstd", true);
   F32Array y = f32_out_arg(info, 8, "y");
-  require_len(env, x, n);
-  require_len_if_present(env, gamma, d);
-  require_len_if_present(env, beta, d);
-  require_len_if_present(env, sm, rows);
-  require_len_if_present(env, sr, rows);
-  require_len(env, y, n);
+  require_lengths(env, {
+      {&x, n}, {&gamma, d, kOptional}, {&beta, d, kOptional}, {&sm, rows, kOptional}, {&sr, rows, kOptional},
+      {&y, n}});
   require_disjoint(env, {&sm, &sr, &y}, {&x, &gamma, &beta});
   layernorm_forward(rows, d, x.data, gamma.data, beta.data, eps, sm.data, sr.data, y.data);
   return env.Undefined();

@@ -96,6 +96,22 @@ constexpr size_t kWgradParts = 4;
 
 size_t wgrad_floats(const Conv2dShape& s) { return kWgradParts * s.w_size() + forward_padding(s).floats(s.batch); }
 
+// The row kernel's arguments of a pass reading cin channels (pixels
+// px_stride floats apart) through the filter w into cout channels of ow
+// outputs per row; no bias, no ReLU.
+ConvDirectRow row_args(const Conv2dShape& s, size_t px_stride, size_t cin, const float* w, size_t cout, size_t ow) {
+  ConvDirectRow t{};
+  t.px_stride = px_stride;
+  t.tap_col = s.dil_w * cin;
+  t.kh = s.kh;
+  t.kw = s.kw;
+  t.cin = cin;
+  t.w = w;
+  t.cout = cout;
+  t.ow = ow;
+  return t;
+}
+
 }  // namespace
 
 bool direct_forward_ok(const Conv2dShape& s) { return direct_shape_ok(s) && s.out_c % direct().lanes == 0; }
@@ -114,17 +130,9 @@ size_t direct_workspace_floats(const Conv2dShape& s) {
 void direct_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias,
                     Activation act, float* y, float* workspace) {
   const Padded p = forward_padding(s);
-  ConvDirectRow t{};
-  t.px_stride = s.stride_w * s.in_c;
-  t.tap_col = s.dil_w * s.in_c;
-  t.kh = s.kh;
-  t.kw = s.kw;
-  t.cin = s.in_c;
-  t.w = w;
-  t.cout = s.out_c;
+  ConvDirectRow t = row_args(s, s.stride_w * s.in_c, s.in_c, w, s.out_c, s.out_w());
   t.bias = bias;
   t.relu = act == Activation::relu;
-  t.ow = s.out_w();
   direct_batch(p, x, s.batch, s.out_h(), s.stride_h, s.dil_h, t, y, workspace);
 }
 
@@ -140,15 +148,7 @@ void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy
   const Padded p = dgrad_padding(s);
   const size_t chunk = p.chunk(s.batch);
   float* padded = workspace + taps * s.in_c * s.out_c;
-  ConvDirectRow t{};
-  t.px_stride = s.out_c;
-  t.tap_col = s.dil_w * s.out_c;
-  t.kh = s.kh;
-  t.kw = s.kw;
-  t.cin = s.out_c;
-  t.w = wt;
-  t.cout = s.in_c;
-  t.ow = s.in_w;
+  const ConvDirectRow t = row_args(s, s.out_c, s.out_c, wt, s.in_c, s.in_w);
   direct_batch(p, dy, s.batch, s.in_h, 1, s.dil_h, t, dx, padded);
 }
 

@@ -24,33 +24,42 @@
 
 namespace simdtrain {
 
-constexpr size_t kWinogradTaps = 16;  // 4x4 transformed window
+constexpr size_t kWinogradTaps = 16;     // F(2x2, 3x3): 4x4 transformed window
+constexpr size_t kWinogradTaps4 = 36;    // F(4x4, 3x3): 6x6 transformed window
 
 // Geometry of the tiles of `count` images.
 struct WinogradTiles {
   const float* x;  // [count, h, w, c]
   size_t h, w, c;
   long pad_top, pad_left;  // input pixels before the first tile's window (may be < 0)
-  size_t oh, ow;           // output size (tiles: ceil(oh/2) x ceil(ow/2) per image)
-  size_t th() const { return (oh + 1) / 2; }
-  size_t tw() const { return (ow + 1) / 2; }
+  size_t oh, ow;           // output size (tiles: ceil(oh/m) x ceil(ow/m) per image)
+  size_t m = 2;            // output tile size: 2 (F(2x2, 3x3)) or 4 (F(4x4, 3x3), forward only)
+  size_t th() const { return (oh + m - 1) / m; }
+  size_t tw() const { return (ow + m - 1) / m; }
   size_t per_image() const { return th() * tw(); }
+  size_t taps() const { return (m + 2) * (m + 2); }
 };
 
 // y[n, oy, ox, co] = act(bias[co] + conv) for the output tiles [t0, t1) of
-// the batch (tile index = (n*th + ty)*tw + tx). buf: winograd_chunk_floats.
+// the batch (tile index = (n*th + ty)*tw + tx), tiles of in.m x in.m outputs.
+// F(4x4, 3x3) (Lavin & Gray's points 0, +-1, +-2):
+//   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+//   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+// 36 multiplications per 16 outputs instead of 144.
 struct WinogradForward {
   WinogradTiles in;
-  const float* u;  // [16][c][cout]
+  const float* u;  // [taps][c][cout]
   size_t cout;
   const float* bias;  // or null
   bool relu;
   float* y;  // [count, oh, ow, cout]
   size_t t0, t1;
   size_t chunk;  // tiles per chunk
-  float* buf;    // chunk * 16 * (c + cout) floats
+  float* buf;    // chunk * taps * (c + cout) floats
 };
 
+// F(2x2, 3x3) only (in.m == 2).
 // du[16][c][cout] += Σ over tiles [t0, t1), in order, of V_t ⊙ dM_t; dy
 // [count, oh, ow, cout] is the gradient of the forward's output.
 struct WinogradFilter {

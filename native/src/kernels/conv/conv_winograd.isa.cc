@@ -1,11 +1,11 @@
-// Winograd F(2x2, 3x3) tiles (conv_winograd.h), written once over the SIMD
-// abstraction and compiled once per ISA. A chunk of tiles goes through three
-// steps whose buffers stay in cache:
-//   1. input transform   V[16][chunk][c]    = B^T d B per tile and channel vector
-//   2. products          M[16][chunk][cout] = V[k] · U[k] (register-blocked)
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) tiles (conv_winograd.h), written once
+// over the SIMD abstraction and compiled once per ISA. A chunk of tiles goes
+// through three steps whose buffers stay in cache:
+//   1. input transform   V[taps][chunk][c]    = B^T d B per tile and channel vector
+//   2. products          M[taps][chunk][cout] = V[k] · U[k] (register-blocked)
 //   3. output transform  y = A^T M A (+ bias, relu), stored where inside
-// The filter gradient shares step 1, transforms dy instead of y, and
-// accumulates dU[k] += V[k]^T · dM[k].
+// The filter gradient (F(2x2, 3x3) only) shares step 1, transforms dy
+// instead of y, and accumulates dU[k] += V[k]^T · dM[k].
 #include "../../simd/target.h"
 #include "conv_winograd.h"
 
@@ -18,14 +18,14 @@ namespace {
 // Where tile t of the batch reads and writes.
 struct TilePos {
   size_t n;
-  long iy0, ix0;  // top-left input pixel of the 4x4 window (may be outside)
+  long iy0, ix0;  // top-left input pixel of the (m+2)x(m+2) window (may be outside)
   size_t oy0, ox0;
 };
 
 inline TilePos tile_pos(const WinogradTiles& g, size_t t) {
   const size_t per = g.per_image(), tw = g.tw();
   const size_t n = t / per, r = t % per, ty = r / tw, tx = r % tw;
-  return {n, static_cast<long>(2 * ty) - g.pad_top, static_cast<long>(2 * tx) - g.pad_left, 2 * ty, 2 * tx};
+  return {n, static_cast<long>(g.m * ty) - g.pad_top, static_cast<long>(g.m * tx) - g.pad_left, g.m * ty, g.m * tx};
 }
 
 // B^T d B of one channel vector of a 4x4 window, stored to the 16 rows of v
@@ -48,26 +48,65 @@ inline void transform_window(Load&& load, float* out, size_t step) {
   }
 }
 
+// o = B^T d for F(4x4, 3x3) (conv_winograd.h), one column or row of 6.
+inline void bt6(const Vec* d, Vec* o) {
+  const Vec two = set1(2.0f), four = set1(4.0f), five = set1(5.0f);
+  o[0] = fmadd(four, d[0], fnmadd(five, d[2], d[4]));
+  const Vec a = fnmadd(four, d[2], d[4]), b = fnmadd(four, d[1], d[3]);
+  o[1] = add(a, b);
+  o[2] = sub(a, b);
+  const Vec e = sub(d[4], d[2]), f = mul(two, sub(d[3], d[1]));
+  o[3] = add(e, f);
+  o[4] = sub(e, f);
+  o[5] = fmadd(four, d[1], fnmadd(five, d[3], d[5]));
+}
+
+// B^T d B of one channel vector of a 6x6 window, as transform_window.
+template <class Load>
+inline void transform_window6(Load&& load, float* out, size_t step) {
+  Vec t[6][6];
+  for (int s = 0; s < 6; ++s) {
+    Vec d[6], o[6];
+    for (int r = 0; r < 6; ++r) d[r] = load(r, s);
+    bt6(d, o);
+    for (int r = 0; r < 6; ++r) t[r][s] = o[r];
+  }
+  for (int r = 0; r < 6; ++r) {
+    Vec o[6];
+    bt6(t[r], o);
+    for (int j = 0; j < 6; ++j) storeu(out + (r * 6 + j) * step, o[j]);
+  }
+}
+
+// The window transform of tiles of M x M outputs.
+template <size_t M, class Load>
+inline void transform_any(Load&& load, float* out, size_t step) {
+  if constexpr (M == 4) transform_window6(load, out, step);
+  else transform_window(load, out, step);
+}
+
 // Step 1 for tiles [t0, t0 + nt): v[(k*chunk + i)*c + ci]. Windows inside
 // the input load without checks; the others read zero outside.
+template <size_t M>
 void input_transform(const WinogradTiles& g, size_t t0, size_t nt, size_t chunk, float* v) {
+  constexpr long N = M + 2;
   const long h = static_cast<long>(g.h), w = static_cast<long>(g.w);
   const size_t c = g.c, row = g.w * c, step = chunk * c;
   for (size_t i = 0; i < nt; ++i) {
     const TilePos p = tile_pos(g, t0 + i);
     float* out = v + i * c;
-    if (p.iy0 >= 0 && p.ix0 >= 0 && p.iy0 + 4 <= h && p.ix0 + 4 <= w) {
+    if (p.iy0 >= 0 && p.ix0 >= 0 && p.iy0 + N <= h && p.ix0 + N <= w) {
       const float* base = g.x + ((p.n * g.h + static_cast<size_t>(p.iy0)) * g.w + static_cast<size_t>(p.ix0)) * c;
       for (size_t ci = 0; ci < c; ci += kLanes)
-        transform_window([&](int r, int s) { return loadu(base + r * row + s * c + ci); }, out + ci, step);
+        transform_any<M>([&](int r, int s) { return loadu(base + r * row + s * c + ci); }, out + ci, step);
       continue;
     }
     const float* img = g.x + p.n * g.h * g.w * c;
-    bool row_ok[4], col_ok[4];
-    for (int r = 0; r < 4; ++r) row_ok[r] = p.iy0 + r >= 0 && p.iy0 + r < h;
-    for (int s = 0; s < 4; ++s) col_ok[s] = p.ix0 + s >= 0 && p.ix0 + s < w;
+    bool row_ok[N], col_ok[N];
+    for (int r = 0; r < N; ++r) row_ok[r] = p.iy0 + r >= 0 && p.iy0 + r < h;
+    for (int s = 0; s < N; ++s) col_ok[s] = p.ix0 + s >= 0 && p.ix0 + s < w;
     for (size_t ci = 0; ci < c; ci += kLanes)
-      transform_window(
+      transform_any<M>(
           [&](int r, int s) {
             return row_ok[r] && col_ok[s] ? loadu(img + ((p.iy0 + r) * w + (p.ix0 + s)) * static_cast<long>(c) + ci) : zero();
           },
@@ -125,6 +164,46 @@ void product(const float* v, const float* u, float* m, size_t c, size_t cout, si
   }
 }
 
+// o = A^T m for F(4x4, 3x3), one column or row of 6 -> 4.
+inline void at6(const Vec* m, Vec* o) {
+  const Vec s12 = add(m[1], m[2]), d12 = sub(m[1], m[2]), s34 = add(m[3], m[4]), d34 = sub(m[3], m[4]);
+  o[0] = add(add(m[0], s12), s34);
+  o[1] = fmadd(set1(2.0f), d34, d12);
+  o[2] = fmadd(set1(4.0f), s34, s12);
+  o[3] = add(fmadd(set1(8.0f), d34, d12), m[5]);
+}
+
+// Step 3 of F(4x4, 3x3): y = A^T M A (+ bias, relu) for tiles [t0, t0 + nt).
+void output_transform4(const WinogradForward& a, size_t t0, size_t nt, const float* m) {
+  const WinogradTiles& g = a.in;
+  const size_t step = a.chunk * a.cout;
+  for (size_t i = 0; i < nt; ++i) {
+    const TilePos p = tile_pos(g, t0 + i);
+    const size_t rows = g.oh - p.oy0 < 4 ? g.oh - p.oy0 : 4, cols = g.ow - p.ox0 < 4 ? g.ow - p.ox0 : 4;
+    float* y0 = a.y + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
+    for (size_t co = 0; co < a.cout; co += kLanes) {
+      const float* mp = m + i * a.cout + co;
+      Vec t[4][6];
+      for (int s = 0; s < 6; ++s) {
+        Vec col[6], o[4];
+        for (int r = 0; r < 6; ++r) col[r] = loadu(mp + (r * 6 + s) * step);
+        at6(col, o);
+        for (int r = 0; r < 4; ++r) t[r][s] = o[r];
+      }
+      const Vec b = a.bias ? loadu(a.bias + co) : zero();
+      for (size_t r = 0; r < rows; ++r) {
+        Vec o[4];
+        at6(t[r], o);
+        for (size_t j = 0; j < cols; ++j) {
+          Vec v = a.bias ? add(o[j], b) : o[j];
+          if (a.relu) v = max(v, zero());
+          storeu(y0 + (r * g.ow + j) * a.cout + co, v);
+        }
+      }
+    }
+  }
+}
+
 // Step 3 for tiles [t0, t0 + nt) from m[(k*chunk + i)*cout + co].
 void output_transform(const WinogradForward& a, size_t t0, size_t nt, const float* m) {
   const WinogradTiles& g = a.in;
@@ -162,17 +241,33 @@ void output_transform(const WinogradForward& a, size_t t0, size_t nt, const floa
   }
 }
 
-void forward(const WinogradForward& a) {
-  const size_t c = a.in.c;
+// The chunk loop of both passes over tiles [a.t0, a.t1): each chunk's input
+// transform goes to V at a.buf, then step(t, nt, v, m) with m (M or dM) after V.
+template <size_t M, class Args, class Step>
+void each_chunk(const Args& a, Step&& step) {
   float* v = a.buf;
-  float* m = a.buf + kWinogradTaps * a.chunk * c;
+  float* m = a.buf + (M + 2) * (M + 2) * a.chunk * a.in.c;
   for (size_t t = a.t0; t < a.t1; t += a.chunk) {
     const size_t nt = a.t1 - t < a.chunk ? a.t1 - t : a.chunk;
-    input_transform(a.in, t, nt, a.chunk, v);
-    for (size_t k = 0; k < kWinogradTaps; ++k)
-      product(v + k * a.chunk * c, a.u + k * c * a.cout, m + k * a.chunk * a.cout, c, a.cout, nt);
-    output_transform(a, t, nt, m);
+    input_transform<M>(a.in, t, nt, a.chunk, v);
+    step(t, nt, v, m);
   }
+}
+
+template <size_t M>
+void forward_tiles(const WinogradForward& a) {
+  const size_t c = a.in.c;
+  each_chunk<M>(a, [&](size_t t, size_t nt, const float* v, float* m) {
+    for (size_t k = 0; k < (M + 2) * (M + 2); ++k)
+      product(v + k * a.chunk * c, a.u + k * c * a.cout, m + k * a.chunk * a.cout, c, a.cout, nt);
+    if constexpr (M == 4) output_transform4(a, t, nt, m);
+    else output_transform(a, t, nt, m);
+  });
+}
+
+void forward(const WinogradForward& a) {
+  if (a.in.m == 4) forward_tiles<4>(a);
+  else forward_tiles<2>(a);
 }
 
 // dM = A dY A^T of tiles [t0, t0 + nt): dm[(k*chunk + i)*cout + co].
@@ -250,15 +345,11 @@ void grad(const float* v, const float* dm, float* du, size_t c, size_t cout, siz
 
 void filter(const WinogradFilter& a) {
   const size_t c = a.in.c;
-  float* v = a.buf;
-  float* dm = a.buf + kWinogradTaps * a.chunk * c;
-  for (size_t t = a.t0; t < a.t1; t += a.chunk) {
-    const size_t nt = a.t1 - t < a.chunk ? a.t1 - t : a.chunk;
-    input_transform(a.in, t, nt, a.chunk, v);
+  each_chunk<2>(a, [&](size_t t, size_t nt, const float* v, float* dm) {
     dy_transform(a, t, nt, dm);
     for (size_t k = 0; k < kWinogradTaps; ++k)
       grad(v + k * a.chunk * c, dm + k * a.chunk * a.cout, a.du + k * c * a.cout, c, a.cout, nt);
-  }
+  });
 }
 
 }  // namespace

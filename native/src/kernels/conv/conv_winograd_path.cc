@@ -26,47 +26,78 @@ bool shape_ok(const Conv2dShape& s) {
   return s.kh == 3 && s.kw == 3 && s.stride_h == 1 && s.stride_w == 1 && s.dil_h == 1 && s.dil_w == 1 && s.groups == 1;
 }
 
+// Output tile size forced by the tests (0: the rule of tile_size).
+size_t g_forced_tile = 0;
+
 // Tiles per chunk: a multiple of 12 (every register-block height divides it),
 // the same on every ISA.
-size_t chunk_tiles(size_t c, size_t cout) {
-  const size_t n = kChunkFloats / (kWinogradTaps * (c + cout));
+size_t chunk_tiles(size_t c, size_t cout, size_t taps) {
+  const size_t n = kChunkFloats / (taps * (c + cout));
   return std::min<size_t>(240, std::max<size_t>(12, n / 12 * 12));
 }
 
-size_t chunk_floats(size_t c, size_t cout) { return chunk_tiles(c, cout) * kWinogradTaps * (c + cout); }
+size_t chunk_floats(size_t c, size_t cout, size_t taps) { return chunk_tiles(c, cout, taps) * taps * (c + cout); }
 
-// U[(k*c + ci)*cout + co] = (G g G^T)[k] with g[i][j] = tap(i, j, ci, co).
-template <class Tap>
-void transform_filter(size_t c, size_t cout, float* u, Tap&& tap) {
+// F(4x4, 3x3)'s G (conv_winograd.h).
+constexpr double kG4[6][3] = {{0.25, 0, 0},
+                              {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                              {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                              {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                              {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                              {0, 0, 1}};
+
+// fn(g, out, cc) for every filter (ci, co): g[i][j] = tap(i, j, ci, co), out
+// = u + ci * cout + co, its transformed taps cc = c * cout floats apart.
+template <class Tap, class Fn>
+void each_filter(size_t c, size_t cout, float* u, Tap&& tap, Fn&& fn) {
   const size_t cc = c * cout;
   parallel_for(c, 8, [&](size_t b, size_t e) {
     for (size_t ci = b; ci < e; ++ci)
       for (size_t co = 0; co < cout; ++co) {
-        float g[3][3], t[4][3];
+        float g[3][3];
         for (int i = 0; i < 3; ++i)
           for (int j = 0; j < 3; ++j) g[i][j] = tap(i, j, ci, co);
-        for (int j = 0; j < 3; ++j) {
-          t[0][j] = g[0][j];
-          t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
-          t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
-          t[3][j] = g[2][j];
-        }
-        float* out = u + ci * cout + co;
-        for (int r = 0; r < 4; ++r) {
-          out[(r * 4 + 0) * cc] = t[r][0];
-          out[(r * 4 + 1) * cc] = 0.5f * (t[r][0] + t[r][1] + t[r][2]);
-          out[(r * 4 + 2) * cc] = 0.5f * (t[r][0] - t[r][1] + t[r][2]);
-          out[(r * 4 + 3) * cc] = t[r][2];
-        }
+        fn(g, u + ci * cout + co, cc);
       }
+  });
+}
+
+// U[(k*c + ci)*cout + co] = (G g G^T)[k] with g[i][j] = tap(i, j, ci, co):
+// 16 taps for m = 2, 36 for m = 4 (in double, rounded once).
+template <class Tap>
+void transform_filter(size_t m, size_t c, size_t cout, float* u, Tap&& tap) {
+  if (m == 4) {
+    return each_filter(c, cout, u, tap, [](const float (&g)[3][3], float* out, size_t cc) {
+      double t[6][3];
+      for (int r = 0; r < 6; ++r)
+        for (int j = 0; j < 3; ++j) t[r][j] = kG4[r][0] * g[0][j] + kG4[r][1] * g[1][j] + kG4[r][2] * g[2][j];
+      for (int r = 0; r < 6; ++r)
+        for (int q = 0; q < 6; ++q)
+          out[(r * 6 + q) * cc] = static_cast<float>(t[r][0] * kG4[q][0] + t[r][1] * kG4[q][1] + t[r][2] * kG4[q][2]);
+    });
+  }
+  each_filter(c, cout, u, tap, [](const float (&g)[3][3], float* out, size_t cc) {
+    float t[4][3];
+    for (int j = 0; j < 3; ++j) {
+      t[0][j] = g[0][j];
+      t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
+      t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
+      t[3][j] = g[2][j];
+    }
+    for (int r = 0; r < 4; ++r) {
+      out[(r * 4 + 0) * cc] = t[r][0];
+      out[(r * 4 + 1) * cc] = 0.5f * (t[r][0] + t[r][1] + t[r][2]);
+      out[(r * 4 + 2) * cc] = 0.5f * (t[r][0] - t[r][1] + t[r][2]);
+      out[(r * 4 + 3) * cc] = t[r][2];
+    }
   });
 }
 
 // Output tiles of a convolution of `batch` images by the transformed filter u.
 void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t cout, const float* bias, bool relu,
                  float* y, float* bufs) {
-  const size_t total = batch * in.per_image(), chunk = chunk_tiles(in.c, cout);
-  const size_t per_slot = chunk_floats(in.c, cout);
+  const size_t total = batch * in.per_image(), chunk = chunk_tiles(in.c, cout, in.taps());
+  const size_t per_slot = chunk_floats(in.c, cout, in.taps());
   parallel_for(kSlots, 1, [&](size_t b, size_t e) {
     for (size_t slot = b; slot < e; ++slot) {
       WinogradForward a{};
@@ -89,7 +120,20 @@ WinogradTiles forward_tiles(const Conv2dShape& s, const float* x) {
   return {x, s.in_h, s.in_w, s.in_c, static_cast<long>(s.pad_top), static_cast<long>(s.pad_left), s.out_h(), s.out_w()};
 }
 
-size_t filter_floats(const Conv2dShape& s) { return kWinogradTaps * s.in_c * s.out_c; }
+size_t filter_floats(const Conv2dShape& s, size_t taps = kWinogradTaps) { return taps * s.in_c * s.out_c; }
+
+// Output tile of the forward / input-gradient pass producing oh x ow:
+// F(4x4, 3x3) (fewer multiplications, larger transforms) unless forced.
+size_t tile_size(size_t oh, size_t ow) {
+  if (g_forced_tile) return g_forced_tile;
+  return oh >= 4 && ow >= 4 ? 4 : 2;
+}
+
+// Forward-pass workspace for tiles of m: [U][kSlots chunk buffers].
+size_t forward_floats(const Conv2dShape& s, size_t m) {
+  const size_t taps = (m + 2) * (m + 2);
+  return filter_floats(s, taps) + kSlots * chunk_floats(s.in_c, s.out_c, taps);
+}
 
 }  // namespace
 
@@ -100,10 +144,15 @@ bool winograd_forward_ok(const Conv2dShape& s) {
 bool winograd_input_ok(const Conv2dShape& s) { return winograd_forward_ok(s); }
 bool winograd_filter_ok(const Conv2dShape& s) { return winograd_forward_ok(s); }
 
+void winograd_force_tile(size_t m) { g_forced_tile = m == 2 || m == 4 ? m : 0; }
+size_t winograd_forward_tile(const Conv2dShape& s) { return tile_size(s.out_h(), s.out_w()); }
+size_t winograd_input_tile(const Conv2dShape& s) { return tile_size(s.in_h, s.in_w); }
+
 size_t winograd_workspace_floats(const Conv2dShape& s) {
   if (!shape_ok(s) || !s.batch) return 0;
-  const size_t per = chunk_floats(s.in_c, s.out_c);  // symmetric in the channels: also the input gradient's
-  return std::max(filter_floats(s) + kSlots * per, kParts * (filter_floats(s) + per));
+  // Symmetric in the channels: the forward's sizes are also the input gradient's.
+  const size_t per = chunk_floats(s.in_c, s.out_c, kWinogradTaps);
+  return std::max({forward_floats(s, 2), forward_floats(s, 4), kParts * (filter_floats(s) + per)});
 }
 
 // Workspace: [U][kSlots chunk buffers].
@@ -111,9 +160,12 @@ void winograd_forward(const Conv2dShape& s, const float* x, const float* w, cons
                       float* workspace) {
   if (!s.batch) return;
   const size_t cin = s.in_c, cout = s.out_c;
+  WinogradTiles in = forward_tiles(s, x);
+  in.m = winograd_forward_tile(s);
   float* u = workspace;
-  transform_filter(cin, cout, u, [&](int i, int j, size_t ci, size_t co) { return w[((i * 3 + j) * cin + ci) * cout + co]; });
-  run_forward(forward_tiles(s, x), s.batch, u, cout, bias, act == Activation::relu, y, workspace + filter_floats(s));
+  transform_filter(in.m, cin, cout, u,
+                   [&](int i, int j, size_t ci, size_t co) { return w[((i * 3 + j) * cin + ci) * cout + co]; });
+  run_forward(in, s.batch, u, cout, bias, act == Activation::relu, y, workspace + filter_floats(s, in.taps()));
 }
 
 // dx is the convolution of dy, padded by 2 - pad on each side, with the
@@ -121,13 +173,14 @@ void winograd_forward(const Conv2dShape& s, const float* x, const float* w, cons
 void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
   if (!s.batch) return;
   const size_t cin = s.in_c, cout = s.out_c;
+  WinogradTiles in{dy, s.out_h(), s.out_w(), cout, 2 - static_cast<long>(s.pad_top), 2 - static_cast<long>(s.pad_left),
+                   s.in_h, s.in_w};
+  in.m = winograd_input_tile(s);
   float* u = workspace;
-  transform_filter(cout, cin, u, [&](int i, int j, size_t co, size_t ci) {
+  transform_filter(in.m, cout, cin, u, [&](int i, int j, size_t co, size_t ci) {
     return w[(((2 - i) * 3 + (2 - j)) * cin + ci) * cout + co];
   });
-  const WinogradTiles in{dy, s.out_h(), s.out_w(), cout, 2 - static_cast<long>(s.pad_top), 2 - static_cast<long>(s.pad_left),
-                         s.in_h, s.in_w};
-  run_forward(in, s.batch, u, cin, nullptr, false, dx, workspace + filter_floats(s));
+  run_forward(in, s.batch, u, cin, nullptr, false, dx, workspace + filter_floats(s, in.taps()));
 }
 
 // Workspace: [kParts partial dU][kParts chunk buffers].
@@ -139,7 +192,8 @@ void winograd_backward_filter(const Conv2dShape& s, const float* x, const float*
     return;
   }
   const WinogradTiles in = forward_tiles(s, x);
-  const size_t total = s.batch * in.per_image(), chunk = chunk_tiles(cin, cout), per = chunk_floats(cin, cout);
+  const size_t total = s.batch * in.per_image(), chunk = chunk_tiles(cin, cout, kWinogradTaps);
+  const size_t per = chunk_floats(cin, cout, kWinogradTaps);
   float* du = workspace;
   float* bufs = workspace + kParts * un;
   std::memset(du, 0, kParts * un * sizeof(float));

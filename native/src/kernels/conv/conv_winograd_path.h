@@ -1,4 +1,4 @@
-// Winograd F(2x2, 3x3) driver (kernels: conv_winograd.h): conv2d.cc routes
+// Winograd F(2x2, 3x3) / F(4x4, 3x3) driver (kernels: conv_winograd.h): conv2d.cc routes
 // here the 3x3, stride-1, undilated, ungrouped shapes whose channels fill
 // whole vectors, where bench/conv.bench.js measured it faster than the direct
 // rows. Same layouts and semantics as conv2d.h. The input gradient is the
@@ -18,6 +18,13 @@ namespace simdtrain {
 bool winograd_forward_ok(const Conv2dShape& s);
 bool winograd_input_ok(const Conv2dShape& s);
 bool winograd_filter_ok(const Conv2dShape& s);
+
+// Forward and input gradient: output tiles of m x m (2: F(2x2, 3x3), 4:
+// F(4x4, 3x3)) whatever the rule picks; 0 restores the rule. For tests.
+void winograd_force_tile(size_t m);
+// The output tile (2 or 4) the forward / input gradient of s would use.
+size_t winograd_forward_tile(const Conv2dShape& s);
+size_t winograd_input_tile(const Conv2dShape& s);
 
 // Workspace any pass may need on any ISA (0 for shapes it never takes).
 size_t winograd_workspace_floats(const Conv2dShape& s);

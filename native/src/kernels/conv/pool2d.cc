@@ -38,62 +38,57 @@ const char* pool2d_check(const Pool2dShape& s) {
 
 void maxpool2d_forward(const Pool2dShape& s, const float* x, float* y) {
   const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
-  const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const float* img = x + n * s.in_h * s.in_w * c;
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-      k.window_max(img + (w.y0 * s.in_w + w.x0) * c, s.in_w * c, w.y1 - w.y0, w.x1 - w.x0, c, y + o, nullptr);
-    });
+  each_window(s, x, [&](const float* img, const Window& w, size_t o) {
+    k.window_max(img + (w.y0 * s.in_w + w.x0) * s.c, s.in_w * s.c, w.y1 - w.y0, w.x1 - w.x0, s.c, y + o, nullptr);
   });
 }
 
+// Windows that cannot overlap (stride >= pool size) write their pixels'
+// gradients directly (window_max_grad); an image is cleared first only when
+// some pixel lies in no window. Overlapping windows add at the argmax.
 void maxpool2d_backward(const Pool2dShape& s, const float* x, const float* dy, float* dx) {
   const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
+  const double window_px = static_cast<double>(s.kh) * s.kw;
   // Window indices are 32-bit in the vector kernel; a window of 2^32 pixels takes the reference.
-  if (static_cast<double>(s.kh) * s.kw >= 4294967295.0) return maxpool2d_backward_reference(s, x, dy, dx);
-  const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const size_t img_size = s.in_h * s.in_w * c;
-    const float* img = x + n * img_size;
-    float* dimg = dx + n * img_size;
-    std::memset(dimg, 0, img_size * sizeof(float));
-    std::vector<float> best(c);
-    std::vector<uint32_t> arg(c);
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-      const size_t nx = w.x1 - w.x0;
-      k.window_max(img + (w.y0 * s.in_w + w.x0) * c, s.in_w * c, w.y1 - w.y0, nx, c, best.data(), arg.data());
-      const float* g = dy + o;
-      for (size_t ch = 0; ch < c; ++ch) {
-        const size_t iy = w.y0 + arg[ch] / nx, ix = w.x0 + arg[ch] % nx;
-        dimg[(iy * s.in_w + ix) * c + ch] += g[ch];
-      }
+  if (window_px >= 4294967295.0) return maxpool2d_backward_reference(s, x, dy, dx);
+  const size_t c = s.c, row = s.in_w * c;
+  const bool disjoint = s.stride_h >= s.kh && s.stride_w >= s.kw && window_px < 16777216.0;
+  if (disjoint) {
+    const bool covered = !s.pad_top && !s.pad_bottom && !s.pad_left && !s.pad_right && s.out_h() * s.kh == s.in_h &&
+                         s.out_w() * s.kw == s.in_w;
+    return each_window_grad(s, x, dx, !covered, [&](const float* img, float* dimg, const Window& w, size_t o) {
+      const size_t first = (w.y0 * s.in_w + w.x0) * c;
+      k.window_max_grad(img + first, dimg + first, row, w.y1 - w.y0, w.x1 - w.x0, c, dy + o);
     });
+  }
+  each_window_grad(s, x, dx, true, [&](const float* img, float* dimg, const Window& w, size_t o) {
+    thread_local std::vector<float> best;
+    thread_local std::vector<uint32_t> arg;
+    best.resize(c);
+    arg.resize(c);
+    const size_t nx = w.x1 - w.x0;
+    k.window_max(img + (w.y0 * s.in_w + w.x0) * c, row, w.y1 - w.y0, nx, c, best.data(), arg.data());
+    const float* g = dy + o;
+    for (size_t ch = 0; ch < c; ++ch) {
+      const size_t iy = w.y0 + arg[ch] / nx, ix = w.x0 + arg[ch] % nx;
+      dimg[(iy * s.in_w + ix) * c + ch] += g[ch];
+    }
   });
 }
 
 void avgpool2d_forward(const Pool2dShape& s, const float* x, float* y, bool count_include_pad) {
   const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
-  const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const float* img = x + n * s.in_h * s.in_w * c;
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-      const float inv = 1.0f / avg_count(s, w, count_include_pad);
-      k.window_sum(img + (w.y0 * s.in_w + w.x0) * c, s.in_w * c, w.y1 - w.y0, w.x1 - w.x0, c, inv, y + o);
-    });
+  each_window(s, x, [&](const float* img, const Window& w, size_t o) {
+    const float inv = 1.0f / avg_count(s, w, count_include_pad);
+    k.window_sum(img + (w.y0 * s.in_w + w.x0) * s.c, s.in_w * s.c, w.y1 - w.y0, w.x1 - w.x0, s.c, inv, y + o);
   });
 }
 
 void avgpool2d_backward(const Pool2dShape& s, const float* dy, float* dx, bool count_include_pad) {
   const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
-  const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const size_t img_size = s.in_h * s.in_w * c;
-    float* dimg = dx + n * img_size;
-    std::memset(dimg, 0, img_size * sizeof(float));
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-      const float inv = 1.0f / avg_count(s, w, count_include_pad);
-      k.window_add(dimg + (w.y0 * s.in_w + w.x0) * c, s.in_w * c, w.y1 - w.y0, w.x1 - w.x0, c, dy + o, inv);
-    });
+  each_window_grad(s, nullptr, dx, true, [&](const float*, float* dimg, const Window& w, size_t o) {
+    const float inv = 1.0f / avg_count(s, w, count_include_pad);
+    k.window_add(dimg + (w.y0 * s.in_w + w.x0) * s.c, s.in_w * s.c, w.y1 - w.y0, w.x1 - w.x0, s.c, dy + o, inv);
   });
 }
 

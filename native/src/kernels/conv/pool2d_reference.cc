@@ -11,78 +11,61 @@ using namespace pool2d_detail;
 
 void maxpool2d_forward_reference(const Pool2dShape& s, const float* x, float* y) {
   const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const float* img = x + n * s.in_h * s.in_w * c;
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-        float* out = y + o;
-        // Windows are never empty (pad < pool size), so the first in-bounds
-        // element starts the running max.
-        std::memcpy(out, img + (w.y0 * s.in_w + w.x0) * c, c * sizeof(float));
-        for (size_t iy = w.y0; iy < w.y1; ++iy)
-          for (size_t ix = w.x0; ix < w.x1; ++ix) {
-            const float* px = img + (iy * s.in_w + ix) * c;
-            for (size_t ch = 0; ch < c; ++ch) out[ch] = beats(px[ch], out[ch]) ? px[ch] : out[ch];
-          }
-      });
+  each_window(s, x, [&](const float* img, const Window& w, size_t o) {
+    float* out = y + o;
+    // Windows are never empty (pad < pool size), so the first in-bounds
+    // element starts the running max.
+    std::memcpy(out, img + (w.y0 * s.in_w + w.x0) * c, c * sizeof(float));
+    for (size_t iy = w.y0; iy < w.y1; ++iy)
+      for (size_t ix = w.x0; ix < w.x1; ++ix) {
+        const float* px = img + (iy * s.in_w + ix) * c;
+        for (size_t ch = 0; ch < c; ++ch) out[ch] = beats(px[ch], out[ch]) ? px[ch] : out[ch];
+      }
   });
 }
 
 void maxpool2d_backward_reference(const Pool2dShape& s, const float* x, const float* dy, float* dx) {
   const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const size_t img_size = s.in_h * s.in_w * c;
-    const float* img = x + n * img_size;
-    float* dimg = dx + n * img_size;
-    std::memset(dimg, 0, img_size * sizeof(float));
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-        const float* g = dy + o;
-        const size_t first = (w.y0 * s.in_w + w.x0) * c;
-        for (size_t ch = 0; ch < c; ++ch) {
-          size_t best = first + ch;
-          for (size_t iy = w.y0; iy < w.y1; ++iy)
-            for (size_t ix = w.x0; ix < w.x1; ++ix) {
-              const size_t at = (iy * s.in_w + ix) * c + ch;
-              if (beats(img[at], img[best])) best = at;
-            }
-          dimg[best] += g[ch];
+  each_window_grad(s, x, dx, true, [&](const float* img, float* dimg, const Window& w, size_t o) {
+    const float* g = dy + o;
+    const size_t first = (w.y0 * s.in_w + w.x0) * c;
+    for (size_t ch = 0; ch < c; ++ch) {
+      size_t best = first + ch;
+      for (size_t iy = w.y0; iy < w.y1; ++iy)
+        for (size_t ix = w.x0; ix < w.x1; ++ix) {
+          const size_t at = (iy * s.in_w + ix) * c + ch;
+          if (beats(img[at], img[best])) best = at;
         }
-      });
+      dimg[best] += g[ch];
+    }
   });
 }
 
 void avgpool2d_forward_reference(const Pool2dShape& s, const float* x, float* y, bool count_include_pad) {
   const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const float* img = x + n * s.in_h * s.in_w * c;
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-        float* out = y + o;
-        std::memset(out, 0, c * sizeof(float));
-        for (size_t iy = w.y0; iy < w.y1; ++iy)
-          for (size_t ix = w.x0; ix < w.x1; ++ix) {
-            const float* px = img + (iy * s.in_w + ix) * c;
-            for (size_t ch = 0; ch < c; ++ch) out[ch] += px[ch];
-          }
-        const float inv = 1.0f / avg_count(s, w, count_include_pad);
-        for (size_t ch = 0; ch < c; ++ch) out[ch] *= inv;
-      });
+  each_window(s, x, [&](const float* img, const Window& w, size_t o) {
+    float* out = y + o;
+    std::memset(out, 0, c * sizeof(float));
+    for (size_t iy = w.y0; iy < w.y1; ++iy)
+      for (size_t ix = w.x0; ix < w.x1; ++ix) {
+        const float* px = img + (iy * s.in_w + ix) * c;
+        for (size_t ch = 0; ch < c; ++ch) out[ch] += px[ch];
+      }
+    const float inv = 1.0f / avg_count(s, w, count_include_pad);
+    for (size_t ch = 0; ch < c; ++ch) out[ch] *= inv;
   });
 }
 
 void avgpool2d_backward_reference(const Pool2dShape& s, const float* dy, float* dx, bool count_include_pad) {
   const size_t c = s.c;
-  per_image(s, [&](size_t n) {
-    const size_t img_size = s.in_h * s.in_w * c;
-    float* dimg = dx + n * img_size;
-    std::memset(dimg, 0, img_size * sizeof(float));
-    for_each_window(s, n, [&](const Window& w, size_t o) {
-        const float* g = dy + o;
-        const float inv = 1.0f / avg_count(s, w, count_include_pad);
-        for (size_t iy = w.y0; iy < w.y1; ++iy)
-          for (size_t ix = w.x0; ix < w.x1; ++ix) {
-            float* px = dimg + (iy * s.in_w + ix) * c;
-            for (size_t ch = 0; ch < c; ++ch) px[ch] += g[ch] * inv;
-          }
-      });
+  each_window_grad(s, nullptr, dx, true, [&](const float*, float* dimg, const Window& w, size_t o) {
+    const float* g = dy + o;
+    const float inv = 1.0f / avg_count(s, w, count_include_pad);
+    for (size_t iy = w.y0; iy < w.y1; ++iy)
+      for (size_t ix = w.x0; ix < w.x1; ++ix) {
+        float* px = dimg + (iy * s.in_w + ix) * c;
+        for (size_t ch = 0; ch < c; ++ch) px[ch] += g[ch] * inv;
+      }
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 
 #include "../../core/thread_pool.h"
 #include "pool2d.h"
@@ -52,6 +53,31 @@ inline void for_each_window(const Pool2dShape& s, size_t n, Fn&& fn) {
   const size_t oh = s.out_h(), ow = s.out_w();
   for (size_t oy = 0; oy < oh; ++oy)
     for (size_t ox = 0; ox < ow; ++ox) fn(window(s, oy, ox), ((n * oh + oy) * ow + ox) * s.c);
+}
+
+// fn(img, w, o) for every output pixel of the batch, image by image (threads
+// split the images): img is its image in x, w its window, o the offset of its
+// channels in y / dy.
+template <class Fn>
+inline void each_window(const Pool2dShape& s, const float* x, Fn&& fn) {
+  const size_t img_size = s.in_h * s.in_w * s.c;
+  per_image(s, [&](size_t n) {
+    const float* img = x ? x + n * img_size : nullptr;
+    for_each_window(s, n, [&](const Window& w, size_t o) { fn(img, w, o); });
+  });
+}
+
+// The backward passes' walk: as each_window, with dimg the image's gradient
+// in dx, cleared before its windows are visited when `clear`.
+template <class Fn>
+inline void each_window_grad(const Pool2dShape& s, const float* x, float* dx, bool clear, Fn&& fn) {
+  const size_t img_size = s.in_h * s.in_w * s.c;
+  per_image(s, [&](size_t n) {
+    const float* img = x ? x + n * img_size : nullptr;
+    float* dimg = dx + n * img_size;
+    if (clear) std::memset(dimg, 0, img_size * sizeof(float));
+    for_each_window(s, n, [&](const Window& w, size_t o) { fn(img, dimg, w, o); });
+  });
 }
 
 // The divisor of an average window.

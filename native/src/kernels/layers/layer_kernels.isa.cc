@@ -17,6 +17,16 @@ inline void each_pixel(size_t row_stride, size_t ny, size_t nx, size_t c, Fn&& f
     for (size_t j = 0; j < nx; ++j, ++k) fn(i * row_stride + j * c, k);
 }
 
+// One step of the running max (PyTorch's rule): v, at index kv, replaces
+// best when greater or NaN; `at` keeps the index of the value kept.
+inline void keep_max(Vec v, Vec kv, Vec& best, Vec& at) {
+  const Mask gt = cmp_gt(v, best), nan = cmp_unord(v, v);
+  best = select(gt, v, best);
+  at = select(gt, kv, at);
+  best = select(nan, v, best);
+  at = select(nan, kv, at);
+}
+
 void window_max(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float* out, uint32_t* arg) {
   for_each_chunk(c, [&](size_t ch, auto chunk) {
     Vec best = chunk.load(base + ch);
@@ -29,12 +39,7 @@ void window_max(const float* base, size_t row_stride, size_t ny, size_t nx, size
     } else {
       Vec at = bitcast_f(iset1(0));
       each_pixel(row_stride, ny, nx, c, [&](size_t off, uint32_t k) {
-        const Vec v = chunk.load(base + off + ch), kv = bitcast_f(iset1(k));
-        const Mask gt = cmp_gt(v, best), nan = cmp_unord(v, v);
-        best = select(gt, v, best);
-        at = select(gt, kv, at);
-        best = select(nan, v, best);
-        at = select(nan, kv, at);
+        keep_max(chunk.load(base + off + ch), bitcast_f(iset1(k)), best, at);
       });
       alignas(64) uint32_t lanes[kLanes];
       istoreu(lanes, bitcast_i(at));
@@ -42,6 +47,21 @@ void window_max(const float* base, size_t row_stride, size_t ny, size_t nx, size
       for (size_t l = 0; l < count; ++l) arg[ch + l] = lanes[l];
     }
     chunk.store(out + ch, best);
+  });
+}
+
+// The window's index k as a float lane value (exact: ny * nx < 2^24).
+inline Vec index_vec(uint32_t k) { return set1(static_cast<float>(k)); }
+
+void window_max_grad(const float* base, float* dbase, size_t row_stride, size_t ny, size_t nx, size_t c, const float* g) {
+  for_each_chunk(c, [&](size_t ch, auto chunk) {
+    Vec best = chunk.load(base + ch), at = zero();
+    each_pixel(row_stride, ny, nx, c,
+               [&](size_t off, uint32_t k) { keep_max(chunk.load(base + off + ch), index_vec(k), best, at); });
+    const Vec gz = add(zero(), chunk.load(g + ch));  // 0 + g, as the reference's dx += g onto zeros
+    each_pixel(row_stride, ny, nx, c, [&](size_t off, uint32_t k) {
+      chunk.store(dbase + off + ch, select(cmp_eq(at, index_vec(k)), gz, zero()));
+    });
   });
 }
 
@@ -160,8 +180,8 @@ void dropout_apply(size_t n, const float* u, const float* in, float p, float sca
 
 }  // namespace
 
-extern const LayerKernels kLayerKernels = {window_max, window_sum, window_add,     broadcast_scale,
-                                           add_rows,   add_sq_dev, add_dy_dev, affine,         bn_dx,
+extern const LayerKernels kLayerKernels = {window_max,     window_max_grad, window_sum, window_add, broadcast_scale,
+                                           add_rows,       add_sq_dev,      add_dy_dev, affine,     bn_dx,
                                            ln_param_grads, ln_dx, dropout_apply};
 
 }  // namespace SIMDTRAIN_NS

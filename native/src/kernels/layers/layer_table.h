@@ -28,6 +28,11 @@ struct LayerKernels {
   // running max when greater, or when it is NaN: PyTorch's rule). With `arg`,
   // arg[ch] = i * nx + j of the value kept (ny * nx < 2^32).
   void (*window_max)(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float* out, uint32_t* arg);
+  // The max-pool gradient of a window no other window overlaps (ny * nx <
+  // 2^24): every pixel of the window at dbase (same layout as base) gets
+  // dpx[ch] = 0 + g[ch] if it holds the value window_max keeps, else 0.
+  void (*window_max_grad)(const float* base, float* dbase, size_t row_stride, size_t ny, size_t nx, size_t c,
+                          const float* g);
   // out[ch] = (sum over the window in window order, from 0) * scale.
   void (*window_sum)(const float* base, size_t row_stride, size_t ny, size_t nx, size_t c, float scale, float* out);
   // Every pixel of the window: px[ch] += g[ch] * scale.

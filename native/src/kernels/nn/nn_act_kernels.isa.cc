@@ -116,12 +116,25 @@ void act_backward(size_t rows, size_t cols, const float* x, const float* y, cons
 
 // Rows are added in order for every column (no FMA), so the result has the
 // same bits on every ISA and for any split of the columns.
+// Up to kColVecs vectors of columns walk the rows together (one pass over x
+// instead of one per vector).
+constexpr size_t kColVecs = 8;
+
 void col_sums(size_t rows, size_t cols, size_t ld, const float* x, float* out, bool accumulate) {
-  for_each_chunk(cols, [&](size_t j, auto chunk) {
-    Vec acc = accumulate ? chunk.load(out + j) : zero();
-    for (size_t r = 0; r < rows; ++r) acc = add(acc, chunk.load(x + r * ld + j));
-    chunk.store(out + j, acc);
-  });
+  for_each_chunk_unrolled<kColVecs>(
+      cols,
+      [&](size_t j) {
+        Vec acc[kColVecs];
+        for (size_t q = 0; q < kColVecs; ++q) acc[q] = accumulate ? loadu(out + j + q * kLanes) : zero();
+        for (size_t r = 0; r < rows; ++r)
+          for (size_t q = 0; q < kColVecs; ++q) acc[q] = add(acc[q], loadu(x + r * ld + j + q * kLanes));
+        for (size_t q = 0; q < kColVecs; ++q) storeu(out + j + q * kLanes, acc[q]);
+      },
+      [&](size_t j, auto chunk) {
+        Vec acc = accumulate ? chunk.load(out + j) : zero();
+        for (size_t r = 0; r < rows; ++r) acc = add(acc, chunk.load(x + r * ld + j));
+        chunk.store(out + j, acc);
+      });
 }
 
 // v - v is 0 for finite v and NaN for NaN or +-Inf; inactive tail lanes are 0.

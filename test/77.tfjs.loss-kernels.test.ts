@@ -1,0 +1,146 @@
+// The simdtrain tfjs backend's kernels on the loss path of a tfjs-layers fit
+// (categorical cross-entropy: Neg, Mean, ClipByValue's gradient masks
+// GreaterEqual / LessEqual) and its pooled GatherV2, against tfjs's cpu
+// kernels on the same inputs, bit for bit (NaN, infinities, -0, ties with
+// the clip bounds, sizes around the pool threshold, views at an offset),
+// plus the fallbacks (other dtypes and broadcasts, unsorted axes) and errors.
+import * as tf from '@tensorflow/tfjs';
+import { BACKEND_NAME, nativeKernels } from 'simdtrain/tfjs';
+import { describe, expect, it } from 'vitest';
+import { withEachIsa } from './helpers/isa';
+
+const SPECIAL = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-7, 1 - 1e-7, 3e38, 1e-40];
+
+function values(n: number, seed: number): number[] {
+  const out: number[] = [];
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out.push(s % 7 === 0 ? SPECIAL[s % SPECIAL.length] : Math.fround((s / 2 ** 32) * 6 - 3));
+  }
+  return out;
+}
+
+interface Result { shape: number[]; dtype: string; values: number[] }
+
+/** f on both backends; tensors from `inputs` (a value list or a shape). */
+function both(inputs: Array<{ shape: number[]; values?: number[]; dtype?: 'float32' | 'int32' }>, f: (...t: tf.Tensor[]) => tf.Tensor): [Result, Result] {
+  const run = (b: string): Result => {
+    tf.setBackend(b);
+    return tf.tidy(() => {
+      const ts = inputs.map((i, k) => tf.tensor(i.values ?? values(i.shape.reduce((p, q) => p * q, 1), 17 + 31 * k), i.shape, i.dtype ?? 'float32'));
+      const r = f(...ts);
+      return { shape: r.shape, dtype: r.dtype, values: Array.from(r.dataSync() as ArrayLike<number>) };
+    });
+  };
+  return [run(BACKEND_NAME), run('cpu')];
+}
+
+/** Same shape, dtype and bits (Object.is: -0 and NaN too). */
+function expectSame([got, want]: [Result, Result]): void {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  expect(got.values.length).toBe(want.values.length);
+  for (let i = 0; i < want.values.length; i++) {
+    if (!Object.is(got.values[i], want.values[i])) expect(`${i}: ${got.values[i]}`).toBe(`${i}: ${want.values[i]}`);
+  }
+}
+
+describe('simdtrain tfjs backend: loss-path kernels', () => {
+  it('are registered', () => {
+    const names = new Set(nativeKernels.map((k) => k.kernelName));
+    for (const k of ['Neg', 'Mean', 'GreaterEqual', 'LessEqual', 'GatherV2']) expect(names.has(k), k).toBe(true);
+  });
+
+  it('Neg: -x bit for bit (-0, NaN, infinities), sizes across vector tails, every ISA', () => {
+    withEachIsa((isa) => {
+      for (const shape of [[1], [7], [128, 1], [3, 17], [4097], []]) {
+        const [got, want] = both([{ shape }], (x) => tf.neg(x));
+        expect(got.dtype, isa).toBe('float32');
+        expectSame([got, want]);
+      }
+    });
+    expectSame(both([{ shape: [5], dtype: 'int32', values: [1, -2, 0, 7, -9] }], (x) => tf.neg(x)));
+    expectSame(both([{ shape: [0, 3] }], (x) => tf.neg(x)));
+  });
+
+  describe('Mean', () => {
+    const cases: Array<[number[], number | number[] | undefined, boolean]> = [
+      [[128], undefined, false], [[128], 0, true], [[128, 10], -1, false], [[128, 10], 1, true], [[128, 10], 0, false],
+      [[4, 5, 6], [1, 2], false], [[4, 5, 6], [0, 1], true], [[4, 5, 6], [0, 1, 2], false], [[3, 4097], 1, false], [[4097, 3], 0, false],
+      // not a leading/trailing block, or unsorted: tfjs's cpu kernel
+      [[4, 5, 6], 1, false], [[4, 5, 6], [2, 1], false], [[4, 5, 6], [0, 2], true], [[4, 5, 6], [], false],
+    ];
+    for (const [shape, axis, keepDims] of cases) {
+      it(`${JSON.stringify(shape)} axis ${JSON.stringify(axis)} keepDims ${keepDims}`, () => {
+        expectSame(both([{ shape }], (x) => tf.mean(x, axis, keepDims)));
+      });
+    }
+    it('special values, int32 and empty inputs as tfjs', () => {
+      expectSame(both([{ shape: [2, 3], values: [NaN, 1, 2, Infinity, -Infinity, 1] }], (x) => tf.mean(x, 1)));
+      expectSame(both([{ shape: [2, 3], values: [3e38, 3e38, 3e38, -0, -0, -0] }], (x) => tf.mean(x, 1)));
+      expectSame(both([{ shape: [2, 3], dtype: 'int32', values: [1, 2, 4, 5, 6, 8] }], (x) => tf.mean(x, 1)));
+      expectSame(both([{ shape: [0, 3] }], (x) => tf.mean(x, 0)));
+      tf.setBackend(BACKEND_NAME);
+      expect(() => tf.mean(tf.ones([2, 3]), 2)).toThrow(/axis param/);
+    });
+    it('gradient as tfjs', () => {
+      expectSame(both([{ shape: [16, 10] }], (x) => tf.grad((v: tf.Tensor) => tf.mean(v.mul(v), 1).sum())(x)));
+    });
+  });
+
+  describe('GreaterEqual / LessEqual', () => {
+    const ops = [['greaterEqual', tf.greaterEqual], ['lessEqual', tf.lessEqual]] as const;
+    for (const [name, op] of ops) {
+      it(`${name}: same shape, scalar on either side, bounds ties, NaN`, () => {
+        const a = values(1280, 5);
+        a[3] = 1e-7; a[4] = Math.fround(1 - 1e-7); a[5] = NaN;
+        expectSame(both([{ shape: [128, 10], values: a }, { shape: [], values: [1e-7] }], op));
+        expectSame(both([{ shape: [128, 10], values: a }, { shape: [], values: [Math.fround(1 - 1e-7)] }], op));
+        expectSame(both([{ shape: [], values: [0.5] }, { shape: [7, 3] }], op));
+        expectSame(both([{ shape: [7, 3] }, { shape: [7, 3] }], op));
+        expectSame(both([{ shape: [1] }, { shape: [1, 1] }], op));
+        expectSame(both([{ shape: [], values: [NaN] }, { shape: [5] }], op));
+      });
+      it(`${name}: other broadcasts, int32 and empty inputs run tfjs's cpu kernel`, () => {
+        expectSame(both([{ shape: [4, 1] }, { shape: [1, 5] }], op));
+        expectSame(both([{ shape: [4, 5] }, { shape: [5] }], op));
+        expectSame(both([{ shape: [3], dtype: 'int32', values: [1, 2, 3] }, { shape: [], dtype: 'int32', values: [2] }], op));
+        expectSame(both([{ shape: [0, 2] }, { shape: [] }], op));
+        tf.setBackend(BACKEND_NAME);
+        expect(() => op(tf.ones([2, 3]), tf.ones([3, 2]))).toThrow(/broadcast/);
+      });
+    }
+    it("ClipByValue's gradient (the masks' consumer) as tfjs, bounds included", () => {
+      const x = values(1280, 9);
+      x[0] = 1e-7; x[1] = Math.fround(1 - 1e-7); x[2] = 0.5;
+      expectSame(both([{ shape: [128, 10], values: x }], (v) => tf.grad((t: tf.Tensor) => tf.clipByValue(t, 1e-7, 1 - 1e-7).mul(t).sum())(v)));
+    });
+  });
+
+  describe('GatherV2 (pooled output)', () => {
+    it('rows of a batch as tfjs, float32 outputs over and under the pool threshold, int32 too', () => {
+      for (const [rows, cols] of [[300, 784], [300, 10], [50, 1]]) {
+        const idx = Array.from({ length: 128 }, (_, i) => (i * 37) % rows);
+        expectSame(both([{ shape: [rows, cols] }, { shape: [128], dtype: 'int32', values: idx }], (x, i) => tf.gather(x, i)));
+        expectSame(both([{ shape: [rows, cols], dtype: 'int32', values: Array.from({ length: rows * cols }, (_, k) => k) }, { shape: [128], dtype: 'int32', values: idx }], (x, i) => tf.gather(x, i)));
+      }
+      expectSame(both([{ shape: [4, 6, 5] }, { shape: [3], dtype: 'int32', values: [5, 0, 2] }], (x, i) => tf.gather(x, i, 1)));
+    });
+    it('a reused buffer never changes a gathered batch still alive; bad indices are tfjs errors', () => {
+      tf.setBackend(BACKEND_NAME);
+      const x = tf.tensor(values(300 * 784, 3), [300, 784]);
+      const first = tf.gather(x, tf.tensor1d([1, 2, 3], 'int32'));
+      const want = Array.from(first.dataSync());
+      for (let k = 0; k < 4; k++) {
+        const idx = tf.tensor1d(Array.from({ length: 128 }, (_, i) => (i * 7 + k) % 300), 'int32');
+        const g = tf.gather(x, idx);
+        expect(Array.from(g.dataSync().subarray(0, 784))).toEqual(Array.from(x.dataSync().subarray(k * 784, (k + 1) * 784)));
+        g.dispose(); idx.dispose();
+      }
+      expect(Array.from(first.dataSync())).toEqual(want);
+      expect(() => tf.gather(x, tf.tensor1d([300], 'int32'))).toThrow(/index value 300/);
+      tf.dispose([x, first]);
+    });
+  });
+});
