@@ -1,9 +1,8 @@
 // Per-algorithm convolution timings in one C++ process (no Node-API call):
 // each pass (forward, input gradient, filter gradient) of each shape under
 // each algorithm conv2d can run it with (im2col + SGEMM, direct rows,
-// Winograd with F(2x2, 3x3) or F(4x4, 3x3) tiles for the forward and input
-// gradient, "winograd" / "winograd4"; the filter gradient is F(2x2, 3x3) in
-// both), alternating algorithms round by round so all see
+// Winograd with F(2x2, 3x3) or F(4x4, 3x3) tiles, "winograd" / "winograd4"),
+// alternating algorithms round by round so all see
 // the same host noise. bench/conv.bench.js builds and runs it; it prints
 // one JSON object:
 //   conv_algo_bench <threads> <min_seconds> <rounds> B,H,W,C,O,k,stride,pad [...]
@@ -105,11 +104,10 @@ void force(const Variant& v) {
 }
 
 // The name of what ran in pass p (0 forward, 1 input gradient, 2 filter
-// gradient): Winograd's forward / input gradient with F(4x4, 3x3) tiles is
-// "winograd4".
+// gradient): Winograd with F(4x4, 3x3) tiles is "winograd4".
 const char* ran_name(const Conv2dShape& s, int p, ConvAlgo ran) {
-  if (ran != ConvAlgo::winograd || p == 2) return name(ran);
-  return (p == 0 ? winograd_forward_tile(s) : winograd_input_tile(s)) == 4 ? "winograd4" : "winograd";
+  if (ran != ConvAlgo::winograd) return name(ran);
+  return (p == 1 ? winograd_input_tile(s) : winograd_forward_tile(s)) == 4 ? "winograd4" : "winograd";
 }
 
 const char* name(ConvAlgo a) {

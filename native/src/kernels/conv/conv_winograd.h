@@ -33,7 +33,7 @@ struct WinogradTiles {
   size_t h, w, c;
   long pad_top, pad_left;  // input pixels before the first tile's window (may be < 0)
   size_t oh, ow;           // output size (tiles: ceil(oh/m) x ceil(ow/m) per image)
-  size_t m = 2;            // output tile size: 2 (F(2x2, 3x3)) or 4 (F(4x4, 3x3), forward only)
+  size_t m = 2;            // output tile size: 2 (F(2x2, 3x3)) or 4 (F(4x4, 3x3))
   size_t th() const { return (oh + m - 1) / m; }
   size_t tw() const { return (ow + m - 1) / m; }
   size_t per_image() const { return th() * tw(); }
@@ -59,8 +59,7 @@ struct WinogradForward {
   float* buf;    // chunk * taps * (c + cout) floats
 };
 
-// F(2x2, 3x3) only (in.m == 2).
-// du[16][c][cout] += Σ over tiles [t0, t1), in order, of V_t ⊙ dM_t; dy
+// du[taps][c][cout] += Σ over tiles [t0, t1), in order, of V_t ⊙ dM_t; dy
 // [count, oh, ow, cout] is the gradient of the forward's output.
 struct WinogradFilter {
   WinogradTiles in;

@@ -4,7 +4,7 @@
 //   1. input transform   V[taps][chunk][c]    = B^T d B per tile and channel vector
 //   2. products          M[taps][chunk][cout] = V[k] · U[k] (register-blocked)
 //   3. output transform  y = A^T M A (+ bias, relu), stored where inside
-// The filter gradient (F(2x2, 3x3) only) shares step 1, transforms dy
+// The filter gradient shares step 1, transforms dy
 // instead of y, and accumulates dU[k] += V[k]^T · dM[k].
 #include "../../simd/target.h"
 #include "conv_winograd.h"
@@ -343,13 +343,59 @@ void grad(const float* v, const float* dm, float* du, size_t c, size_t cout, siz
   }
 }
 
-void filter(const WinogradFilter& a) {
+// o = A g for F(4x4, 3x3) (A = (A^T)^T, conv_winograd.h), one column or row of 4 -> 6.
+inline void a6(const Vec* g, Vec* o) {
+  const Vec s02 = add(g[0], g[2]), s13 = add(g[1], g[3]);
+  const Vec p = fmadd(set1(4.0f), g[2], g[0]), q = mul(set1(2.0f), fmadd(set1(4.0f), g[3], g[1]));
+  o[0] = g[0];
+  o[1] = add(s02, s13);
+  o[2] = sub(s02, s13);
+  o[3] = add(p, q);
+  o[4] = sub(p, q);
+  o[5] = g[3];
+}
+
+// dM = A dY A^T of F(4x4, 3x3) tiles [t0, t0 + nt): dm[(k*chunk + i)*cout + co],
+// dY zero outside the output.
+void dy_transform4(const WinogradFilter& a, size_t t0, size_t nt, float* dm) {
+  const WinogradTiles& g = a.in;
+  const size_t step = a.chunk * a.cout;
+  for (size_t i = 0; i < nt; ++i) {
+    const TilePos p = tile_pos(g, t0 + i);
+    const size_t rows = g.oh - p.oy0 < 4 ? g.oh - p.oy0 : 4, cols = g.ow - p.ox0 < 4 ? g.ow - p.ox0 : 4;
+    const float* d0 = a.dy + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
+    for (size_t co = 0; co < a.cout; co += kLanes) {
+      Vec e[6][4];
+      for (size_t s = 0; s < 4; ++s) {
+        Vec col[4], o[6];
+        for (size_t r = 0; r < 4; ++r) col[r] = r < rows && s < cols ? loadu(d0 + (r * g.ow + s) * a.cout + co) : zero();
+        a6(col, o);
+        for (int r = 0; r < 6; ++r) e[r][s] = o[r];
+      }
+      float* out = dm + i * a.cout + co;
+      for (int r = 0; r < 6; ++r) {
+        Vec o[6];
+        a6(e[r], o);
+        for (int j = 0; j < 6; ++j) storeu(out + (r * 6 + j) * step, o[j]);
+      }
+    }
+  }
+}
+
+template <size_t M>
+void filter_tiles(const WinogradFilter& a) {
   const size_t c = a.in.c;
-  each_chunk<2>(a, [&](size_t t, size_t nt, const float* v, float* dm) {
-    dy_transform(a, t, nt, dm);
-    for (size_t k = 0; k < kWinogradTaps; ++k)
+  each_chunk<M>(a, [&](size_t t, size_t nt, const float* v, float* dm) {
+    if constexpr (M == 4) dy_transform4(a, t, nt, dm);
+    else dy_transform(a, t, nt, dm);
+    for (size_t k = 0; k < (M + 2) * (M + 2); ++k)
       grad(v + k * a.chunk * c, dm + k * a.chunk * a.cout, a.du + k * c * a.cout, c, a.cout, nt);
   });
+}
+
+void filter(const WinogradFilter& a) {
+  if (a.in.m == 4) filter_tiles<4>(a);
+  else filter_tiles<2>(a);
 }
 
 }  // namespace

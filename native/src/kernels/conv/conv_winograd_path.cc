@@ -151,8 +151,10 @@ size_t winograd_input_tile(const Conv2dShape& s) { return tile_size(s.in_h, s.in
 size_t winograd_workspace_floats(const Conv2dShape& s) {
   if (!shape_ok(s) || !s.batch) return 0;
   // Symmetric in the channels: the forward's sizes are also the input gradient's.
-  const size_t per = chunk_floats(s.in_c, s.out_c, kWinogradTaps);
-  return std::max({forward_floats(s, 2), forward_floats(s, 4), kParts * (filter_floats(s) + per)});
+  size_t need = std::max(forward_floats(s, 2), forward_floats(s, 4));
+  for (size_t taps : {kWinogradTaps, kWinogradTaps4})
+    need = std::max(need, kParts * (filter_floats(s, taps) + chunk_floats(s.in_c, s.out_c, taps)));
+  return need;
 }
 
 // Workspace: [U][kSlots chunk buffers].
@@ -183,17 +185,84 @@ void winograd_backward_input(const Conv2dShape& s, const float* w, const float* 
   run_forward(in, s.batch, u, cin, nullptr, false, dx, workspace + filter_floats(s, in.taps()));
 }
 
+namespace {
+// dw (+)= G^T dU G of one filter (ci, co) from its transformed taps m[r][q].
+template <size_t N>
+void store_filter_grad(const double (&m)[N][N], float* dw, size_t cin, size_t cout, size_t ci, size_t co, bool accumulate);
+
+template <>
+void store_filter_grad<4>(const double (&m)[4][4], float* dw, size_t cin, size_t cout, size_t ci, size_t co,
+                          bool accumulate) {
+  float t[3][4];
+  for (int j = 0; j < 4; ++j) {
+    const float m0 = static_cast<float>(m[0][j]), m1 = static_cast<float>(m[1][j]), m2 = static_cast<float>(m[2][j]),
+                m3 = static_cast<float>(m[3][j]);
+    t[0][j] = m0 + 0.5f * (m1 + m2);
+    t[1][j] = 0.5f * (m1 - m2);
+    t[2][j] = 0.5f * (m1 + m2) + m3;
+  }
+  for (int i = 0; i < 3; ++i) {
+    const float g[3] = {t[i][0] + 0.5f * (t[i][1] + t[i][2]), 0.5f * (t[i][1] - t[i][2]), 0.5f * (t[i][1] + t[i][2]) + t[i][3]};
+    for (int j = 0; j < 3; ++j) {
+      float& out = dw[((i * 3 + j) * cin + ci) * cout + co];
+      out = accumulate ? out + g[j] : g[j];
+    }
+  }
+}
+
+template <>
+void store_filter_grad<6>(const double (&m)[6][6], float* dw, size_t cin, size_t cout, size_t ci, size_t co,
+                          bool accumulate) {
+  double t[3][6];  // G^T dU
+  for (int i = 0; i < 3; ++i)
+    for (int q = 0; q < 6; ++q) {
+      double v = 0;
+      for (int r = 0; r < 6; ++r) v += kG4[r][i] * m[r][q];
+      t[i][q] = v;
+    }
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      double v = 0;
+      for (int q = 0; q < 6; ++q) v += t[i][q] * kG4[q][j];
+      float& out = dw[((i * 3 + j) * cin + ci) * cout + co];
+      out = accumulate ? out + static_cast<float>(v) : static_cast<float>(v);
+    }
+}
+
+// dU = the parts in order (float sums, as the parts were accumulated), then dg.
+template <size_t N>
+void finish_filter_grad(const float* du, size_t un, size_t cin, size_t cout, float* dw, bool accumulate) {
+  const size_t cc = cin * cout;
+  parallel_for(cin, 4, [&](size_t b, size_t e) {
+    for (size_t ci = b; ci < e; ++ci)
+      for (size_t co = 0; co < cout; ++co) {
+        double m[N][N];
+        for (size_t k = 0; k < N * N; ++k) {
+          const size_t at = k * cc + ci * cout + co;
+          float v = du[at];
+          for (size_t part = 1; part < kParts; ++part) v += du[part * un + at];
+          m[k / N][k % N] = v;
+        }
+        store_filter_grad<N>(m, dw, cin, cout, ci, co, accumulate);
+      }
+  });
+}
+
+}  // namespace
+
 // Workspace: [kParts partial dU][kParts chunk buffers].
 void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
                               float* workspace) {
-  const size_t cin = s.in_c, cout = s.out_c, cc = cin * cout, un = filter_floats(s);
   if (!s.batch) {
     if (!accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
     return;
   }
-  const WinogradTiles in = forward_tiles(s, x);
-  const size_t total = s.batch * in.per_image(), chunk = chunk_tiles(cin, cout, kWinogradTaps);
-  const size_t per = chunk_floats(cin, cout, kWinogradTaps);
+  const size_t cin = s.in_c, cout = s.out_c;
+  WinogradTiles in = forward_tiles(s, x);
+  in.m = winograd_forward_tile(s);
+  const size_t un = filter_floats(s, in.taps());
+  const size_t total = s.batch * in.per_image(), chunk = chunk_tiles(cin, cout, in.taps());
+  const size_t per = chunk_floats(cin, cout, in.taps());
   float* du = workspace;
   float* bufs = workspace + kParts * un;
   std::memset(du, 0, kParts * un * sizeof(float));
@@ -211,32 +280,8 @@ void winograd_backward_filter(const Conv2dShape& s, const float* x, const float*
       if (a.t0 < a.t1) kernels().filter(a);
     }
   });
-  // dU = the parts in order, then dg = G^T dU G.
-  parallel_for(cin, 4, [&](size_t b, size_t e) {
-    for (size_t ci = b; ci < e; ++ci)
-      for (size_t co = 0; co < cout; ++co) {
-        float m[4][4], t[3][4];
-        for (size_t k = 0; k < kWinogradTaps; ++k) {
-          const size_t at = k * cc + ci * cout + co;
-          float v = du[at];
-          for (size_t part = 1; part < kParts; ++part) v += du[part * un + at];
-          m[k / 4][k % 4] = v;
-        }
-        for (int j = 0; j < 4; ++j) {
-          t[0][j] = m[0][j] + 0.5f * (m[1][j] + m[2][j]);
-          t[1][j] = 0.5f * (m[1][j] - m[2][j]);
-          t[2][j] = 0.5f * (m[1][j] + m[2][j]) + m[3][j];
-        }
-        for (int i = 0; i < 3; ++i) {
-          const float g[3] = {t[i][0] + 0.5f * (t[i][1] + t[i][2]), 0.5f * (t[i][1] - t[i][2]),
-                              0.5f * (t[i][1] + t[i][2]) + t[i][3]};
-          for (int j = 0; j < 3; ++j) {
-            float& out = dw[((i * 3 + j) * cin + ci) * cout + co];
-            out = accumulate ? out + g[j] : g[j];
-          }
-        }
-      }
-  });
+  if (in.m == 4) finish_filter_grad<6>(du, un, cin, cout, dw, accumulate);
+  else finish_filter_grad<4>(du, un, cin, cout, dw, accumulate);
 }
 
 }  // namespace simdtrain

@@ -19,10 +19,10 @@ bool winograd_forward_ok(const Conv2dShape& s);
 bool winograd_input_ok(const Conv2dShape& s);
 bool winograd_filter_ok(const Conv2dShape& s);
 
-// Forward and input gradient: output tiles of m x m (2: F(2x2, 3x3), 4:
-// F(4x4, 3x3)) whatever the rule picks; 0 restores the rule. For tests.
+// Every pass: output tiles of m x m (2: F(2x2, 3x3), 4: F(4x4, 3x3))
+// whatever the rule picks; 0 restores the rule. For tests and benchmarks.
 void winograd_force_tile(size_t m);
-// The output tile (2 or 4) the forward / input gradient of s would use.
+// The output tile (2 or 4) the forward (and filter gradient) / input gradient of s would use.
 size_t winograd_forward_tile(const Conv2dShape& s);
 size_t winograd_input_tile(const Conv2dShape& s);
 
