@@ -13,7 +13,8 @@
 //   bench/results/tfjs_profile.json.
 //        node bench/tfjs_profile.js --ab-kernels=Neg,Mean
 //   the MLP with those kernels from tfjs's cpu backend (before) and as
-//   shipped (after), alternating, 3 rounds; bench/results/tfjs_profile_kernels.json.
+//   shipped (after), alternating, 3 rounds; bench/results/tfjs_profile_kernels.json
+//   (with --ab-model=cnn: the CNN, bench/results/tfjs_profile_kernels_cnn.json).
 'use strict';
 const tf = require('@tensorflow/tfjs');
 const { mlp, cnn } = require('./tfjs_models');
@@ -106,6 +107,9 @@ async function main() {
   console.log(JSON.stringify(out, null, 1));
 }
 /** --ab: before/after alternating in child processes, medians of 3 rounds. */
+// --ab-model=cnn: --ab-kernels on the CNN (6 measured steps after 3 warm-up steps) instead of the MLP.
+const abModel = (process.argv.find((a) => a.startsWith('--ab-model=')) ?? '=mlp').split('=')[1];
+
 function ab(kernels = '') {
   const { spawnSync } = require('child_process');
   const os = require('os');
@@ -114,9 +118,10 @@ function ab(kernels = '') {
   const load = [os.loadavg()[0]];
   for (let round = 0; round < 3; round++) {
     for (const variant of ['before', 'after']) {
-      for (const [m, batches] of kernels ? [['mlp', 150]] : [['mlp', 40], ['cnn', 3]]) {
+      for (const [m, batches] of kernels ? [abModel === 'cnn' ? ['cnn', 6] : ['mlp', 150]] : [['mlp', 40], ['cnn', 3]]) {
         const before = kernels ? [`--cpu-kernels=${kernels}`] : ['--before'];
-        const r = spawnSync(process.execPath, [__filename, m, 'simdtrain', String(batches), ...(kernels ? ['--warmup=60'] : []), ...(variant === 'before' ? before : [])], { encoding: 'utf8' });
+        const warmup = m === 'cnn' ? 3 : 60;
+        const r = spawnSync(process.execPath, [__filename, m, 'simdtrain', String(batches), ...(kernels ? [`--warmup=${warmup}`] : []), ...(variant === 'before' ? before : [])], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`${m} ${variant}: ${r.stderr}`);
         (runs[`${m}/${variant}`] ??= []).push(JSON.parse(r.stdout));
         console.log(`round ${round + 1} ${m} ${variant}: step ${runs[`${m}/${variant}`].at(-1).step_cpu_ms.toFixed(1)} ms CPU`);
@@ -138,8 +143,8 @@ function ab(kernels = '') {
       ...(kernels ? { [`${kernels}_self_cpu_ms`]: median(list.map((d) => d.self_time_top.filter((k) => kernels.split(',').includes(k.kernel.replace(/^cpu:/, ''))).reduce((a, k) => a + k.ms_per_step, 0))) } : {}),
     });
   }
-  report(kernels ? 'tfjs_profile_kernels' : 'tfjs_profile', rows, { notes: [
-    `tfjs-layers trainOnBatch, batch 128, 1 thread, simdtrain backend; CPU time of the process per step (V8 GC helper threads included), per-kernel self time with a wrapper around every registered kernel (nested kernels subtracted); median of 3 alternating rounds${kernels ? '; 60 warm-up steps, 150 measured' : ''}`,
+  report(kernels ? `tfjs_profile_kernels${abModel === 'cnn' ? '_cnn' : ''}` : 'tfjs_profile', rows, { notes: [
+    `tfjs-layers trainOnBatch, batch 128, 1 thread, simdtrain backend; CPU time of the process per step (V8 GC helper threads included), per-kernel self time with a wrapper around every registered kernel (nested kernels subtracted); median of 3 alternating rounds${kernels ? (abModel === 'cnn' ? '; 3 warm-up steps, 6 measured' : '; 60 warm-up steps, 150 measured') : ''}`,
     kernels ? `before = the backend with tfjs's cpu kernels for ${kernels} (bench/tfjs_profile.js --cpu-kernels=${kernels}); after = as shipped`
       : "before = the backend without the buffer pool and with tfjs's cpu Softmax/Sigmoid/Tanh (bench/tfjs_profile.js --before); after = as shipped",
     `load average (1 min) during the rounds: ${load.map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores`,
