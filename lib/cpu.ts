@@ -16,7 +16,7 @@ export interface Bf16Info {
   amx: boolean;
   /** AVX512-BF16 (VDPBF16PS) usable. */
   avx512bf16: boolean;
-  /** The path bf16 requests take now (`'emulate'`: exact scalar emulation; `'off'`: computed in fp32). */
+  /** The path bf16 requests take now (`'emulate'`: inputs rounded to bf16, then the fp32 GEMM; `'off'`: computed in fp32). */
   active: Bf16PathName;
   /** Why a path is unavailable, e.g. `{ amx: 'CPU lacks AMX-BF16' }`. */
   reasons: { amx?: string; avx512bf16?: string };
@@ -68,8 +68,8 @@ export function setIsa(isa: IsaName): void {
 }
 
 /**
- * Chooses how bf16 GEMMs run: `'amx'`, `'avx512bf16'`, `'emulate'` (exact
- * scalar emulation, any CPU) or `'off'` (`precision: 'bf16'` is ignored and
+ * Chooses how bf16 GEMMs run: `'amx'`, `'avx512bf16'`, `'emulate'` (any
+ * CPU: A and B rounded to bf16, then the fp32 GEMM) or `'off'` (`precision: 'bf16'` is ignored and
  * the product is computed in fp32). The default is the best available path;
  * the environment variable `SIMDTRAIN_BF16` sets it when the addon loads.
  *

@@ -20,7 +20,7 @@ export type Activation = 'relu' | 'none';
 /**
  * Precision of the products: `'bf16'` rounds A and B to bfloat16 (nearest
  * even) while packing and sums in fp32 (AMX or AVX512-BF16 where the CPU has
- * them, an exact emulation elsewhere; see docs/bf16.md for the error bound).
+ * them, elsewhere the fp32 GEMM on the rounded inputs; see docs/bf16.md for the error bound).
  */
 export type Precision = 'fp32' | 'bf16';
 

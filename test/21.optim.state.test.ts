@@ -1,23 +1,10 @@
 // stateDict / loadStateDict, skipNonFinite, zeroGrad, param groups, clipping.
 import { describe, expect, it } from 'vitest';
 import * as simd from 'simdtrain';
-import { setupCase } from './helpers/optim-fixtures';
+import { optimizerCtor, setupCase, stateCases } from './helpers/optim-fixtures';
 
-type Ctor = new (params: simd.Param[], options?: Record<string, unknown>) => simd.Optimizer<simd.BaseOptions>;
-const all: Array<[string, Record<string, unknown>]> = [
-  ['SGD', { lr: 0.05, momentum: 0.9, nesterov: true }],
-  ['Adagrad', { lrDecay: 0.01 }],
-  ['RMSprop', { centered: true, momentum: 0.5 }],
-  ['Adadelta', {}],
-  ['Adam', { amsgrad: true, weightDecay: 0.01 }],
-  ['AdamW', {}],
-  ['Adamax', {}],
-  ['NAdam', {}],
-  ['RAdam', {}],
-  ['Lion', { weightDecay: 0.1 }],
-  ['LAMB', { weightDecay: 0.01 }],
-];
-const ctor = (name: string) => (simd as unknown as Record<string, Ctor>)[name];
+const all = stateCases;
+const ctor = optimizerCtor;
 const sizes = [1, 7, 17, 64, 1031];
 
 describe.each(all)('%s state dict', (name, options) => {

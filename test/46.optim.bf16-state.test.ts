@@ -4,35 +4,22 @@
 // bitwise check against a scalar reference is native/test/optim_bf16_test.cc.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as simd from 'simdtrain';
+import { drawStream, optimizerCtor, stateCases } from './helpers/optim-fixtures';
 
-type Ctor = new (params: simd.Param[], options?: Record<string, unknown>) => simd.Optimizer<simd.BaseOptions>;
-const ctor = (name: string) => (simd as unknown as Record<string, Ctor>)[name];
+const ctor = optimizerCtor;
 
+// Every optimizer with bf16 state (all but LAMB), plus plain Adam; Adagrad
+// with a non-zero initial accumulator.
 const bf16Kinds: Array<[string, Record<string, unknown>]> = [
-  ['SGD', { lr: 0.05, momentum: 0.9, nesterov: true }],
-  ['Adagrad', { lrDecay: 0.01, initialAccumulatorValue: 0.1 }],
-  ['RMSprop', { centered: true, momentum: 0.5 }],
-  ['Adadelta', {}],
+  ...stateCases
+    .filter(([name]) => name !== 'LAMB')
+    .map(([name, o]): [string, Record<string, unknown>] => [name, name === 'Adagrad' ? { ...o, initialAccumulatorValue: 0.1 } : o]),
   ['Adam', {}],
-  ['Adam', { amsgrad: true, weightDecay: 0.01 }],
-  ['AdamW', {}],
-  ['Adamax', {}],
-  ['NAdam', {}],
-  ['RAdam', {}],
-  ['Lion', { weightDecay: 0.1 }],
 ];
 
 /** Deterministic params and a gradient function (xorshift32 values in [-1, 1)). */
 function problem(sizes: number[], seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return (x >>> 8) * 2 ** -24 * 2 - 1;
-  };
+  const next = drawStream(seed >>> 0 || 1);
   const params: simd.Param[] = sizes.map((n) => ({ data: Float32Array.from({ length: n }, next), grad: new Float32Array(n) }));
   const targets = sizes.map((n) => Float32Array.from({ length: n }, next));
   // Gradient of 0.5 Σ c_i (w_i - t_i)² with c_i in (0, 2], plus noise.

@@ -10,6 +10,7 @@
 #include "../src/kernels/optim/optim_table.h"
 #include "../src/simd/dispatch.h"
 #include "optim_reference.h"
+#include "optim_test_util.h"
 #include "rng_reference.h"
 #include "test_framework.h"
 #include "test_util.h"
@@ -19,23 +20,6 @@ using simdtrain::OptimScalars;
 using simdtrain::OptimSpan;
 
 namespace {
-
-simdtrain::OptimStepFn bf16_kernel(simdtrain::Isa isa, OptimKind kind) {
-  const auto* a = SIMDTRAIN_TABLE_FOR(isa, kAdamFamilyKernels);
-  const auto* b = SIMDTRAIN_TABLE_FOR(isa, kBasicOptimKernels);
-  switch (kind) {
-    case OptimKind::sgd: return b->sgd;
-    case OptimKind::adagrad: return b->adagrad;
-    case OptimKind::rmsprop: return b->rmsprop;
-    case OptimKind::adadelta: return b->adadelta;
-    case OptimKind::lion: return b->lion;
-    case OptimKind::adam: return a->adam;
-    case OptimKind::adamax: return a->adamax;
-    case OptimKind::nadam: return a->nadam;
-    case OptimKind::radam: return a->radam;
-    default: return nullptr;
-  }
-}
 
 float widen(uint16_t h) {
   const uint32_t bits = static_cast<uint32_t>(h) << 16;
@@ -80,24 +64,11 @@ std::vector<uint16_t> random_bf16(size_t n, uint64_t seed, bool positive) {
   return h;
 }
 
-bool same(const std::vector<uint16_t>& a, const std::vector<uint16_t>& b) {
-  return a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(uint16_t)) == 0;
-}
-bool same(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-struct Bf16Case {
-  OptimKind kind;
-  uint32_t flags;
-  float wd;
-};
-
 }  // namespace
 
 TEST(optim_bf16_state_kernels_match_reference_bitwise_on_every_isa) {
   using namespace simdtrain;
-  const std::vector<Bf16Case> cases = {
+  const std::vector<testing::OptimCase> cases = {
       {OptimKind::sgd, kFlagMomentum, 0.01f},
       {OptimKind::sgd, kFlagMomentum | kFlagFirstStep | kFlagNesterov, 0},
       {OptimKind::adam, 0, 0},
@@ -114,24 +85,18 @@ TEST(optim_bf16_state_kernels_match_reference_bitwise_on_every_isa) {
   const uint32_t seed = 0x1234567u, step = 7, stream = 3;
   for (auto isa : testing::runnable_isas()) {
     for (const auto& k : cases) {
-      OptimScalars s;
-      s.flags = k.flags | kFlagBf16State;
-      s.lr = 0.01f;
-      s.wd = k.wd;
-      s.b1 = 0.9f;
-      s.b2 = 0.999f;
-      s.eps = 1e-6f;
-      for (int i = 0; i < 8; ++i) s.c[i] = 0.25f + 0.1f * static_cast<float>(i);
-      s.c[0] = 1.0f - s.lr * s.wd;
-      s.c[1] = 0.1f;
-      s.c[2] = 0.001f;
+      OptimScalars s = testing::optim_scalars(k);
+      s.flags |= kFlagBf16State;
       s.rng_seed = seed;
       s.rng_step = step;
       s.rng_stream = stream;
       for (size_t n : testing::tail_sizes()) {
         if (n > 20000) continue;
         // `first`: where the span starts inside its tensor (odd, mid-group).
-        for (uint64_t first : {uint64_t{0}, uint64_t{37}, uint64_t{256 * 1000 + 191}, (uint64_t{1} << 34) + 5}) {
+        // The last one puts block numbers across 2^32 inside one batch of Philox
+        // blocks (the kernels compute kLanes blocks per call).
+        for (uint64_t first : {uint64_t{0}, uint64_t{37}, uint64_t{256 * 1000 + 191}, (uint64_t{1} << 34) + 5,
+                               (uint64_t{1} << 40) - 256 * 3 + 7}) {
           const size_t off = 1, guard = 9, total = off + n + guard;
           std::vector<float> p = testing::random_floats(total, 1), g = testing::random_floats(total, 2);
           std::vector<uint16_t> h0 = random_bf16(total, 3, false), h1 = random_bf16(total, 4, true),
@@ -151,9 +116,9 @@ TEST(optim_bf16_state_kernels_match_reference_bitwise_on_every_isa) {
           span.h1 = h1.data() + off;
           span.h2 = h2.data() + off;
           span.first = first;
-          bf16_kernel(isa, k.kind)(s, span, n);
+          testing::optim_kernel(isa, k.kind)(s, span, n);
           // Slots a kind does not use must come back untouched: compare all three.
-          const bool ok = same(p, rp) && same(h0, r0) && same(h1, r1) && same(h2, r2);
+          const bool ok = testing::same_bits(p, rp) && testing::same_bits(h0, r0) && testing::same_bits(h1, r1) && testing::same_bits(h2, r2);
           if (!ok) {
             std::fprintf(stderr, "    isa %s kind %d flags %u n %zu first %llu\n", simdtrain::isa_name(isa),
                          static_cast<int>(k.kind), k.flags, n, static_cast<unsigned long long>(first));
@@ -184,7 +149,7 @@ TEST(optim_bf16_stochastic_rounding_edge_values) {
     s.rng_step = 1;
     OptimSpan span{p.data(), g.data(), nullptr, nullptr, nullptr};
     span.h0 = h0.data();
-    bf16_kernel(isa, OptimKind::sgd)(s, span, n);
+    testing::optim_kernel(isa, OptimKind::sgd)(s, span, n);
     for (size_t i = 0; i < n; ++i) {
       const uint32_t w = state_word(99, 1, 0, i);
       CHECK(h0[i] == round_sr(g[i], w & 0xFFFFu));

@@ -8,6 +8,7 @@
 #include "../src/kernels/optim/optim_table.h"
 #include "../src/simd/dispatch.h"
 #include "optim_reference.h"
+#include "optim_test_util.h"
 #include "test_framework.h"
 #include "test_util.h"
 
@@ -15,55 +16,9 @@ using simdtrain::OptimKind;
 using simdtrain::OptimScalars;
 using simdtrain::OptimSpan;
 
-namespace {
-
-struct KindCase {
-  OptimKind kind;
-  uint32_t flags;
-  float wd;
-};
-
-simdtrain::OptimStepFn kernel_of(simdtrain::Isa isa, OptimKind kind) {
-  const auto* a = SIMDTRAIN_TABLE_FOR(isa, kAdamFamilyKernels);
-  const auto* b = SIMDTRAIN_TABLE_FOR(isa, kBasicOptimKernels);
-  switch (kind) {
-    case OptimKind::sgd: return b->sgd;
-    case OptimKind::adagrad: return b->adagrad;
-    case OptimKind::rmsprop: return b->rmsprop;
-    case OptimKind::adadelta: return b->adadelta;
-    case OptimKind::lion: return b->lion;
-    case OptimKind::adam: return a->adam;
-    case OptimKind::adamax: return a->adamax;
-    case OptimKind::nadam: return a->nadam;
-    case OptimKind::radam: return a->radam;
-    default: return nullptr;
-  }
-}
-
-OptimScalars scalars_for(const KindCase& k) {
-  OptimScalars s;
-  s.flags = k.flags;
-  s.lr = 0.01f;
-  s.wd = k.wd;
-  s.b1 = 0.9f;
-  s.b2 = 0.999f;
-  s.eps = 1e-6f;
-  for (int i = 0; i < 8; ++i) s.c[i] = 0.25f + 0.1f * static_cast<float>(i);
-  s.c[0] = 1.0f - s.lr * s.wd;
-  s.c[1] = 0.1f;
-  s.c[2] = 0.001f;
-  return s;
-}
-
-bool bits_equal(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-}  // namespace
-
 TEST(optim_elementwise_kernels_match_reference_bitwise_on_every_isa) {
   using namespace simdtrain;
-  const std::vector<KindCase> cases = {
+  const std::vector<testing::OptimCase> cases = {
       {OptimKind::sgd, 0, 0},
       {OptimKind::sgd, kFlagMomentum | kFlagFirstStep, 0.01f},
       {OptimKind::sgd, kFlagMomentum | kFlagNesterov | kFlagMaximize, 0},
@@ -82,7 +37,7 @@ TEST(optim_elementwise_kernels_match_reference_bitwise_on_every_isa) {
   };
   for (auto isa : testing::runnable_isas()) {
     for (const auto& k : cases) {
-      const OptimScalars s = scalars_for(k);
+      const OptimScalars s = testing::optim_scalars(k);
       for (size_t n : testing::tail_sizes()) {
         if (n > 100000) continue;  // the reference is slow enough already
         const size_t off = 1, guard = 9, total = off + n + guard;
@@ -93,8 +48,8 @@ TEST(optim_elementwise_kernels_match_reference_bitwise_on_every_isa) {
         std::vector<float> rp = p, rs0 = s0, rs1 = s1, rs2 = s2;
         for (size_t i = off; i < off + n; ++i) testing::ref_element(k.kind, s, rp[i], g[i], rs0[i], rs1[i], rs2[i]);
         const OptimSpan span{p.data() + off, g.data() + off, s0.data() + off, s1.data() + off, s2.data() + off};
-        kernel_of(isa, k.kind)(s, span, n);
-        const bool ok = bits_equal(p, rp) && bits_equal(s0, rs0) && bits_equal(s1, rs1) && bits_equal(s2, rs2);
+        testing::optim_kernel(isa, k.kind)(s, span, n);
+        const bool ok = testing::same_bits(p, rp) && testing::same_bits(s0, rs0) && testing::same_bits(s1, rs1) && testing::same_bits(s2, rs2);
         if (!ok) std::fprintf(stderr, "    isa %s kind %d flags %u n %zu\n", simdtrain::isa_name(isa), static_cast<int>(k.kind), k.flags, n);
         CHECK(ok);
       }

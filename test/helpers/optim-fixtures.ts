@@ -2,6 +2,7 @@
 // replays their protocol: xorshift32 params and grads = fround(0.5p) + noise.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as simd from 'simdtrain';
 import type { Param } from 'simdtrain';
 
 export interface FixtureCase {
@@ -69,3 +70,22 @@ export function relErr(a: Float32Array, b: Float32Array, floor = 1e-3): number {
   }
   return worst;
 }
+
+export type OptimizerCtor = new (params: Param[], options?: Record<string, unknown>) => simd.Optimizer<simd.BaseOptions>;
+/** The optimizer class exported under `name`. */
+export const optimizerCtor = (name: string): OptimizerCtor => (simd as unknown as Record<string, OptimizerCtor>)[name];
+
+/** One case per optimizer, with options that give it all its state buffers (the state tests). */
+export const stateCases: Array<[string, Record<string, unknown>]> = [
+  ['SGD', { lr: 0.05, momentum: 0.9, nesterov: true }],
+  ['Adagrad', { lrDecay: 0.01 }],
+  ['RMSprop', { centered: true, momentum: 0.5 }],
+  ['Adadelta', {}],
+  ['Adam', { amsgrad: true, weightDecay: 0.01 }],
+  ['AdamW', {}],
+  ['Adamax', {}],
+  ['NAdam', {}],
+  ['RAdam', {}],
+  ['Lion', { weightDecay: 0.1 }],
+  ['LAMB', { weightDecay: 0.01 }],
+];

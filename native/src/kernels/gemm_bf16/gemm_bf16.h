@@ -47,4 +47,10 @@ enum class Bf16Order : uint8_t { even_first = 0, odd_first = 1 };
 // path with the same order (see docs/bf16.md for the exceptions).
 void gemm_bf16_emulate(const GemmArgs& args, Bf16Order order);
 
+// The `emulate` path's GEMM: op(A) and op(B) rounded to bf16 into fp32
+// copies, then sgemm in fp32 on them (gemm_bf16_rounded.cc). Gives the bits
+// of the fp32 sgemm on the rounded inputs. Preconditions: gemm_check(args) ==
+// nullptr, m, n, k > 0.
+void gemm_bf16_rounded(const GemmArgs& args);
+
 }  // namespace simdtrain

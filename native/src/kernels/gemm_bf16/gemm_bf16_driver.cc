@@ -138,7 +138,11 @@ bool sgemm_bf16_on(Bf16Path path, const GemmArgs& g) {
   if (path == Bf16Path::off || !bf16_path_available(path, nullptr)) return false;
   if (g.m == 0 || g.n == 0) return true;
   const Bf16Kernels* kern = kernels_for(path);
-  if (!kern || g.k == 0 || g.alpha == 0.0f) {  // the emulation, or no products at all
+  if (path == Bf16Path::emulate && g.k != 0 && g.alpha != 0.0f) {
+    gemm_bf16_rounded(g);  // rounded copies, then the fp32 GEMM (threaded itself)
+    return true;
+  }
+  if (!kern || g.k == 0 || g.alpha == 0.0f) {  // no products at all (or no kernels: the exact emulation)
     const Bf16Order order = path == Bf16Path::avx512bf16 ? Bf16Order::odd_first : Bf16Order::even_first;
     gemm_bf16_emulate(g, order);  // threaded over rows itself
     return true;

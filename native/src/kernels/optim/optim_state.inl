@@ -56,12 +56,20 @@ inline IVec lowbias32(IVec x) {
 // independent of both). NaN is stored as the quiet NaN 0x7FC0; +-Inf stay;
 // values within one bf16 ulp of the largest finite bf16 may round to infinity.
 struct Bf16State {
-  const OptimSpan& t;
+  // Copies, not a reference to the span: the 16-bit stores may alias any
+  // memory, and would make the compiler reload the pointers after each one.
+  uint16_t* const h[3];
+  const uint64_t first;
   uint32_t seed, step, stream;
   IVec bits;
   Bf16State(const OptimScalars& s, const OptimSpan& span)
-      : t(span), seed(s.rng_seed), step(s.rng_step), stream(s.rng_stream), bits(iset1(0)) {}
-  uint16_t* slot(int k) const { return k == 0 ? t.h0 : k == 1 ? t.h1 : t.h2; }
+      : h{span.h0, span.h1, span.h2},
+        first(span.first),
+        seed(s.rng_seed),
+        step(s.rng_step),
+        stream(s.rng_stream),
+        bits(iset1(0)) {}
+  uint16_t* slot(int k) const { return h[k]; }
 
   template <class C>
   Vec load(C chunk, int k, size_t i) const {
@@ -92,21 +100,28 @@ struct Bf16State {
     }
   }
 
-  // The four Philox words of block b (every lane computes the same block).
-  void philox_block(uint64_t b, uint32_t* out) const {
-    const Philox4 w = philox10(Philox4{iset1(static_cast<uint32_t>(b)), iset1(static_cast<uint32_t>(b >> 32)),
-                                       iset1(step), iset1(stream)},
-                               seed, 0u);
-    alignas(64) uint32_t lane[4][kLanes];
-    istoreu(lane[0], w.x0);
-    istoreu(lane[1], w.x1);
-    istoreu(lane[2], w.x2);
-    istoreu(lane[3], w.x3);
-    for (int k = 0; k < 4; ++k) out[k] = lane[k][0];
+  // The Philox words of blocks b .. b + kLanes - 1, one block per lane:
+  // words[w][l] is word w of block b + l.
+  void philox_blocks(uint64_t b, uint32_t (*words)[kLanes]) const {
+    alignas(64) uint32_t lo[kLanes], hi[kLanes];
+    for (size_t l = 0; l < kLanes; ++l) {
+      lo[l] = static_cast<uint32_t>(b + l);
+      hi[l] = static_cast<uint32_t>((b + l) >> 32);
+    }
+    const Philox4 w = philox10(Philox4{iloadu(lo), iloadu(hi), iset1(step), iset1(stream)}, seed, 0u);
+    istoreu(words[0], w.x0);
+    istoreu(words[1], w.x1);
+    istoreu(words[2], w.x2);
+    istoreu(words[3], w.x3);
   }
 
-  // Walks the span one 64-element segment at a time (the first and last may
-  // be cut), setting `bits` for each chunk before body(i, chunk) runs.
+  // Walks the span one 256-element block at a time (the first and last may be
+  // cut). For each block it first hashes the block's bits into `rb`, a loop
+  // of independent integer work, then runs body(i, chunk) over the block with
+  // `bits` loaded from rb; the Philox words come kLanes blocks at a time.
+  // (Hashing inside the body, and one vector Philox call per block with every
+  // lane computing the same block, made the bf16 step slower than the fp32
+  // one: bench/bf16_state.bench.js.)
   template <class Body>
   void loop(size_t n, Body&& body) {
     IVec lane_step = iset1(0);
@@ -115,22 +130,39 @@ struct Bf16State {
       for (size_t l = 0; l < kLanes; ++l) steps[l] = static_cast<uint32_t>(l) * kSrWeyl;
       lane_step = iloadu(steps);
     }
-    uint32_t words[4] = {0, 0, 0, 0};
-    uint64_t have = UINT64_MAX;  // the block whose words are in `words`
+    const IVec vec_step = iset1(static_cast<uint32_t>(kLanes) * kSrWeyl);
+    // A cut block's last vector may read up to kLanes - 1 words past the
+    // block: lanes the tail chunk never stores, kept defined.
+    alignas(64) uint32_t rb[kSrBlock + kLanes];
+    for (size_t l = 0; l < kLanes; ++l) rb[kSrBlock + l] = 0;
+    alignas(64) uint32_t words[4][kLanes];
+    uint64_t words_base = 0;
+    bool have_words = false;
     size_t i = 0;
     while (i < n) {
-      const uint64_t j = t.first + i;
+      const uint64_t j = first + i;
       const uint64_t block = j / kSrBlock;
-      if (block != have) {
-        philox_block(block, words);
-        have = block;
+      const size_t off = static_cast<size_t>(j % kSrBlock);
+      const size_t take = kSrBlock - off < n - i ? kSrBlock - off : n - i;
+      if (!have_words || block - words_base >= kLanes) {
+        philox_blocks(block, words);
+        words_base = block;
+        have_words = true;
       }
-      const size_t r = static_cast<size_t>(j % kSrSegment);
-      const size_t take = kSrSegment - r < n - i ? kSrSegment - r : n - i;
-      const uint32_t key = words[(j % kSrBlock) / kSrSegment];
+      const size_t lane = static_cast<size_t>(block - words_base);
+      // Element e of the block: lowbias32(word[e / 64] + (e % 64) * Weyl)
+      // (a vector never straddles two 64-element segments).
+      for (size_t seg = off / kSrSegment * kSrSegment; seg < off + take; seg += kSrSegment) {
+        const size_t e0 = seg > off ? seg : off - off % kLanes;
+        const size_t e1 = seg + kSrSegment < off + take ? seg + kSrSegment : off + take;
+        IVec x = iadd(iset1(words[seg / kSrSegment][lane] + static_cast<uint32_t>(e0 - seg) * kSrWeyl), lane_step);
+        for (size_t e = e0; e < e1; e += kLanes) {
+          istoreu(rb + e, lowbias32(x));
+          x = iadd(x, vec_step);
+        }
+      }
       for_each_chunk(take, [&](size_t k, auto chunk) {
-        const uint32_t first = key + static_cast<uint32_t>(r + k) * kSrWeyl;
-        bits = lowbias32(iadd(iset1(first), lane_step));
+        bits = iloadu(rb + off + k);
         body(i + k, chunk);
       });
       i += take;
