@@ -168,9 +168,9 @@ struct Bf16State {
     }
     const IVec vec_step = iset1(static_cast<uint32_t>(kLanes) * kSrWeyl);
     // A cut block's last vector may read up to kLanes - 1 words past the
-    // block: lanes the tail chunk never stores, kept defined.
-    alignas(64) uint32_t rb[kSrBlock + kLanes];
-    for (size_t l = 0; l < kLanes; ++l) rb[kSrBlock + l] = 0;
+    // hashed ones (lanes the tail chunk never stores): zeroed once, so every
+    // word read is defined.
+    alignas(64) uint32_t rb[kSrBlock + kLanes] = {};
     alignas(64) uint32_t words[4][kLanes];
     uint64_t words_base = 0;
     bool have_words = false;
