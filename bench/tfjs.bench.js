@@ -10,6 +10,7 @@
 // Also: the event-loop delay during a tfjs fit with the simdtrain backend.
 // Each row runs in its own process (backends and tf.train patches do not mix).
 // Usage: node bench/tfjs.bench.js [--quick]
+//        node bench/tfjs.bench.js --mlp-rounds=3   (the MLP target only, medians of alternating rounds)
 'use strict';
 const { spawnSync } = require('child_process');
 const { monitorEventLoopDelay } = require('perf_hooks');
@@ -164,7 +165,42 @@ async function main() {
   report('tfjs', rows, { notes });
 }
 
-if (process.argv[2] === '--row') {
+/**
+ * --mlp-rounds=N: the MLP target alone, the simdtrain backend and simdtrain's
+ * own fit alternating N times (each two full epochs in a fresh process);
+ * medians and every round in bench/results/tfjs_mlp_rounds.json.
+ */
+function mlpRounds(rounds) {
+  const os = require('os');
+  const { median } = require('./harness');
+  const runs = { simdtrain: [], 'simdtrain-fit': [] };
+  const load = [os.loadavg()[0]];
+  for (let i = 0; i < rounds; i++) {
+    for (const backend of Object.keys(runs)) {
+      const r = runChild('mlp', backend, 469);
+      if (r.error) throw new Error(`${backend}: ${r.error}`);
+      runs[backend].push(r);
+      console.log(`round ${i + 1} ${backend}: ${r.cpu_epoch_s.toFixed(2)} s CPU (first epoch ${r.first_cpu_epoch_s.toFixed(2)}), ${r.epoch_s.toFixed(2)} s wall`);
+    }
+    load.push(os.loadavg()[0]);
+  }
+  const rows = Object.entries(runs).map(([backend, list]) => ({
+    model: 'MLP 784-256-128-10, Adam', runner: backend === 'simdtrain' ? `tfjs ${require('@tensorflow/tfjs/package.json').version} simdtrain` : "simdtrain's own fit", threads: 1,
+    rounds: list.length, median_cpu_epoch_s: median(list.map((r) => r.cpu_epoch_s)), median_first_cpu_epoch_s: median(list.map((r) => r.first_cpu_epoch_s)),
+    median_epoch_s: median(list.map((r) => r.epoch_s)), cpu_epoch_s_each: list.map((r) => +r.cpu_epoch_s.toFixed(3)).join(' '),
+  }));
+  const ratio = rows[0].median_cpu_epoch_s / rows[1].median_cpu_epoch_s;
+  report('tfjs_mlp_rounds', rows, { notes: [
+    'each round: a fresh process per runner, two full epochs (60,000 samples, batch 128, shuffled) timed one by one; the better epoch counts, the first is listed too (V8 warm-up)',
+    `backend / own fit (median CPU epoch): ${ratio.toFixed(2)}; target: backend epoch <= 2 s`,
+    `load average (1 min) between rounds: ${load.map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores`,
+  ] });
+}
+
+const roundsArg = process.argv.find((a) => a.startsWith('--mlp-rounds='));
+if (roundsArg) {
+  mlpRounds(Number(roundsArg.split('=')[1]));
+} else if (process.argv[2] === '--row') {
   row(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6] || '')
     .then((r) => console.log(JSON.stringify(r)))
     .catch((e) => { console.error(e.stack || String(e)); process.exit(1); });

@@ -2,19 +2,29 @@
 // per-kernel times (kernels dispatched by tfjs's engine) and a per-kernel
 // self-time wrapper (every registered kernel of the backend, and tfjs's cpu
 // kernels when one of ours falls back to it, as "cpu:<name>").
-// Usage: node bench/tfjs_profile.js mlp|cnn [simdtrain|cpu] [batches] [--before]
+// Usage: node bench/tfjs_profile.js mlp|cnn [simdtrain|cpu] [batches] [--before] [--cpu-kernels=A,B] [--warmup=N]
 //   --before: the backend as it was before the buffer pool and the native
 //   Softmax/Sigmoid/Tanh (fresh output arrays, tfjs's cpu kernels for those),
 //   to compare before/after in one run on a loaded machine.
+//   --cpu-kernels=A,B: kernels A and B run tfjs's cpu kernels instead (before/after of single kernels).
+//   --warmup=N: training steps before the measured ones (default 1).
 //        node bench/tfjs_profile.js --ab
 //   both models, before and after alternating, 3 rounds; medians saved to
 //   bench/results/tfjs_profile.json.
+//        node bench/tfjs_profile.js --ab-kernels=Neg,Mean
+//   the MLP with those kernels from tfjs's cpu backend (before) and as
+//   shipped (after), alternating, 3 rounds; bench/results/tfjs_profile_kernels.json
+//   (with --ab-model=cnn: the CNN, bench/results/tfjs_profile_kernels_cnn.json).
 'use strict';
 const tf = require('@tensorflow/tfjs');
 const { mlp, cnn } = require('./tfjs_models');
 
 const [model = 'mlp', backend = 'simdtrain', batchesArg = '5'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const BEFORE = process.argv.includes('--before');
+// --cpu-kernels=Neg,Mean: those kernels run tfjs's cpu kernels (a before/after of single kernels).
+const CPU_KERNELS = (process.argv.find((a) => a.startsWith('--cpu-kernels=')) ?? '=').split('=')[1].split(',').filter(Boolean);
+// --warmup=N: training steps before the measured ones (default 1; V8 needs ~50 to compile tfjs's code).
+const WARMUP = Number((process.argv.find((a) => a.startsWith('--warmup=')) ?? '=1').split('=')[1]);
 const BATCH = 128;
 // CPU time of this process (one thread here): far less disturbed by other load on a shared machine than wall time.
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -62,6 +72,10 @@ async function main() {
       tf.registerKernel({ ...tf.getKernel(name, 'cpu'), backendName: backend });
     }
   }
+  for (const name of CPU_KERNELS) {
+    tf.unregisterKernel(name, backend);
+    tf.registerKernel({ ...tf.getKernel(name, 'cpu'), backendName: backend });
+  }
   const batches = Number(batchesArg);
   const m = model === 'mlp' ? mlp(tf) : cnn(tf);
   m.compile({ optimizer: model === 'mlp' ? tf.train.adam(1e-3) : 'rmsprop', loss: 'categoricalCrossentropy' });
@@ -69,7 +83,7 @@ async function main() {
   const n = BATCH;
   const x = tf.tensor(train.images.data.subarray(0, n * 784), model === 'mlp' ? [n, 784] : [n, 28, 28, 1]);
   const y = tf.oneHot(tf.tensor1d(Int32Array.from(train.labels.subarray(0, n)), 'int32'), 10).toFloat();
-  await m.trainOnBatch(x, y); // warm-up
+  for (let i = 0; i < WARMUP; i++) await m.trainOnBatch(x, y); // warm-up
   // tf.profile of one batch: kernel time by name.
   const prof = await tf.profile(() => m.trainOnBatch(x, y));
   const byName = new Map();
@@ -85,15 +99,18 @@ async function main() {
   const step = (cpuMs() - t0) / batches, wall = (performance.now() - w0) / batches;
   const kernelMs = [...stats.values()].reduce((a, s) => a + s.ms, 0) / batches;
   const out = {
-    model, backend: BEFORE ? `${backend} (before: no pool, cpu Softmax/Sigmoid/Tanh)` : backend, batch: BATCH, step_cpu_ms: step, step_wall_ms: wall, kernel_self_cpu_ms_per_step: kernelMs, outside_kernels_cpu_ms_per_step: step - kernelMs,
+    model, backend: BEFORE ? `${backend} (before: no pool, cpu Softmax/Sigmoid/Tanh)` : CPU_KERNELS.length ? `${backend} (cpu kernels for ${CPU_KERNELS.join(', ')})` : backend, warmup_steps: WARMUP, batch: BATCH, step_cpu_ms: step, step_wall_ms: wall, kernel_self_cpu_ms_per_step: kernelMs, outside_kernels_cpu_ms_per_step: step - kernelMs,
     kernels_per_step: [...stats.values()].reduce((a, s) => a + s.count, 0) / batches,
     tf_profile_top: top(byName, 12).map(([k, s]) => ({ kernel: k, ms: +s.ms.toFixed(2), count: s.count })),
-    self_time_top: top(stats, 15).map(([k, s]) => ({ kernel: k, ms_per_step: +(s.ms / batches).toFixed(2), calls_per_step: s.count / batches })),
+    self_time_top: top(stats, 40).map(([k, s]) => ({ kernel: k, ms_per_step: +(s.ms / batches).toFixed(2), calls_per_step: s.count / batches })),
   };
   console.log(JSON.stringify(out, null, 1));
 }
 /** --ab: before/after alternating in child processes, medians of 3 rounds. */
-function ab() {
+// --ab-model=cnn: --ab-kernels on the CNN (6 measured steps after 3 warm-up steps) instead of the MLP.
+const abModel = (process.argv.find((a) => a.startsWith('--ab-model=')) ?? '=mlp').split('=')[1];
+
+function ab(kernels = '') {
   const { spawnSync } = require('child_process');
   const os = require('os');
   const { report, median } = require('./harness');
@@ -101,8 +118,10 @@ function ab() {
   const load = [os.loadavg()[0]];
   for (let round = 0; round < 3; round++) {
     for (const variant of ['before', 'after']) {
-      for (const [m, batches] of [['mlp', 40], ['cnn', 3]]) {
-        const r = spawnSync(process.execPath, [__filename, m, 'simdtrain', String(batches), ...(variant === 'before' ? ['--before'] : [])], { encoding: 'utf8' });
+      for (const [m, batches] of kernels ? [abModel === 'cnn' ? ['cnn', 6] : ['mlp', 150]] : [['mlp', 40], ['cnn', 3]]) {
+        const before = kernels ? [`--cpu-kernels=${kernels}`] : ['--before'];
+        const warmup = m === 'cnn' ? 3 : 60;
+        const r = spawnSync(process.execPath, [__filename, m, 'simdtrain', String(batches), ...(kernels ? [`--warmup=${warmup}`] : []), ...(variant === 'before' ? before : [])], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`${m} ${variant}: ${r.stderr}`);
         (runs[`${m}/${variant}`] ??= []).push(JSON.parse(r.stdout));
         console.log(`round ${round + 1} ${m} ${variant}: step ${runs[`${m}/${variant}`].at(-1).step_cpu_ms.toFixed(1)} ms CPU`);
@@ -121,14 +140,18 @@ function ab() {
       step_cpu_ms: median(list.map((d) => d.step_cpu_ms)), outside_kernels_cpu_ms: median(list.map((d) => d.outside_kernels_cpu_ms_per_step)),
       kernels_per_step: list[0].kernels_per_step,
       top10_self_cpu_ms: top.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '),
+      ...(kernels ? { [`${kernels}_self_cpu_ms`]: median(list.map((d) => d.self_time_top.filter((k) => kernels.split(',').includes(k.kernel.replace(/^cpu:/, ''))).reduce((a, k) => a + k.ms_per_step, 0))) } : {}),
     });
   }
-  report('tfjs_profile', rows, { notes: [
-    'tfjs-layers trainOnBatch, batch 128, 1 thread, simdtrain backend; CPU time of the process per step (V8 GC helper threads included), per-kernel self time with a wrapper around every registered kernel (nested kernels subtracted); median of 3 alternating rounds',
-    "before = the backend without the buffer pool and with tfjs's cpu Softmax/Sigmoid/Tanh (bench/tfjs_profile.js --before); after = as shipped",
+  report(kernels ? `tfjs_profile_kernels${abModel === 'cnn' ? '_cnn' : ''}` : 'tfjs_profile', rows, { notes: [
+    `tfjs-layers trainOnBatch, batch 128, 1 thread, simdtrain backend; CPU time of the process per step (V8 GC helper threads included), per-kernel self time with a wrapper around every registered kernel (nested kernels subtracted); median of 3 alternating rounds${kernels ? (abModel === 'cnn' ? '; 3 warm-up steps, 6 measured' : '; 60 warm-up steps, 150 measured') : ''}`,
+    kernels ? `before = the backend with tfjs's cpu kernels for ${kernels} (bench/tfjs_profile.js --cpu-kernels=${kernels}); after = as shipped`
+      : "before = the backend without the buffer pool and with tfjs's cpu Softmax/Sigmoid/Tanh (bench/tfjs_profile.js --before); after = as shipped",
     `load average (1 min) during the rounds: ${load.map((v) => v.toFixed(1)).join(', ')} on ${os.cpus().length} cores`,
   ] });
 }
 
+const abKernels = process.argv.find((a) => a.startsWith('--ab-kernels='));
 if (process.argv.includes('--ab')) ab();
+else if (abKernels) ab(abKernels.split('=')[1]);
 else main().catch((e) => { console.error(e); process.exit(1); });

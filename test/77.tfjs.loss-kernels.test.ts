@@ -1,6 +1,6 @@
 // The simdtrain tfjs backend's kernels on the loss path of a tfjs-layers fit
 // (categorical cross-entropy: Neg, Mean, ClipByValue's gradient masks
-// GreaterEqual / LessEqual) and its pooled GatherV2, against tfjs's cpu
+// GreaterEqual / LessEqual), dropout's Floor and its pooled GatherV2, against tfjs's cpu
 // kernels on the same inputs, bit for bit (NaN, infinities, -0, ties with
 // the clip bounds, sizes around the pool threshold, views at an offset),
 // plus the fallbacks (other dtypes and broadcasts, unsorted axes) and errors.
@@ -49,7 +49,22 @@ function expectSame([got, want]: [Result, Result]): void {
 describe('simdtrain tfjs backend: loss-path kernels', () => {
   it('are registered', () => {
     const names = new Set(nativeKernels.map((k) => k.kernelName));
-    for (const k of ['Neg', 'Mean', 'GreaterEqual', 'LessEqual', 'GatherV2']) expect(names.has(k), k).toBe(true);
+    for (const k of ['Neg', 'Mean', 'GreaterEqual', 'LessEqual', 'GatherV2', 'Floor']) expect(names.has(k), k).toBe(true);
+  });
+
+  it('Floor: bit for bit (-0, NaN, infinities, x.5, just below integers, huge), pooled sizes, other dtypes fall back', () => {
+    const special = [-0, 0, NaN, Infinity, -Infinity, -0.5, 0.5, -1.5, Math.fround(0.99999994), Math.fround(-0.99999994), 3e38, -3e38, 1e-40, -1e-40, 8388607.5, -8388607.5];
+    for (const n of [special.length, 7, 4096, 4099]) {
+      const v = values(n, n);
+      if (n === special.length) v.splice(0, n, ...special);
+      expectSame(both([{ shape: [n], values: v }], (x) => tf.floor(x)));
+    }
+    // dropout's keep mask, as tfjs builds it: floor(uniform + keepProb)
+    expectSame(both([{ shape: [128, 64] }], (x) => tf.floor(tf.add(tf.abs(x).div(3), 0.75))));
+    // (tf.floor accepts only float32; the kernel itself hands other dtypes to tfjs's cpu kernel)
+    const viaKernel = (x: tf.Tensor) => tf.engine().runKernel('Floor', { x }) as tf.Tensor;
+    expectSame(both([{ shape: [4], dtype: 'int32', values: [1, -2, 3, 0] }], viaKernel));
+    expectSame(both([{ shape: [0, 2] }], (x) => tf.floor(x)));
   });
 
   it('Neg: -x bit for bit (-0, NaN, infinities), sizes across vector tails, every ISA', () => {

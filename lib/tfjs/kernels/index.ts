@@ -20,6 +20,7 @@ import { fusedDepthwiseConv2DConfig } from './FusedDepthwiseConv2D';
 import { maxPoolConfig } from './MaxPool';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
+import { floorConfig } from './Floor';
 import { gatherV2Config } from './GatherV2';
 import { greaterEqualConfig } from './GreaterEqual';
 import { lessEqualConfig } from './LessEqual';
@@ -40,6 +41,7 @@ export const nativeKernels: KernelConfig[] = [
   addConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
+  floorConfig,
   gatherV2Config,
   greaterEqualConfig,
   lessEqualConfig,
