@@ -2,6 +2,7 @@
 // finiteness, losses) against plain double-precision references, on shapes
 // that hit every vector tail, at unaligned offsets, with guard floats.
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -136,6 +137,61 @@ TEST(nn_exp_based_activations_handle_extremes) {
     CHECK(ry[2] == 0.0f && !std::signbit(ry[2]));
     CHECK(ry[3] == 3.f);
   }
+}
+
+namespace {
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+}  // namespace
+
+// The fused pass against the two passes it replaces (each tested above
+// against the double reference) on the same ISA, bit for bit: every
+// element-wise activation, tails, unaligned views, in place, accumulating or
+// not, every ISA, 1 and 2 threads. ReLU and linear (exact on every ISA) also
+// match the scalar ISA's two passes.
+TEST(nn_act_backward_col_sums_same_bits_as_the_two_passes) {
+  const float alpha = 0.2f;
+  for (int act = 0; act < kActCount; ++act) {
+    if (act == kActSoftmax) continue;
+    for (size_t rows : {0, 1, 5, 300}) {
+      for (size_t cols : {1, 3, 16, 17, 33, 64, 200}) {
+        const size_t n = rows * cols;
+        const std::vector<float> x = inputs(n + 1, 21 + static_cast<uint32_t>(cols));
+        const std::vector<float> dy = testing::random_floats(n + 1, 23), sums0 = testing::random_floats(cols + 1, 25);
+        for (bool accumulate : {false, true}) {
+          // Two passes on `isa`, 1 thread: dx then its column sums.
+          auto two_passes = [&](Isa isa, std::vector<float>& y, std::vector<float>& dx, std::vector<float>& sums) {
+            set_active_isa(isa);
+            set_num_threads(1);
+            y.assign(n + 1, 0.0f);
+            dx = dy;
+            sums = sums0;
+            nn_bias_act(rows, cols, x.data() + 1, nullptr, y.data() + 1, act, alpha);
+            nn_act_backward(rows, cols, x.data() + 1, y.data() + 1, dx.data() + 1, dx.data() + 1, act, alpha);
+            nn_col_sums(rows, cols, dx.data() + 1, sums.data() + 1, accumulate);
+          };
+          std::vector<float> y0, dx0, sums0_ref;
+          two_passes(Isa::scalar, y0, dx0, sums0_ref);
+          for (auto isa : testing::runnable_isas()) {
+            std::vector<float> y, want_dx, want_sums;
+            two_passes(isa, y, want_dx, want_sums);
+            if (act == kActRelu || act == kActLinear) CHECK(same_bits(want_dx, dx0) && same_bits(want_sums, sums0_ref));
+            for (int threads : {1, 2}) {
+              set_active_isa(isa);
+              set_num_threads(threads);
+              std::vector<float> got_dx(dy), got_sums(sums0);
+              nn_act_backward_col_sums(rows, cols, x.data() + 1, y.data() + 1, got_dx.data() + 1, got_dx.data() + 1, act,
+                                       alpha, got_sums.data() + 1, accumulate);
+              CHECK(same_bits(got_dx, want_dx) && same_bits(got_sums, want_sums));
+            }
+          }
+        }
+      }
+    }
+  }
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
 }
 
 TEST(nn_col_sums_same_bits_on_every_isa_and_thread_count) {

@@ -4,7 +4,8 @@
 // (ActCode), alpha, w, b (-1 = no bias), prec (1: bf16 GEMMs through
 // im2col; also for a training step whose StepCtx::bf16 is set).
 // Forward:  Z = conv(x, W) + b (ReLU fused into the GEMM store); y = act(Z).
-// Backward: dZ = dy * act'(Z, y) in place; dx, dW, db by conv2d_backward.
+// Backward: dZ = dy * act'(Z, y) in place (with the bias gradient db when
+// both are there, one pass); dx, dW (and db otherwise) by conv2d_backward.
 #include "../conv/conv2d.h"
 #include "../nn/nn_ops.h"
 #include "graph_ops.h"
@@ -30,11 +31,18 @@ class Conv2dOp : public Op {
     if (act_ != kActLinear && act_ != kActRelu) nn_bias_act(ctx.rows * out_.h * out_.w, out_.c, z, nullptr, y, act_, alpha_);
   }
 
+  // With an activation and a bias, dZ and the bias gradient come from one pass.
   void backward(const StepCtx& ctx, const float* const* x, const float* y, const float* saved, float* dy,
                 float* const* dx) override {
-    if (act_ != kActLinear) nn_act_backward(ctx.rows * out_.h * out_.w, out_.c, saved, y, dy, dy, act_, alpha_);
-    conv2d_backward(shape(ctx), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, b_ >= 0 ? ctx.grads + b_ : nullptr,
-                    ctx.accumulate, ctx.scratch);
+    const size_t rows = ctx.rows * out_.h * out_.w;
+    float* db = b_ >= 0 ? ctx.grads + b_ : nullptr;
+    if (act_ != kActLinear && db) {
+      nn_act_backward_col_sums(rows, out_.c, saved, y, dy, dy, act_, alpha_, db, ctx.accumulate);
+      db = nullptr;
+    } else if (act_ != kActLinear) {
+      nn_act_backward(rows, out_.c, saved, y, dy, dy, act_, alpha_);
+    }
+    conv2d_backward(shape(ctx), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, db, ctx.accumulate, ctx.scratch);
   }
 
  private:

@@ -114,27 +114,61 @@ void act_backward(size_t rows, size_t cols, const float* x, const float* y, cons
   }
 }
 
-// Rows are added in order for every column (no FMA), so the result has the
-// same bits on every ISA and for any split of the columns.
 // Up to kColVecs vectors of columns walk the rows together (one pass over x
 // instead of one per vector).
 constexpr size_t kColVecs = 8;
 
-void col_sums(size_t rows, size_t cols, size_t ld, const float* x, float* out, bool accumulate) {
+// sums[j] = (accumulate ? sums[j] : 0) + Σ_r value(r * ld + j), rows added in
+// order; value(i, chunk) gives the vector at offset i.
+template <class Value>
+inline void sum_columns(size_t rows, size_t cols, size_t ld, float* sums, bool accumulate, Value&& value) {
   for_each_chunk_unrolled<kColVecs>(
       cols,
       [&](size_t j) {
         Vec acc[kColVecs];
-        for (size_t q = 0; q < kColVecs; ++q) acc[q] = accumulate ? loadu(out + j + q * kLanes) : zero();
+        for (size_t q = 0; q < kColVecs; ++q) acc[q] = accumulate ? loadu(sums + j + q * kLanes) : zero();
         for (size_t r = 0; r < rows; ++r)
-          for (size_t q = 0; q < kColVecs; ++q) acc[q] = add(acc[q], loadu(x + r * ld + j + q * kLanes));
-        for (size_t q = 0; q < kColVecs; ++q) storeu(out + j + q * kLanes, acc[q]);
+          for (size_t q = 0; q < kColVecs; ++q) acc[q] = add(acc[q], value(r * ld + j + q * kLanes, FullChunk{}));
+        for (size_t q = 0; q < kColVecs; ++q) storeu(sums + j + q * kLanes, acc[q]);
       },
       [&](size_t j, auto chunk) {
-        Vec acc = accumulate ? chunk.load(out + j) : zero();
-        for (size_t r = 0; r < rows; ++r) acc = add(acc, chunk.load(x + r * ld + j));
-        chunk.store(out + j, acc);
+        Vec acc = accumulate ? chunk.load(sums + j) : zero();
+        for (size_t r = 0; r < rows; ++r) acc = add(acc, value(r * ld + j, chunk));
+        chunk.store(sums + j, acc);
       });
+}
+
+// Rows are added in order for every column (no FMA), so the result has the
+// same bits on every ISA and for any split of the columns.
+void col_sums(size_t rows, size_t cols, size_t ld, const float* x, float* out, bool accumulate) {
+  sum_columns(rows, cols, ld, out, accumulate, [&](size_t i, auto chunk) { return chunk.load(x + i); });
+}
+
+// act_backward_t's dx and col_sums' column sums of dx in one pass over a
+// block of columns (row stride ld): the same bits as the two passes.
+template <int kAct>
+void act_backward_col_sums_t(size_t rows, size_t cols, size_t ld, const float* x, const float* y, const float* dy,
+                             float* dx, float alpha_f, float* sums, bool accumulate) {
+  const Vec alpha = set1(alpha_f);
+  constexpr bool kNeedsInput = act_needs_input(kAct);
+  sum_columns(rows, cols, ld, sums, accumulate, [&](size_t i, auto chunk) {
+    const Vec xv = kNeedsInput ? chunk.load(x + i) : zero();
+    const Vec g = act_backward_one<kAct>(xv, chunk.load(y + i), chunk.load(dy + i), alpha);
+    chunk.store(dx + i, g);
+    return g;
+  });
+}
+
+void act_backward_col_sums(size_t rows, size_t cols, size_t ld, const float* x, const float* y, const float* dy,
+                           float* dx, int act, float alpha, float* sums, bool accumulate) {
+  switch (act) {
+    case kActRelu: return act_backward_col_sums_t<kActRelu>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+    case kActLeakyRelu: return act_backward_col_sums_t<kActLeakyRelu>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+    case kActSigmoid: return act_backward_col_sums_t<kActSigmoid>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+    case kActTanh: return act_backward_col_sums_t<kActTanh>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+    case kActGelu: return act_backward_col_sums_t<kActGelu>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+    default: return act_backward_col_sums_t<kActLinear>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+  }
 }
 
 // v - v is 0 for finite v and NaN for NaN or +-Inf; inactive tail lanes are 0.
@@ -150,7 +184,7 @@ bool all_finite(size_t n, const float* x) {
 
 }  // namespace
 
-extern const NnActKernels kNnActKernels = {bias_act, act_backward, col_sums, all_finite};
+extern const NnActKernels kNnActKernels = {bias_act, act_backward, col_sums, act_backward_col_sums, all_finite};
 
 }  // namespace SIMDTRAIN_NS
 }  // namespace simdtrain

@@ -55,15 +55,26 @@ void nn_act_backward(size_t rows, size_t cols, const float* x, const float* y, c
   });
 }
 
-void nn_col_sums(size_t rows, size_t cols, const float* x, float* out, bool accumulate) {
-  const auto& k = act_kernels();
-  // Split the columns in blocks of 16 (every ISA's lane count divides it);
-  // each task walks its columns over all rows, so any split gives the same bits.
+// fn(c0, c1) over blocks of 16 columns (every ISA's lane count divides it);
+// each task walks its columns over all rows, so any split gives the same bits.
+template <class Fn>
+void each_column_block(size_t rows, size_t cols, Fn&& fn) {
   const size_t blocks = (cols + 15) / 16;
   const size_t min_blocks = rows ? (kMinElementsPerThread + 16 * rows - 1) / (16 * rows) : blocks + 1;
-  parallel_for(blocks, min_blocks, [&](size_t b0, size_t b1) {
-    const size_t c0 = b0 * 16, c1 = b1 * 16 < cols ? b1 * 16 : cols;
-    k.col_sums(rows, c1 - c0, cols, x + c0, out + c0, accumulate);
+  parallel_for(blocks, min_blocks, [&](size_t b0, size_t b1) { fn(b0 * 16, b1 * 16 < cols ? b1 * 16 : cols); });
+}
+
+void nn_col_sums(size_t rows, size_t cols, const float* x, float* out, bool accumulate) {
+  const auto& k = act_kernels();
+  each_column_block(rows, cols, [&](size_t c0, size_t c1) { k.col_sums(rows, c1 - c0, cols, x + c0, out + c0, accumulate); });
+}
+
+void nn_act_backward_col_sums(size_t rows, size_t cols, const float* x, const float* y, const float* dy, float* dx,
+                              int act, float alpha, float* sums, bool accumulate) {
+  const auto& k = act_kernels();
+  each_column_block(rows, cols, [&](size_t c0, size_t c1) {
+    k.act_backward_col_sums(rows, c1 - c0, cols, x ? x + c0 : nullptr, y + c0, dy + c0, dx + c0, act, alpha, sums + c0,
+                            accumulate);
   });
 }
 

@@ -14,6 +14,10 @@ void nn_bias_act(size_t rows, size_t cols, const float* x, const float* bias, fl
 void nn_act_backward(size_t rows, size_t cols, const float* x, const float* y, const float* dy, float* dx, int act,
                      float alpha);
 void nn_col_sums(size_t rows, size_t cols, const float* x, float* out, bool accumulate);
+// nn_act_backward (not softmax) then nn_col_sums of dx into sums, in one pass
+// with the same bits.
+void nn_act_backward_col_sums(size_t rows, size_t cols, const float* x, const float* y, const float* dy, float* dx,
+                              int act, float alpha, float* sums, bool accumulate);
 bool nn_all_finite(size_t n, const float* x);
 
 // Loss codes shared with lib/nn/losses.ts.

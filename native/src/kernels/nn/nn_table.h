@@ -29,6 +29,11 @@ struct NnActKernels {
                        float alpha);
   // out[j] = (accumulate ? out[j] : 0) + sum_r x[r*ld + j], rows added in order.
   void (*col_sums)(size_t rows, size_t cols, size_t ld, const float* x, float* out, bool accumulate);
+  // act_backward (element-wise activations, not softmax) on a block of cols
+  // columns of rows x ld arrays, and sums[j] = (accumulate ? sums[j] : 0) +
+  // sum_r dx[r*ld + j]: act_backward's and col_sums' bits in one pass.
+  void (*act_backward_col_sums)(size_t rows, size_t cols, size_t ld, const float* x, const float* y, const float* dy,
+                                float* dx, int act, float alpha, float* sums, bool accumulate);
   // True when every x[i] is finite (no NaN, no +-Inf).
   bool (*all_finite)(size_t n, const float* x);
 };
