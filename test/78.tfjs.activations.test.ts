@@ -4,9 +4,10 @@
 // and ones that are not, zero, negative and non-finite alphas, sizes around
 // the pool threshold and vector tails, gradients (tfjs's registered ones
 // through Select, Multiply, Greater...), plus the fallbacks (other dtypes,
-// other Prelu broadcasts).
+// other Prelu broadcasts), and a tfjs-layers model with all four trained on
+// both backends.
 import * as tf from '@tensorflow/tfjs';
-import { nativeKernels } from 'simdtrain/tfjs';
+import { BACKEND_NAME, nativeKernels } from 'simdtrain/tfjs';
 import { describe, expect, it } from 'vitest';
 import { withEachIsa } from './helpers/isa';
 import { both, expectSame, uniform, values } from './helpers/tfjs-compare';
@@ -100,4 +101,29 @@ describe('simdtrain tfjs backend: LeakyRelu, Prelu, Relu6, Elu', () => {
       });
     });
   }
+
+  it('a tfjs-layers model with ELU, LeakyReLU, ReLU6 and PReLU trains to the cpu backend\'s loss curve', async () => {
+    const curve = async (backend: string): Promise<number[]> => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(Array.from(uniform(64 * 12, 3)), [64, 12]);
+      const y = tf.tidy(() => tf.oneHot(tf.argMax(tf.matMul(x, tf.tensor(Array.from(uniform(12 * 4, 4)), [12, 4])), 1), 4).toFloat());
+      const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+      const model = tf.sequential({ layers: [
+        tf.layers.dense({ inputShape: [12], units: 16, activation: 'elu', kernelInitializer: init(1) }),
+        tf.layers.leakyReLU(),
+        tf.layers.dense({ units: 16, activation: 'relu6', kernelInitializer: init(2) }),
+        tf.layers.prelu({ alphaInitializer: tf.initializers.constant({ value: 0.25 }) }),
+        tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: init(3) }),
+      ] });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+      const h = await model.fit(x, y, { batchSize: 16, epochs: 6, shuffle: false, verbose: 0 });
+      tf.dispose([x, y]);
+      model.dispose();
+      return h.history.loss as number[];
+    };
+    const cpu = await curve('cpu');
+    const ours = await curve(BACKEND_NAME);
+    expect(ours[5]).toBeLessThan(ours[0]); // it learns
+    for (let i = 0; i < cpu.length; i++) expect(Math.abs(ours[i] - cpu[i]), `epoch ${i}: ${ours[i]} vs ${cpu[i]}`).toBeLessThan(1e-5 * Math.max(1, cpu[i]));
+  });
 });
