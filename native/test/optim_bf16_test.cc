@@ -4,6 +4,7 @@
 // with the element's random bits (rng_reference.h's Philox, then the hash
 // of docs/bf16.md), written here independently of optim_state.inl. Spans start at odd offsets
 // inside their tensor (as a thread's piece does) and sizes hit every tail.
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -158,5 +159,39 @@ TEST(optim_bf16_stochastic_rounding_edge_values) {
     CHECK(h0[4] == 0x3F80 && h0[5] == 0xC020);  // exact bf16 values never move
     CHECK(h0[9] == 0x3F80 || h0[9] == 0x3F81);  // 1 + 2^-8: between 1 and 1 + 2^-7
     CHECK(h0[10] == 0x7FC0);
+  }
+}
+
+TEST(optim_bf16_two_slot_kernels_store_nan_as_quiet_nan_beside_finite_lanes) {
+  using namespace simdtrain;
+  // Adam writes m and v together: a NaN gradient in one lane must give
+  // 0x7FC0 in both slots there and leave the other lanes' rounding as the
+  // reference's (full vectors and tails, every ISA).
+  for (auto isa : testing::runnable_isas()) {
+    for (size_t n : {size_t{5}, size_t{16}, size_t{37}, size_t{300}}) {
+      OptimScalars s = testing::optim_scalars({OptimKind::adam, 0, 0});
+      s.flags |= kFlagBf16State;
+      s.rng_seed = 5;
+      s.rng_step = 2;
+      std::vector<float> p = testing::random_floats(n, 11), g = testing::random_floats(n, 12);
+      for (size_t i = 1; i < n; i += 7) g[i] = 0.0f / 0.0f;
+      std::vector<uint16_t> h0 = random_bf16(n, 13, false), h1 = random_bf16(n, 14, true);
+      std::vector<float> rp = p;
+      std::vector<uint16_t> r0 = h0, r1 = h1;
+      for (size_t i = 0; i < n; ++i) {
+        float s0 = widen(r0[i]), s1 = widen(r1[i]), s2 = 0.0f;
+        testing::ref_element(OptimKind::adam, s, rp[i], g[i], s0, s1, s2);
+        const uint32_t w = state_word(5, 2, 0, i);
+        r0[i] = round_sr(s0, w & 0xFFFFu);
+        r1[i] = round_sr(s1, w >> 16);
+      }
+      OptimSpan span{p.data(), g.data(), nullptr, nullptr, nullptr};
+      span.h0 = h0.data();
+      span.h1 = h1.data();
+      testing::optim_kernel(isa, OptimKind::adam)(s, span, n);
+      CHECK(testing::same_bits(h0, r0) && testing::same_bits(h1, r1));
+      CHECK(h0[1] == 0x7FC0 && h1[1] == 0x7FC0);
+      for (size_t i = 0; i < n; ++i) CHECK(std::isnan(p[i]) == std::isnan(rp[i]) && (std::isnan(p[i]) || p[i] == rp[i]));
+    }
   }
 }

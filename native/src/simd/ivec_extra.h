@@ -5,6 +5,8 @@
 //     from the 32-bit IVec lanes. Narrowing keeps the low 16 bits (callers
 //     pass values < 2^16); the partial forms touch only the first n < kLanes
 //     elements.
+//   istore_u16x2: istore_u16 of two vectors to two arrays (AVX2: one pack
+//     and one permute for both).
 //   imul_lo_u32: the low 32 bits of a * b per lane (exact, every ISA alike).
 // Include after simd/target.h, from inside no namespace. Only the kernels
 // that need these include this file (not vec_*.h), so a change here rebuilds
@@ -44,6 +46,11 @@ inline void istore_u16_partial(uint16_t* p, IVec v, size_t n) {
   alignas(16) uint16_t tmp[8];
   istore_u16(tmp, v);
   std::memcpy(p, tmp, n * sizeof(uint16_t));
+}
+inline void istore_u16x2(uint16_t* p0, uint16_t* p1, IVec a, IVec b) {
+  const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);  // a0..7 | b0..7
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p0), _mm256_castsi256_si128(packed));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p1), _mm256_extracti128_si256(packed, 1));
 }
 
 #elif defined(SIMDTRAIN_TARGET_SSE2)
@@ -98,6 +105,13 @@ inline IVec iload_u16_partial(const uint16_t* p, size_t n) { return n ? *p : 0u;
 inline void istore_u16(uint16_t* p, IVec v) { *p = static_cast<uint16_t>(v); }
 inline void istore_u16_partial(uint16_t* p, IVec v, size_t n) { if (n) *p = static_cast<uint16_t>(v); }
 
+#endif
+
+#if !defined(SIMDTRAIN_TARGET_AVX2)
+inline void istore_u16x2(uint16_t* p0, uint16_t* p1, IVec a, IVec b) {
+  istore_u16(p0, a);
+  istore_u16(p1, b);
+}
 #endif
 
 }  // namespace SIMDTRAIN_NS

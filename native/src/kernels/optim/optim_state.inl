@@ -2,7 +2,9 @@
 // back with stochastic rounding. A kernel is written once against the
 // accessor `St` (F32State or Bf16State): `st.loop(n, body)` runs body(i,
 // chunk) over the span like for_each_chunk, `st.load(chunk, k, i)` and
-// `st.store(chunk, k, i, v)` read and write slot k (0, 1, 2) in fp32.
+// `st.store(chunk, k, i, v)` read and write slot k (0, 1, 2) in fp32. A
+// kernel reads a slot before it stores it (Bf16State holds the stores until
+// the body returns).
 // Included *inside* the ISA namespace after philox.inl (like loop.inl).
 // (No #include here on purpose.)
 
@@ -83,21 +85,55 @@ struct Bf16State {
     return bitcast_f(ishl<16>(h));
   }
 
+  // A store is held until the chunk's body returns (flush): the slots a
+  // kernel writes are then rounded, checked for NaN and narrowed together.
+  Vec pend[3] = {zero(), zero(), zero()};
+  bool has[3] = {false, false, false};
   template <class C>
-  void store(C chunk, int k, size_t i, Vec v) const {
+  void store(C, int k, size_t, Vec v) {
+    pend[k] = v;
+    has[k] = true;
+  }
+
+  IVec rounded(int k, Vec v) const {
     const IVec low16 = iset1(0xFFFFu);
     const IVec r = k == 0 ? iand(bits, low16) : k == 1 ? ishr<16>(bits) : iand(ixor(bits, ishr<16>(bits)), low16);
-    const IVec rounded = ishr<16>(iadd(bitcast_i(v), r));
-    // A NaN whose payload sits in the low half could carry into infinity.
-    // (select is a bitwise blend on every ISA: the 16-bit patterns pass
-    // through it as they are.)
-    const IVec h = bitcast_i(select(cmp_unord(v, v), bitcast_f(iset1(0x7FC0u)), bitcast_f(rounded)));
+    return ishr<16>(iadd(bitcast_i(v), r));
+  }
+  // A NaN whose payload sits in the low half could carry into infinity:
+  // NaN is stored as 0x7FC0. (select is a bitwise blend on every ISA.)
+  static IVec fix_nan(Vec v, IVec h) { return bitcast_i(select(cmp_unord(v, v), bitcast_f(iset1(0x7FC0u)), bitcast_f(h))); }
+
+  template <class C>
+  void put(C chunk, int k, size_t i, IVec h) const {
     uint16_t* p = slot(k) + i;
     if constexpr (C::kIsTail) {
       istore_u16_partial(p, h, chunk.count);
     } else {
       istore_u16(p, h);
     }
+  }
+
+  template <class C>
+  void flush(C chunk, size_t i) {
+    if (has[0] && has[1] && !has[2]) {
+      IVec h0 = rounded(0, pend[0]), h1 = rounded(1, pend[1]);
+      if (any_true(cmp_unord(pend[0], pend[1]))) {
+        h0 = fix_nan(pend[0], h0);
+        h1 = fix_nan(pend[1], h1);
+      }
+      if constexpr (C::kIsTail) {
+        put(chunk, 0, i, h0);
+        put(chunk, 1, i, h1);
+      } else {
+        istore_u16x2(slot(0) + i, slot(1) + i, h0, h1);
+      }
+    } else {
+      for (int k = 0; k < 3; ++k) {
+        if (has[k]) put(chunk, k, i, fix_nan(pend[k], rounded(k, pend[k])));
+      }
+    }
+    has[0] = has[1] = has[2] = false;
   }
 
   // The Philox words of blocks b .. b + kLanes - 1, one block per lane:
@@ -132,9 +168,9 @@ struct Bf16State {
     }
     const IVec vec_step = iset1(static_cast<uint32_t>(kLanes) * kSrWeyl);
     // A cut block's last vector may read up to kLanes - 1 words past the
-    // block: lanes the tail chunk never stores, kept defined.
-    alignas(64) uint32_t rb[kSrBlock + kLanes];
-    for (size_t l = 0; l < kLanes; ++l) rb[kSrBlock + l] = 0;
+    // hashed ones (lanes the tail chunk never stores): zeroed once, so every
+    // word read is defined.
+    alignas(64) uint32_t rb[kSrBlock + kLanes] = {};
     alignas(64) uint32_t words[4][kLanes];
     uint64_t words_base = 0;
     bool have_words = false;
@@ -164,6 +200,7 @@ struct Bf16State {
       for_each_chunk(take, [&](size_t k, auto chunk) {
         bits = iloadu(rb + off + k);
         body(i + k, chunk);
+        flush(chunk, i + k);
       });
       i += take;
     }
