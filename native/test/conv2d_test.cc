@@ -54,7 +54,7 @@ std::vector<Conv2dShape> cases() {
       shape(1, 11, 9, 32, 16, 3, 2, 2, 2, 1),
       shape(2, 3, 3, 16, 64, 3, 1, 1, 1, 1),
       shape(1, 4, 30, 48, 48, 3, 1, 2, 2, 1),
-      // Winograd F(2x2, 3x3) on every ISA: odd and even output sizes (partial
+      // Winograd (each tile forced) on every ISA: odd and even output sizes (partial
       // tiles), no / wide padding, one-tile images, mnist_convnet's conv2.
       shape(3, 13, 13, 32, 64, 3, 1, 0, 1, 1),
       shape(2, 8, 8, 16, 16, 3, 1, 1, 1, 1),

@@ -1,6 +1,7 @@
 // conv2d.h's entry points: each pass of each shape goes to one algorithm.
 //   depthwise (groups == in_c)                     conv_depthwise.h
-//   Winograd F(2x2, 3x3): 3x3, stride 1, ungrouped,  conv_winograd_path.h
+//   Winograd F(4x4, 3x3) (F(2x2, 3x3) for outputs   conv_winograd_path.h
+//     under 4x4): 3x3, stride 1, ungrouped,
 //     channels filling whole vectors
 //   direct register-blocked rows                   conv_direct_path.h
 //   im2col + packed SGEMM: everything else         conv_im2col.h

@@ -1,18 +1,20 @@
-// Winograd F(2x2, 3x3) convolution (Lavin & Gray 2016): the per-ISA half of
-// conv2d's Winograd path (conv_winograd_path.cc decides when to use it and
-// transforms the filters). 3x3 filters, stride 1, no dilation, one group,
-// NHWC, channels multiples of the ISA's lanes.
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) convolution (Lavin & Gray 2016): the
+// per-ISA half of conv2d's Winograd path (conv_winograd_path.cc decides when
+// to use it, which tile, and transforms the filters). 3x3 filters, stride 1,
+// no dilation, one group, NHWC, channels multiples of the ISA's lanes.
 //
-// The output is cut into 2x2 tiles; tile t reads the 4x4 input window at
-// (2*ty - pad_top, 2*tx - pad_left) (zero outside the input) and
+// The output is cut into m x m tiles (m = 2 or 4); tile t reads the
+// (m+2)x(m+2) input window at (m*ty - pad_top, m*tx - pad_left) (zero
+// outside the input) and
 //   forward   Y_t = A^T [ Σ_ci U[.][ci][co] ⊙ V_t[.][ci] ] A,  V_t = B^T d_t B
 //   filter    dU[.][ci][co] = Σ_t V_t[.][ci] ⊙ dM_t[.][co],    dM_t = A dY_t A^T
-// with U = G g G^T the transformed filter (16 matrices [c][cout]) and the
-// filter gradient dg = G^T dU G (done by the caller). 16 multiplications per
-// 2x2 outputs instead of 36: 2.25x fewer than a direct or im2col convolution.
+// with U = G g G^T the transformed filter ((m+2)² matrices [c][cout]) and the
+// filter gradient dg = G^T dU G (done by the caller). F(2x2, 3x3): 16
+// multiplications per 2x2 outputs instead of 36,
 //   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
 //   G   = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
 //   A^T = [1 1 1 0; 0 1 -1 -1]
+// F(4x4, 3x3): below (WinogradForward).
 // Tiles are processed in chunks whose transformed inputs and products stay
 // in cache; every tile's sums run in a fixed order, so the bits depend on
 // neither the chunking nor the threads.

@@ -1,5 +1,6 @@
-// Winograd F(2x2, 3x3) driver (conv_winograd_path.h): filter transforms,
-// the split of the tiles over threads, and the filter gradient's reduction.
+// Winograd F(2x2, 3x3) / F(4x4, 3x3) driver (conv_winograd_path.h): the
+// tile choice, filter transforms, the split of the tiles over threads, and
+// the filter gradient's reduction.
 #include "conv_winograd_path.h"
 
 #include <algorithm>
