@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { nativeTrain, useNativeOptimizers } from 'simdtrain/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withEachIsa } from './helpers/isa';
+import { uniform } from './helpers/tfjs-compare';
 
 useNativeOptimizers(false); // tf.train.* below are tfjs's own optimizers
 afterAll(() => useNativeOptimizers(true));
@@ -27,26 +28,16 @@ const cases: Array<[string, Make]> = [
 // Sizes that leave tails on every vector width; one 2-D variable.
 const shapes = [[1], [7], [33], [5, 19]];
 
-function pseudoRandom(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
-
 /** Runs `steps` steps of the optimizer on fresh variables; returns every variable after each step. */
 function run(backend: string, make: () => tf.Optimizer, tag: string, steps = 5): { values: number[][][]; iterations: number; inPlace: boolean } {
   tf.setBackend(backend);
-  const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(pseudoRandom(s.reduce((a, b) => a * b, 1), 7 + i), s), true, `${tag}_${backend}_${i}`)));
+  const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(uniform(s.reduce((a, b) => a * b, 1), 7 + i, 2), s), true, `${tag}_${backend}_${i}`)));
   const opt = make();
   const values: number[][][] = [];
   const ids = vars.map((v) => v.dataId);
   for (let step = 0; step < steps; step++) {
     const grads: tf.NamedTensorMap = {};
-    vars.forEach((v, i) => { grads[v.name] = tf.tensor(pseudoRandom(v.size, 100 * step + i + 1), v.shape); });
+    vars.forEach((v, i) => { grads[v.name] = tf.tensor(uniform(v.size, 100 * step + i + 1, 2), v.shape); });
     opt.applyGradients(grads);
     tf.dispose(Object.values(grads));
     values.push(vars.map((v) => Array.from(v.dataSync())));

@@ -5,17 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAME, nativeKernels } from 'simdtrain/tfjs';
 import { describe, expect, it } from 'vitest';
+import { uniform } from './helpers/tfjs-compare';
 
-function rand(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+const rand = (shape: number[], seed: number): Float32Array => uniform(shape.reduce((a, b) => a * b, 1), seed);
 
 /** Runs f on both backends with tensors made from `inputs`; returns [simdtrain, cpu] results. */
 function both(inputs: Array<{ shape: number[]; dtype?: 'float32' | 'int32'; seed?: number; values?: number[] }>, f: (...t: tf.Tensor[]) => tf.Tensor): Array<{ shape: number[]; dtype: string; values: Float32Array | Int32Array }> {

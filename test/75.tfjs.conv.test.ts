@@ -5,22 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAME } from 'simdtrain/tfjs';
 import { describe, expect, it } from 'vitest';
-
-function rand(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+import { uniform } from './helpers/tfjs-compare';
 
 function onBoth(shapes: number[][], f: (...t: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Float32Array[][] {
   return [BACKEND_NAME, 'cpu'].map((b) => {
     tf.setBackend(b);
     return tf.tidy(() => {
-      const ts = shapes.map((s, i) => tf.tensor(rand(s.reduce((a, c) => a * c, 1), 31 + i), s));
+      const ts = shapes.map((s, i) => tf.tensor(uniform(s.reduce((a, c) => a * c, 1), 31 + i), s));
       const r = f(...ts);
       return (Array.isArray(r) ? r : [r]).map((t) => t.dataSync() as Float32Array);
     });

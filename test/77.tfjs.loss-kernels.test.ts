@@ -8,43 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAME, nativeKernels } from 'simdtrain/tfjs';
 import { describe, expect, it } from 'vitest';
 import { withEachIsa } from './helpers/isa';
-
-const SPECIAL = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-7, 1 - 1e-7, 3e38, 1e-40];
-
-function values(n: number, seed: number): number[] {
-  const out: number[] = [];
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(s % 7 === 0 ? SPECIAL[s % SPECIAL.length] : Math.fround((s / 2 ** 32) * 6 - 3));
-  }
-  return out;
-}
-
-interface Result { shape: number[]; dtype: string; values: number[] }
-
-/** f on both backends; tensors from `inputs` (a value list or a shape). */
-function both(inputs: Array<{ shape: number[]; values?: number[]; dtype?: 'float32' | 'int32' }>, f: (...t: tf.Tensor[]) => tf.Tensor): [Result, Result] {
-  const run = (b: string): Result => {
-    tf.setBackend(b);
-    return tf.tidy(() => {
-      const ts = inputs.map((i, k) => tf.tensor(i.values ?? values(i.shape.reduce((p, q) => p * q, 1), 17 + 31 * k), i.shape, i.dtype ?? 'float32'));
-      const r = f(...ts);
-      return { shape: r.shape, dtype: r.dtype, values: Array.from(r.dataSync() as ArrayLike<number>) };
-    });
-  };
-  return [run(BACKEND_NAME), run('cpu')];
-}
-
-/** Same shape, dtype and bits (Object.is: -0 and NaN too). */
-function expectSame([got, want]: [Result, Result]): void {
-  expect(got.shape).toEqual(want.shape);
-  expect(got.dtype).toBe(want.dtype);
-  expect(got.values.length).toBe(want.values.length);
-  for (let i = 0; i < want.values.length; i++) {
-    if (!Object.is(got.values[i], want.values[i])) expect(`${i}: ${got.values[i]}`).toBe(`${i}: ${want.values[i]}`);
-  }
-}
+import { both, expectSame, values } from './helpers/tfjs-compare';
 
 describe('simdtrain tfjs backend: loss-path kernels', () => {
   it('are registered', () => {

@@ -31,6 +31,7 @@ const LEAN = [
   'ops/binary_ops_test.js', 'ops/step_test.js', 'ops/relu_test.js', 'ops/sigmoid_test.js', 'ops/tanh_test.js', 'ops/softmax_test.js',
   'ops/log_softmax_test.js', 'ops/dropout_test.js', 'ops/sum_test.js', 'ops/gather_test.js',
   'ops/neg_test.js', 'ops/mean_test.js', 'ops/moments_test.js', 'ops/greater_equal_test.js', 'ops/less_equal_test.js', 'ops/clip_by_value_test.js', 'ops/floor_test.js',
+  'ops/leaky_relu_test.js', 'ops/relu6_test.js', 'ops/elu_test.js',
   'ops/losses/softmax_cross_entropy_test.js', 'ops/losses/compute_weighted_loss_test.js',
   'ops/conv2d_test.js', 'ops/fused/fused_conv2d_test.js', 'ops/depthwise_conv2d_test.js', 'ops/fused/fused_depthwise_conv2d_test.js',
   'ops/max_pool_test.js', 'ops/avg_pool_test.js', 'ops/conv2d_transpose_test.js',

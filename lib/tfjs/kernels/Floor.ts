@@ -5,18 +5,15 @@
  * fresh output array of a CNN's dense-layer activations costs more than the
  * arithmetic. tfjs's cpu kernel for other dtypes.
  */
-import { Floor, getKernel, type KernelConfig, type KernelFunc, type TensorInfo, type UnaryInputs } from '@tensorflow/tfjs-core';
+import { Floor, type KernelConfig, type KernelFunc, type TensorInfo, type UnaryInputs } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { alloc, BACKEND_NAME, f32, output } from '../backend';
+import { BACKEND_NAME } from '../backend';
+import { unaryF32 } from './unary';
 
-export function floor(args: { inputs: UnaryInputs; backend: MathBackendCPU }): TensorInfo {
-  const x = args.inputs.x!;
-  const xv = f32(args.backend, x);
-  if (xv === null || xv.length === 0) return getKernel(Floor, 'cpu')!.kernelFunc(args as never) as TensorInfo;
-  const n = xv.length;
-  const out = alloc(args.backend, n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(xv[i]);
-  return output(args.backend, x.shape.slice(), out);
+function floorF32(x: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < x.length; i++) y[i] = Math.floor(x[i]);
 }
+
+export const floor = (args: { inputs: UnaryInputs; backend: MathBackendCPU }): TensorInfo => unaryF32(Floor, args, floorF32);
 
 export const floorConfig: KernelConfig = { kernelName: Floor, backendName: BACKEND_NAME, kernelFunc: floor as unknown as KernelFunc };

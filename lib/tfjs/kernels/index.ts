@@ -20,15 +20,19 @@ import { fusedDepthwiseConv2DConfig } from './FusedDepthwiseConv2D';
 import { maxPoolConfig } from './MaxPool';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
+import { eluConfig } from './Elu';
 import { floorConfig } from './Floor';
 import { gatherV2Config } from './GatherV2';
 import { greaterEqualConfig } from './GreaterEqual';
+import { leakyReluConfig } from './LeakyRelu';
 import { lessEqualConfig } from './LessEqual';
 import { meanConfig } from './Mean';
 import { negConfig } from './Neg';
 import { multiplyConfig } from './Multiply';
+import { preluConfig } from './Prelu';
 import { realDivConfig } from './RealDiv';
 import { reluConfig } from './Relu';
+import { relu6Config } from './Relu6';
 import { sigmoidConfig } from './Sigmoid';
 import { softmaxConfig } from './Softmax';
 import { stepConfig } from './Step';
@@ -41,15 +45,19 @@ export const nativeKernels: KernelConfig[] = [
   addConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
+  eluConfig,
   floorConfig,
   gatherV2Config,
   greaterEqualConfig,
+  leakyReluConfig,
   lessEqualConfig,
   meanConfig,
   negConfig,
   multiplyConfig,
+  preluConfig,
   realDivConfig,
   reluConfig,
+  relu6Config,
   sigmoidConfig,
   softmaxConfig,
   stepConfig,
