@@ -1,6 +1,8 @@
 // Activation forward (fused with the bias add) and backward, column sums for
 // bias gradients, and a finiteness check, written once over the SIMD
 // abstraction; the build compiles this file once per ISA.
+#include <type_traits>
+
 #include "../../simd/target.h"
 #include "nn_table.h"
 
@@ -11,6 +13,20 @@ namespace {
 #include "nn_math.inl"
 
 // y = act(x) for the element-wise activations.
+// Calls fn(std::integral_constant<int, kAct>{}) for a point-wise activation
+// code: one compiled body per activation; any other code runs as linear.
+template <class Fn>
+inline void with_pointwise_act(int act, Fn&& fn) {
+  switch (act) {
+    case kActRelu: return fn(std::integral_constant<int, kActRelu>{});
+    case kActLeakyRelu: return fn(std::integral_constant<int, kActLeakyRelu>{});
+    case kActSigmoid: return fn(std::integral_constant<int, kActSigmoid>{});
+    case kActTanh: return fn(std::integral_constant<int, kActTanh>{});
+    case kActGelu: return fn(std::integral_constant<int, kActGelu>{});
+    default: return fn(std::integral_constant<int, kActLinear>{});
+  }
+}
+
 template <int kAct>
 inline Vec act_forward(Vec x, Vec alpha) {
   // NaN stays NaN and -0 gives +0 (as the GEMM epilogue's relu, PyTorch, and tfjs's Math.max(0, x)).
@@ -64,15 +80,8 @@ void bias_act_t(size_t rows, size_t cols, const float* x, const float* bias, flo
 }
 
 void bias_act(size_t rows, size_t cols, const float* x, const float* bias, float* y, int act, float alpha) {
-  switch (act) {
-    case kActRelu: return bias_act_t<kActRelu>(rows, cols, x, bias, y, alpha);
-    case kActLeakyRelu: return bias_act_t<kActLeakyRelu>(rows, cols, x, bias, y, alpha);
-    case kActSigmoid: return bias_act_t<kActSigmoid>(rows, cols, x, bias, y, alpha);
-    case kActTanh: return bias_act_t<kActTanh>(rows, cols, x, bias, y, alpha);
-    case kActGelu: return bias_act_t<kActGelu>(rows, cols, x, bias, y, alpha);
-    case kActSoftmax: return bias_act_t<kActSoftmax>(rows, cols, x, bias, y, alpha);
-    default: return bias_act_t<kActLinear>(rows, cols, x, bias, y, alpha);
-  }
+  if (act == kActSoftmax) return bias_act_t<kActSoftmax>(rows, cols, x, bias, y, alpha);
+  with_pointwise_act(act, [&](auto a) { bias_act_t<decltype(a)::value>(rows, cols, x, bias, y, alpha); });
 }
 
 template <int kAct>
@@ -103,15 +112,8 @@ void softmax_backward(size_t rows, size_t cols, const float* y, const float* dy,
 
 void act_backward(size_t rows, size_t cols, const float* x, const float* y, const float* dy, float* dx, int act,
                   float alpha) {
-  switch (act) {
-    case kActRelu: return act_backward_t<kActRelu>(rows, cols, x, y, dy, dx, alpha);
-    case kActLeakyRelu: return act_backward_t<kActLeakyRelu>(rows, cols, x, y, dy, dx, alpha);
-    case kActSigmoid: return act_backward_t<kActSigmoid>(rows, cols, x, y, dy, dx, alpha);
-    case kActTanh: return act_backward_t<kActTanh>(rows, cols, x, y, dy, dx, alpha);
-    case kActGelu: return act_backward_t<kActGelu>(rows, cols, x, y, dy, dx, alpha);
-    case kActSoftmax: return softmax_backward(rows, cols, y, dy, dx);
-    default: return act_backward_t<kActLinear>(rows, cols, x, y, dy, dx, alpha);
-  }
+  if (act == kActSoftmax) return softmax_backward(rows, cols, y, dy, dx);
+  with_pointwise_act(act, [&](auto a) { act_backward_t<decltype(a)::value>(rows, cols, x, y, dy, dx, alpha); });
 }
 
 // Up to kColVecs vectors of columns walk the rows together (one pass over x
@@ -161,14 +163,9 @@ void act_backward_col_sums_t(size_t rows, size_t cols, size_t ld, const float* x
 
 void act_backward_col_sums(size_t rows, size_t cols, size_t ld, const float* x, const float* y, const float* dy,
                            float* dx, int act, float alpha, float* sums, bool accumulate) {
-  switch (act) {
-    case kActRelu: return act_backward_col_sums_t<kActRelu>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
-    case kActLeakyRelu: return act_backward_col_sums_t<kActLeakyRelu>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
-    case kActSigmoid: return act_backward_col_sums_t<kActSigmoid>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
-    case kActTanh: return act_backward_col_sums_t<kActTanh>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
-    case kActGelu: return act_backward_col_sums_t<kActGelu>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
-    default: return act_backward_col_sums_t<kActLinear>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
-  }
+  with_pointwise_act(act, [&](auto a) {
+    act_backward_col_sums_t<decltype(a)::value>(rows, cols, ld, x, y, dy, dx, alpha, sums, accumulate);
+  });
 }
 
 // v - v is 0 for finite v and NaN for NaN or +-Inf; inactive tail lanes are 0.
