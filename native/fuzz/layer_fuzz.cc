@@ -68,12 +68,12 @@ struct Case {
          : batchnorm_backward(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false);
     put(dx), put(dg), put(db);
     // BatchNorm + ReLU and Add + ReLU (the graph's fusions).
-    std::vector<float> z(n);
-    kRef ? batchnorm_forward_train_reference(rows, c, x.data(), gamma.data(), beta.data(), 1e-5f, 0.1f, rm.data(), rv.data(), sm.data(), si.data(), z.data(), true)
-         : batchnorm_forward_train(rows, c, x.data(), gamma.data(), beta.data(), 1e-5f, 0.1f, rm.data(), rv.data(), sm.data(), si.data(), z.data(), true);
-    put(z);
-    kRef ? batchnorm_backward_reference(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false, z.data())
-         : batchnorm_backward(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false, z.data());
+    std::vector<float> z(n), kept(2 * c);
+    kRef ? batchnorm_forward_train_reference(rows, c, x.data(), gamma.data(), beta.data(), 1e-5f, 0.1f, rm.data(), rv.data(), sm.data(), si.data(), z.data(), kept.data())
+         : batchnorm_forward_train(rows, c, x.data(), gamma.data(), beta.data(), 1e-5f, 0.1f, rm.data(), rv.data(), sm.data(), si.data(), z.data(), kept.data());
+    put(z), put(kept);
+    kRef ? batchnorm_backward_reference(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false, kept.data())
+         : batchnorm_backward(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false, kept.data());
     put(dx), put(dg), put(db);
     kRef ? add_relu_reference(n, x.data(), dy.data(), z.data()) : add_relu(n, x.data(), dy.data(), z.data());
     put(z);

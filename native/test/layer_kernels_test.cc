@@ -432,7 +432,7 @@ TEST(normalization_vector_kernels_match_the_scalar_reference_bit_for_bit) {
         const float* b = affine ? beta.p : nullptr;
         View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), y(rows * c, 0), ye(rows * c, 0), dx(rows * c, 0), dg(c, 33), db(c, 35);
         for (size_t i = 0; i < c; ++i) rv.p[i] = 1.5f + rv.p[i];
-        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p, false);
+        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p, nullptr);
         eval(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, ye.p, false);
         back(rows, c, x.p, dy.p, g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true, nullptr);
         std::vector<float> out;
@@ -473,20 +473,22 @@ TEST(batchnorm_relu_fusion_matches_batchnorm_then_relu_and_the_reference_bit_for
     for (size_t rows : {1, 5, 67, 130}) {
       View x(rows * c, 41), dy(rows * c, 43), gamma(c, 45), beta(c, 47);
       for (size_t i = 0; i < rows * c; ++i) x.p[i] = x.p[i] * 2.0f - 0.25f;
-      // fused: BatchNorm writing relu(y), backward through it; else BatchNorm,
-      // then the ReLU on its outputs and the ReLU's gradient before BatchNorm's backward.
+      // fused: BatchNorm writing relu(y), backward through it (its mask
+      // recomputed from x); else BatchNorm, then the ReLU on its outputs and
+      // the ReLU's gradient (from those outputs) before BatchNorm's backward.
       auto bn = [&](auto&& train, auto&& eval, auto&& back, bool affine, bool fused) {
         const float* g = affine ? gamma.p : nullptr;
         const float* b = affine ? beta.p : nullptr;
         View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), z(rows * c, 0), ze(rows * c, 0), dx(rows * c, 0), dg(c, 33), db(c, 35);
+        View kept(2 * c, 0);
         std::vector<float> gz(rows * c);
         for (size_t i = 0; i < c; ++i) rv.p[i] = 1.5f + rv.p[i];
-        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, z.p, fused);
+        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, z.p, fused ? kept.p : nullptr);
         eval(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, ze.p, fused);
         for (size_t i = 0; !fused && i < rows * c; ++i) z.p[i] = relu(z.p[i]), ze.p[i] = relu(ze.p[i]);
         for (size_t i = 0; i < rows * c; ++i) gz[i] = z.p[i] > 0.0f ? dy.p[i] : 0.0f;
         back(rows, c, x.p, fused ? dy.p : gz.data(), g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true,
-             fused ? z.p : nullptr);
+             fused ? kept.p : nullptr);
         std::vector<float> out;
         for (const View* v : {&rm, &rv, &sm, &si, &dg, &db}) out.insert(out.end(), v->p, v->p + c);
         for (const View* v : {&z, &ze, &dx}) out.insert(out.end(), v->p, v->p + rows * c);

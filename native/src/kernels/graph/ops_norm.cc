@@ -27,14 +27,15 @@ class BatchNormOp : public Op {
   BatchNormOp(std::vector<Shape> in, float eps, float momentum, long long gamma, long long beta, size_t mean, size_t var, long long nbt,
               bool relu)
       : Op(in, in[0]), eps_(eps), momentum_(momentum), gamma_(gamma), beta_(beta), mean_(mean), var_(var), nbt_(nbt),
-        relu_(relu), save_(2 * in[0].c) {}
+        relu_(relu), save_((relu ? 4 : 2) * in[0].c) {}
 
   // y = gamma * (x - mean) * invstd + beta over rows = B*H*W (relu(y) when fused)
   void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
     if (ctx.training) {
       batchnorm_forward_train(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, momentum_,
-                              ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y, relu_);
+                              ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y,
+                              relu_ ? save_.data() + 2 * c : nullptr);
       if (nbt_ >= 0) ctx.buffers[nbt_] += 1.0f;
     } else {
       batchnorm_forward_eval(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), ctx.buffers + mean_,
@@ -42,10 +43,11 @@ class BatchNormOp : public Op {
     }
   }
 
-  void backward(const StepCtx& ctx, const float* const* x, const float* y, const float*, float* dy, float* const* dx) override {
+  void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
     batchnorm_backward(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],
-                       maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate, relu_ ? y : nullptr);
+                       maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate,
+                       relu_ ? save_.data() + 2 * c : nullptr);
   }
 
  private:
@@ -54,7 +56,7 @@ class BatchNormOp : public Op {
   size_t mean_, var_;
   long long nbt_;
   bool relu_;                // y = relu(batchnorm(x)) (the fused ReLU)
-  std::vector<float> save_;  // batch mean and invstd of the last training forward
+  std::vector<float> save_;  // batch mean and invstd of the last training forward (then the fused ReLU's scale and bias)
 };
 
 class LayerNormOp : public Op {

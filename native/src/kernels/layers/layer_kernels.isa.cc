@@ -119,23 +119,27 @@ void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float*
 inline Vec relu(Vec v) { return select(cmp_unord(v, v), v, select(cmp_gt(v, zero()), v, zero())); }
 inline Vec relu_grad(Vec z, Vec dy) { return select(cmp_gt(z, zero()), dy, zero()); }
 
-// kRelu: dy is taken through the ReLU whose output is z (the BatchNorm + ReLU fusion).
+// dy at chunk offset i; kRelu: through the ReLU of the fused BatchNorm,
+// whose input (d * scale + bias, d = x - mean) is recomputed as the forward computed it.
 template <bool kRelu, class Chunk>
-inline Vec grad_at(Chunk chunk, const float* z, const float* dy, size_t i) {
-  if constexpr (kRelu) return relu_grad(chunk.load(z + i), chunk.load(dy + i));
-  return chunk.load(dy + i);
+inline Vec grad_at(Chunk chunk, const float* dy, size_t i, Vec d, Vec scale, Vec bias) {
+  const Vec g = chunk.load(dy + i);
+  if constexpr (kRelu) return relu_grad(add(mul(d, scale), bias), g);
+  return g;
 }
 
 template <bool kRelu>
-void add_dy_dev_t(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean, float* acc_dy,
-                  float* acc_dyx) {
+void add_dy_dev_t(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                  const float* bias, float* acc_dy, float* acc_dyx) {
   for_each_chunk(c, [&](size_t ch, auto chunk) {
     const Vec m = chunk.load(mean + ch);
+    const Vec s = kRelu ? chunk.load(scale + ch) : zero(), t = kRelu ? chunk.load(bias + ch) : zero();
     Vec a = chunk.load(acc_dy + ch), b = chunk.load(acc_dyx + ch);
     for (size_t r = 0; r < rows; ++r) {
-      const Vec g = grad_at<kRelu>(chunk, z, dy, r * c + ch);
+      const Vec d = sub(chunk.load(x + r * c + ch), m);
+      const Vec g = grad_at<kRelu>(chunk, dy, r * c + ch, d, s, t);
       a = add(a, g);
-      b = add(b, mul(g, sub(chunk.load(x + r * c + ch), m)));
+      b = add(b, mul(g, d));
     }
     chunk.store(acc_dy + ch, a);
     chunk.store(acc_dyx + ch, b);
@@ -155,28 +159,29 @@ void affine_t(size_t rows, size_t c, const float* x, const float* shift, const f
 }
 
 template <bool kRelu>
-void bn_dx_t(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean, const float* k1,
-             const float* k2, const float* mean_dy, float* dx) {
+void bn_dx_t(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale, const float* bias,
+             const float* k1, const float* k2, const float* mean_dy, float* dx) {
   for (size_t r = 0; r < rows; ++r) {
     const float* xr = x + r * c;
     float* out = dx + r * c;
     for_each_chunk(c, [&](size_t i, auto chunk) {
-      const Vec a = sub(grad_at<kRelu>(chunk, z, dy, r * c + i), chunk.load(mean_dy + i));
-      const Vec b = mul(sub(chunk.load(xr + i), chunk.load(mean + i)), chunk.load(k2 + i));
-      chunk.store(out + i, mul(chunk.load(k1 + i), sub(a, b)));
+      const Vec d = sub(chunk.load(xr + i), chunk.load(mean + i));
+      const Vec s = kRelu ? chunk.load(scale + i) : zero(), t = kRelu ? chunk.load(bias + i) : zero();
+      const Vec a = sub(grad_at<kRelu>(chunk, dy, r * c + i, d, s, t), chunk.load(mean_dy + i));
+      chunk.store(out + i, mul(chunk.load(k1 + i), sub(a, mul(d, chunk.load(k2 + i)))));
     });
   }
 }
 
 void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy, float* acc_dyx) {
-  add_dy_dev_t<false>(rows, c, x, nullptr, dy, mean, acc_dy, acc_dyx);
+  add_dy_dev_t<false>(rows, c, x, dy, mean, nullptr, nullptr, acc_dy, acc_dyx);
 }
 void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias, float* y) {
   affine_t<false>(rows, c, x, shift, scale, bias, y);
 }
 void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
            const float* mean_dy, float* dx) {
-  bn_dx_t<false>(rows, c, x, nullptr, dy, mean, k1, k2, mean_dy, dx);
+  bn_dx_t<false>(rows, c, x, dy, mean, nullptr, nullptr, k1, k2, mean_dy, dx);
 }
 
 void add_relu(size_t n, const float* a, const float* b, float* y) {

@@ -55,15 +55,17 @@ struct LayerKernels {
   void (*bn_dx)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1,
                 const float* k2, const float* mean_dy, float* dx);
   // BatchNorm + ReLU (the graph's fusion): affine then relu(v) (v if v > 0
-  // or NaN, else +0); and add_dy_dev / bn_dx with dy first taken through the
-  // ReLU given its output z (dy where z > 0, else +0). The bits of the
-  // unfused BatchNorm and ReLU kernels.
+  // or NaN, else +0); and add_dy_dev / bn_dx with dy first taken through
+  // that ReLU, whose input v = (x - mean) * scale + bias they recompute from
+  // x with the forward's scale and bias (dy where v > 0, else +0; the same
+  // float operations as the forward, so the same mask as its output's). The
+  // bits of the unfused BatchNorm and ReLU kernels.
   void (*affine_relu)(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
                       float* y);
-  void (*add_dy_dev_relu)(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean,
-                          float* acc_dy, float* acc_dyx);
-  void (*bn_dx_relu)(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean,
-                     const float* k1, const float* k2, const float* mean_dy, float* dx);
+  void (*add_dy_dev_relu)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                          const float* bias, float* acc_dy, float* acc_dyx);
+  void (*bn_dx_relu)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                     const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx);
 
   // ---- residual Add + ReLU over n floats (the graph's fusion, add_relu.h).
   // y[i] = relu(a[i] + b[i])

@@ -5,6 +5,7 @@
 // give the same bits.
 #include "batchnorm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -35,7 +36,7 @@ void affine_rows(const Ops& ops, size_t rows, size_t c, const float* x, const fl
 template <class Ops>
 void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
-                             float* save_invstd, float* y, bool relu) {
+                             float* save_invstd, float* y, float* relu_affine) {
   const double n = static_cast<double>(rows);
   const std::vector<double> sum = column_block_sums(rows, c, 1, [&](size_t r0, size_t r1, float* acc) { ops.add_rows(r1 - r0, c, x + r0 * c, acc); });
   std::vector<float> mean(c), scale(c), bias(c);
@@ -57,7 +58,11 @@ void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const 
       running_var[ch] = static_cast<float>((1.0 - momentum) * running_var[ch] + momentum * unbiased);
     }
   }
-  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu);
+  if (relu_affine) {  // the fused ReLU's input affine, kept for the backward pass
+    std::copy(scale.begin(), scale.end(), relu_affine);
+    std::copy(bias.begin(), bias.end(), relu_affine + c);
+  }
+  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu_affine != nullptr);
 }
 
 template <class Ops>
@@ -74,10 +79,12 @@ void forward_eval(const Ops& ops, size_t rows, size_t c, const float* x, const f
 template <class Ops>
 void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                        bool accumulate, const float* z) {
-  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the ReLU of output z when given
+                        bool accumulate, const float* relu_affine) {
+  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the fused ReLU with relu_affine
+  const float* rs = relu_affine;
+  const float* rb = relu_affine ? relu_affine + c : nullptr;
   const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r0, size_t r1, float* acc) {
-    if (z) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, z + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
+    if (rs) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, rs, rb, acc, acc + c);
     else ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
   });
   const double n = rows ? static_cast<double>(rows) : 1.0;
@@ -94,7 +101,7 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
   if (!dx) return;
   // dx = k1 * (dy - mean(dy) - (x - mean) * k2)
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
-    if (z) ops.bn_dx_relu(e - b, c, x + b * c, z + b * c, dy + b * c, save_mean, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
+    if (rs) ops.bn_dx_relu(e - b, c, x + b * c, dy + b * c, save_mean, rs, rb, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
     else ops.bn_dx(e - b, c, x + b * c, dy + b * c, save_mean, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
   });
 }
@@ -104,8 +111,9 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
 #define SIMDTRAIN_BATCHNORM_ENTRY_POINTS(suffix, OPS)                                                                    \
   void batchnorm_forward_train##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,    \
                                        float eps, float momentum, float* running_mean, float* running_var,            \
-                                       float* save_mean, float* save_invstd, float* y, bool relu) {                   \
-    forward_train(OPS{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd, y, relu); \
+                                       float* save_mean, float* save_invstd, float* y, float* relu_affine) {          \
+    forward_train(OPS{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd, y,  \
+                  relu_affine);                                                                                       \
   }                                                                                                                   \
   void batchnorm_forward_eval##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,     \
                                       const float* running_mean, const float* running_var, float eps, float* y,       \
@@ -114,8 +122,8 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
   }                                                                                                                   \
   void batchnorm_backward##suffix(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,          \
                                   const float* save_mean, const float* save_invstd, float* dx, float* dgamma,         \
-                                  float* dbeta, bool accumulate, const float* relu_out) {                             \
-    backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, relu_out);         \
+                                  float* dbeta, bool accumulate, const float* relu_affine) {                          \
+    backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, relu_affine);      \
   }
 
 SIMDTRAIN_BATCHNORM_ENTRY_POINTS(, TableRowOps)
