@@ -61,21 +61,30 @@ inline void bt6(const Vec* d, Vec* o) {
   o[5] = fmadd(four, d[1], fnmadd(five, d[3], d[5]));
 }
 
+// A two-pass (separable) transform of one channel vector: tf maps NI
+// vectors to NO, applied to each column of d (load(r, s) gives d[r][s]),
+// then to each row of the result; the NO x NO values go to the rows of out
+// (`step` floats apart).
+template <int NI, int NO, class Load, class Tf>
+inline void two_pass(Load&& load, Tf&& tf, float* out, size_t step) {
+  Vec t[NO][NI];
+  for (int s = 0; s < NI; ++s) {
+    Vec d[NI], o[NO];
+    for (int r = 0; r < NI; ++r) d[r] = load(r, s);
+    tf(d, o);
+    for (int r = 0; r < NO; ++r) t[r][s] = o[r];
+  }
+  for (int r = 0; r < NO; ++r) {
+    Vec o[NO];
+    tf(t[r], o);
+    for (int j = 0; j < NO; ++j) storeu(out + (r * NO + j) * step, o[j]);
+  }
+}
+
 // B^T d B of one channel vector of a 6x6 window, as transform_window.
 template <class Load>
 inline void transform_window6(Load&& load, float* out, size_t step) {
-  Vec t[6][6];
-  for (int s = 0; s < 6; ++s) {
-    Vec d[6], o[6];
-    for (int r = 0; r < 6; ++r) d[r] = load(r, s);
-    bt6(d, o);
-    for (int r = 0; r < 6; ++r) t[r][s] = o[r];
-  }
-  for (int r = 0; r < 6; ++r) {
-    Vec o[6];
-    bt6(t[r], o);
-    for (int j = 0; j < 6; ++j) storeu(out + (r * 6 + j) * step, o[j]);
-  }
+  two_pass<6, 6>(load, [](const Vec* d, Vec* o) { bt6(d, o); }, out, step);
 }
 
 // The window transform of tiles of M x M outputs.
@@ -173,33 +182,43 @@ inline void at6(const Vec* m, Vec* o) {
   o[3] = add(fmadd(set1(8.0f), d34, d12), m[5]);
 }
 
+// y = A^T M A (+ bias, relu) of one channel vector of one tile, rows x
+// cols outputs (4 x 4, unrolled, when Full: the outputs stay in registers).
+template <bool Full>
+inline void output_vector4(const WinogradForward& a, const float* mp, size_t step, size_t co, float* y0,
+                           size_t row_floats, size_t rows, size_t cols) {
+  Vec t[4][6];
+  for (int s = 0; s < 6; ++s) {
+    Vec col[6], o[4];
+    for (int r = 0; r < 6; ++r) col[r] = loadu(mp + (r * 6 + s) * step);
+    at6(col, o);
+    for (int r = 0; r < 4; ++r) t[r][s] = o[r];
+  }
+  const Vec b = a.bias ? loadu(a.bias + co) : zero();
+  for (size_t r = 0; r < (Full ? 4 : rows); ++r) {
+    Vec o[4];
+    at6(t[r], o);
+    for (size_t j = 0; j < (Full ? 4 : cols); ++j) {
+      Vec v = a.bias ? add(o[j], b) : o[j];
+      if (a.relu) v = max(v, zero());
+      storeu(y0 + r * row_floats + j * a.cout + co, v);
+    }
+  }
+}
+
 // Step 3 of F(4x4, 3x3): y = A^T M A (+ bias, relu) for tiles [t0, t0 + nt).
 void output_transform4(const WinogradForward& a, size_t t0, size_t nt, const float* m) {
   const WinogradTiles& g = a.in;
-  const size_t step = a.chunk * a.cout;
+  const size_t step = a.chunk * a.cout, row_floats = g.ow * a.cout;
   for (size_t i = 0; i < nt; ++i) {
     const TilePos p = tile_pos(g, t0 + i);
     const size_t rows = g.oh - p.oy0 < 4 ? g.oh - p.oy0 : 4, cols = g.ow - p.ox0 < 4 ? g.ow - p.ox0 : 4;
     float* y0 = a.y + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
-    for (size_t co = 0; co < a.cout; co += kLanes) {
-      const float* mp = m + i * a.cout + co;
-      Vec t[4][6];
-      for (int s = 0; s < 6; ++s) {
-        Vec col[6], o[4];
-        for (int r = 0; r < 6; ++r) col[r] = loadu(mp + (r * 6 + s) * step);
-        at6(col, o);
-        for (int r = 0; r < 4; ++r) t[r][s] = o[r];
-      }
-      const Vec b = a.bias ? loadu(a.bias + co) : zero();
-      for (size_t r = 0; r < rows; ++r) {
-        Vec o[4];
-        at6(t[r], o);
-        for (size_t j = 0; j < cols; ++j) {
-          Vec v = a.bias ? add(o[j], b) : o[j];
-          if (a.relu) v = max(v, zero());
-          storeu(y0 + (r * g.ow + j) * a.cout + co, v);
-        }
-      }
+    const float* mp = m + i * a.cout;
+    if (rows == 4 && cols == 4) {
+      for (size_t co = 0; co < a.cout; co += kLanes) output_vector4<true>(a, mp + co, step, co, y0, row_floats, 4, 4);
+    } else {
+      for (size_t co = 0; co < a.cout; co += kLanes) output_vector4<false>(a, mp + co, step, co, y0, row_floats, rows, cols);
     }
   }
 }
@@ -355,29 +374,34 @@ inline void a6(const Vec* g, Vec* o) {
   o[5] = g[3];
 }
 
+// A dY A^T of one channel vector of one tile whose dY has rows x cols
+// values inside the output (4 x 4, no checks, when Full), stored to the 36
+// rows of out (`step` floats apart).
+template <bool Full>
+inline void dy_vector4(const float* d0, size_t row_floats, size_t cout, size_t rows, size_t cols, float* out,
+                       size_t step) {
+  two_pass<4, 6>(
+      [&](int r, int s) {
+        return Full || (static_cast<size_t>(r) < rows && static_cast<size_t>(s) < cols) ? loadu(d0 + r * row_floats + s * cout)
+                                                                                           : zero();
+      },
+      [](const Vec* g, Vec* o) { a6(g, o); }, out, step);
+}
+
 // dM = A dY A^T of F(4x4, 3x3) tiles [t0, t0 + nt): dm[(k*chunk + i)*cout + co],
 // dY zero outside the output.
 void dy_transform4(const WinogradFilter& a, size_t t0, size_t nt, float* dm) {
   const WinogradTiles& g = a.in;
-  const size_t step = a.chunk * a.cout;
+  const size_t step = a.chunk * a.cout, row_floats = g.ow * a.cout;
   for (size_t i = 0; i < nt; ++i) {
     const TilePos p = tile_pos(g, t0 + i);
     const size_t rows = g.oh - p.oy0 < 4 ? g.oh - p.oy0 : 4, cols = g.ow - p.ox0 < 4 ? g.ow - p.ox0 : 4;
     const float* d0 = a.dy + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
-    for (size_t co = 0; co < a.cout; co += kLanes) {
-      Vec e[6][4];
-      for (size_t s = 0; s < 4; ++s) {
-        Vec col[4], o[6];
-        for (size_t r = 0; r < 4; ++r) col[r] = r < rows && s < cols ? loadu(d0 + (r * g.ow + s) * a.cout + co) : zero();
-        a6(col, o);
-        for (int r = 0; r < 6; ++r) e[r][s] = o[r];
-      }
-      float* out = dm + i * a.cout + co;
-      for (int r = 0; r < 6; ++r) {
-        Vec o[6];
-        a6(e[r], o);
-        for (int j = 0; j < 6; ++j) storeu(out + (r * 6 + j) * step, o[j]);
-      }
+    float* out = dm + i * a.cout;
+    if (rows == 4 && cols == 4) {
+      for (size_t co = 0; co < a.cout; co += kLanes) dy_vector4<true>(d0 + co, row_floats, a.cout, 4, 4, out + co, step);
+    } else {
+      for (size_t co = 0; co < a.cout; co += kLanes) dy_vector4<false>(d0 + co, row_floats, a.cout, rows, cols, out + co, step);
     }
   }
 }

@@ -39,6 +39,22 @@ size_t chunk_tiles(size_t c, size_t cout, size_t taps) {
 
 size_t chunk_floats(size_t c, size_t cout, size_t taps) { return chunk_tiles(c, cout, taps) * taps * (c + cout); }
 
+// Filter gradient: every chunk reads and writes the part's whole dU (taps *
+// c * cout floats, past L1 and for 64 channels past L2), so its chunks are
+// at least kFilterChunk tiles (ResNet's 32- and 64-channel layers, 1
+// thread: 12-tile chunks 142 / 148 GFLOPS, 36 tiles 172 / 190, 48 or 72
+// tiles slower again). The sums run tile by tile in order whatever
+// the chunk, so the bits do not depend on it.
+constexpr size_t kFilterChunk = 36;
+
+size_t filter_chunk_tiles(size_t c, size_t cout, size_t taps) {
+  return std::max(chunk_tiles(c, cout, taps), kFilterChunk);
+}
+
+size_t filter_chunk_floats(size_t c, size_t cout, size_t taps) {
+  return filter_chunk_tiles(c, cout, taps) * taps * (c + cout);
+}
+
 // F(4x4, 3x3)'s G (conv_winograd.h).
 constexpr double kG4[6][3] = {{0.25, 0, 0},
                               {-1.0 / 6, -1.0 / 6, -1.0 / 6},
@@ -47,18 +63,27 @@ constexpr double kG4[6][3] = {{0.25, 0, 0},
                               {1.0 / 24, -1.0 / 12, 1.0 / 6},
                               {0, 0, 1}};
 
-// fn(g, out, cc) for every filter (ci, co): g[i][j] = tap(i, j, ci, co), out
-// = u + ci * cout + co, its transformed taps cc = c * cout floats apart.
+// Filters per block of the filter transforms: a block's taps are read and
+// written as runs of kCoBlock consecutive floats (a tap's filters lie
+// c * cout floats apart, often a power of two: filter by filter, the taps
+// would all fall in one cache set).
+constexpr size_t kCoBlock = 16;
+
+// fn(g, nb, out, cc) for every block of filters (ci, co0 .. co0 + nb):
+// g[i*3 + j][b] = tap(i, j, ci, co0 + b), out = u + ci * cout + co0, its
+// transformed taps cc = c * cout floats apart.
 template <class Tap, class Fn>
 void each_filter(size_t c, size_t cout, float* u, Tap&& tap, Fn&& fn) {
   const size_t cc = c * cout;
   parallel_for(c, 8, [&](size_t b, size_t e) {
     for (size_t ci = b; ci < e; ++ci)
-      for (size_t co = 0; co < cout; ++co) {
-        float g[3][3];
+      for (size_t co0 = 0; co0 < cout; co0 += kCoBlock) {
+        const size_t nb = std::min(kCoBlock, cout - co0);
+        float g[9][kCoBlock];
         for (int i = 0; i < 3; ++i)
-          for (int j = 0; j < 3; ++j) g[i][j] = tap(i, j, ci, co);
-        fn(g, u + ci * cout + co, cc);
+          for (int j = 0; j < 3; ++j)
+            for (size_t q = 0; q < nb; ++q) g[i * 3 + j][q] = tap(i, j, ci, co0 + q);
+        fn(g, nb, u + ci * cout + co0, cc);
       }
   });
 }
@@ -68,28 +93,34 @@ void each_filter(size_t c, size_t cout, float* u, Tap&& tap, Fn&& fn) {
 template <class Tap>
 void transform_filter(size_t m, size_t c, size_t cout, float* u, Tap&& tap) {
   if (m == 4) {
-    return each_filter(c, cout, u, tap, [](const float (&g)[3][3], float* out, size_t cc) {
-      double t[6][3];
+    return each_filter(c, cout, u, tap, [](const float (&g)[9][kCoBlock], size_t nb, float* out, size_t cc) {
+      double t[6][3][kCoBlock];
       for (int r = 0; r < 6; ++r)
-        for (int j = 0; j < 3; ++j) t[r][j] = kG4[r][0] * g[0][j] + kG4[r][1] * g[1][j] + kG4[r][2] * g[2][j];
+        for (int j = 0; j < 3; ++j)
+          for (size_t b = 0; b < nb; ++b)
+            t[r][j][b] = kG4[r][0] * g[j][b] + kG4[r][1] * g[3 + j][b] + kG4[r][2] * g[6 + j][b];
       for (int r = 0; r < 6; ++r)
         for (int q = 0; q < 6; ++q)
-          out[(r * 6 + q) * cc] = static_cast<float>(t[r][0] * kG4[q][0] + t[r][1] * kG4[q][1] + t[r][2] * kG4[q][2]);
+          for (size_t b = 0; b < nb; ++b)
+            out[(r * 6 + q) * cc + b] =
+                static_cast<float>(t[r][0][b] * kG4[q][0] + t[r][1][b] * kG4[q][1] + t[r][2][b] * kG4[q][2]);
     });
   }
-  each_filter(c, cout, u, tap, [](const float (&g)[3][3], float* out, size_t cc) {
-    float t[4][3];
-    for (int j = 0; j < 3; ++j) {
-      t[0][j] = g[0][j];
-      t[1][j] = 0.5f * (g[0][j] + g[1][j] + g[2][j]);
-      t[2][j] = 0.5f * (g[0][j] - g[1][j] + g[2][j]);
-      t[3][j] = g[2][j];
-    }
-    for (int r = 0; r < 4; ++r) {
-      out[(r * 4 + 0) * cc] = t[r][0];
-      out[(r * 4 + 1) * cc] = 0.5f * (t[r][0] + t[r][1] + t[r][2]);
-      out[(r * 4 + 2) * cc] = 0.5f * (t[r][0] - t[r][1] + t[r][2]);
-      out[(r * 4 + 3) * cc] = t[r][2];
+  each_filter(c, cout, u, tap, [](const float (&g)[9][kCoBlock], size_t nb, float* out, size_t cc) {
+    for (size_t b = 0; b < nb; ++b) {
+      float t[4][3];
+      for (int j = 0; j < 3; ++j) {
+        t[0][j] = g[j][b];
+        t[1][j] = 0.5f * (g[j][b] + g[3 + j][b] + g[6 + j][b]);
+        t[2][j] = 0.5f * (g[j][b] - g[3 + j][b] + g[6 + j][b]);
+        t[3][j] = g[6 + j][b];
+      }
+      for (int r = 0; r < 4; ++r) {
+        out[(r * 4 + 0) * cc + b] = t[r][0];
+        out[(r * 4 + 1) * cc + b] = 0.5f * (t[r][0] + t[r][1] + t[r][2]);
+        out[(r * 4 + 2) * cc + b] = 0.5f * (t[r][0] - t[r][1] + t[r][2]);
+        out[(r * 4 + 3) * cc + b] = t[r][2];
+      }
     }
   });
 }
@@ -154,7 +185,7 @@ size_t winograd_workspace_floats(const Conv2dShape& s) {
   // Symmetric in the channels: the forward's sizes are also the input gradient's.
   size_t need = std::max(forward_floats(s, 2), forward_floats(s, 4));
   for (size_t taps : {kWinogradTaps, kWinogradTaps4})
-    need = std::max(need, kParts * (filter_floats(s, taps) + chunk_floats(s.in_c, s.out_c, taps)));
+    need = std::max(need, kParts * (filter_floats(s, taps) + filter_chunk_floats(s.in_c, s.out_c, taps)));
   return need;
 }
 
@@ -187,64 +218,76 @@ void winograd_backward_input(const Conv2dShape& s, const float* w, const float* 
 }
 
 namespace {
-// dw (+)= G^T dU G of one filter (ci, co) from its transformed taps m[r][q].
+// dw (+)= G^T dU G of the filters (ci, co0 .. co0 + nb) from their
+// transformed taps m[r*N + q][b].
 template <size_t N>
-void store_filter_grad(const double (&m)[N][N], float* dw, size_t cin, size_t cout, size_t ci, size_t co, bool accumulate);
+void store_filter_grad(const double (&m)[N * N][kCoBlock], size_t nb, float* dw, size_t cin, size_t cout, size_t ci,
+                       size_t co0, bool accumulate);
 
 template <>
-void store_filter_grad<4>(const double (&m)[4][4], float* dw, size_t cin, size_t cout, size_t ci, size_t co,
-                          bool accumulate) {
-  float t[3][4];
-  for (int j = 0; j < 4; ++j) {
-    const float m0 = static_cast<float>(m[0][j]), m1 = static_cast<float>(m[1][j]), m2 = static_cast<float>(m[2][j]),
-                m3 = static_cast<float>(m[3][j]);
-    t[0][j] = m0 + 0.5f * (m1 + m2);
-    t[1][j] = 0.5f * (m1 - m2);
-    t[2][j] = 0.5f * (m1 + m2) + m3;
-  }
-  for (int i = 0; i < 3; ++i) {
-    const float g[3] = {t[i][0] + 0.5f * (t[i][1] + t[i][2]), 0.5f * (t[i][1] - t[i][2]), 0.5f * (t[i][1] + t[i][2]) + t[i][3]};
-    for (int j = 0; j < 3; ++j) {
-      float& out = dw[((i * 3 + j) * cin + ci) * cout + co];
-      out = accumulate ? out + g[j] : g[j];
+void store_filter_grad<4>(const double (&m)[16][kCoBlock], size_t nb, float* dw, size_t cin, size_t cout, size_t ci,
+                          size_t co0, bool accumulate) {
+  for (size_t b = 0; b < nb; ++b) {
+    float t[3][4];
+    for (int j = 0; j < 4; ++j) {
+      const float m0 = static_cast<float>(m[j][b]), m1 = static_cast<float>(m[4 + j][b]),
+                  m2 = static_cast<float>(m[8 + j][b]), m3 = static_cast<float>(m[12 + j][b]);
+      t[0][j] = m0 + 0.5f * (m1 + m2);
+      t[1][j] = 0.5f * (m1 - m2);
+      t[2][j] = 0.5f * (m1 + m2) + m3;
+    }
+    for (int i = 0; i < 3; ++i) {
+      const float g[3] = {t[i][0] + 0.5f * (t[i][1] + t[i][2]), 0.5f * (t[i][1] - t[i][2]),
+                          0.5f * (t[i][1] + t[i][2]) + t[i][3]};
+      for (int j = 0; j < 3; ++j) {
+        float& out = dw[((i * 3 + j) * cin + ci) * cout + co0 + b];
+        out = accumulate ? out + g[j] : g[j];
+      }
     }
   }
 }
 
 template <>
-void store_filter_grad<6>(const double (&m)[6][6], float* dw, size_t cin, size_t cout, size_t ci, size_t co,
-                          bool accumulate) {
-  double t[3][6];  // G^T dU
+void store_filter_grad<6>(const double (&m)[36][kCoBlock], size_t nb, float* dw, size_t cin, size_t cout, size_t ci,
+                          size_t co0, bool accumulate) {
+  double t[3][6][kCoBlock];  // G^T dU
   for (int i = 0; i < 3; ++i)
-    for (int q = 0; q < 6; ++q) {
-      double v = 0;
-      for (int r = 0; r < 6; ++r) v += kG4[r][i] * m[r][q];
-      t[i][q] = v;
-    }
+    for (int q = 0; q < 6; ++q)
+      for (size_t b = 0; b < nb; ++b) {
+        double v = 0;
+        for (int r = 0; r < 6; ++r) v += kG4[r][i] * m[r * 6 + q][b];
+        t[i][q][b] = v;
+      }
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) {
-      double v = 0;
-      for (int q = 0; q < 6; ++q) v += t[i][q] * kG4[q][j];
-      float& out = dw[((i * 3 + j) * cin + ci) * cout + co];
-      out = accumulate ? out + static_cast<float>(v) : static_cast<float>(v);
+      float* out = dw + ((i * 3 + j) * cin + ci) * cout + co0;
+      for (size_t b = 0; b < nb; ++b) {
+        double v = 0;
+        for (int q = 0; q < 6; ++q) v += t[i][q][b] * kG4[q][j];
+        out[b] = accumulate ? out[b] + static_cast<float>(v) : static_cast<float>(v);
+      }
     }
 }
 
-// dU = the parts in order (float sums, as the parts were accumulated), then dg.
+// dU = the parts in order (float sums, as the parts were accumulated), then
+// dg; kCoBlock filters at a time, each tap read as one run (see kCoBlock).
 template <size_t N>
 void finish_filter_grad(const float* du, size_t un, size_t cin, size_t cout, float* dw, bool accumulate) {
   const size_t cc = cin * cout;
   parallel_for(cin, 4, [&](size_t b, size_t e) {
     for (size_t ci = b; ci < e; ++ci)
-      for (size_t co = 0; co < cout; ++co) {
-        double m[N][N];
+      for (size_t co0 = 0; co0 < cout; co0 += kCoBlock) {
+        const size_t nb = std::min(kCoBlock, cout - co0);
+        double m[N * N][kCoBlock];
         for (size_t k = 0; k < N * N; ++k) {
-          const size_t at = k * cc + ci * cout + co;
-          float v = du[at];
-          for (size_t part = 1; part < kParts; ++part) v += du[part * un + at];
-          m[k / N][k % N] = v;
+          const float* at = du + k * cc + ci * cout + co0;
+          for (size_t q = 0; q < nb; ++q) {
+            float v = at[q];
+            for (size_t part = 1; part < kParts; ++part) v += at[part * un + q];
+            m[k][q] = v;
+          }
         }
-        store_filter_grad<N>(m, dw, cin, cout, ci, co, accumulate);
+        store_filter_grad<N>(m, nb, dw, cin, cout, ci, co0, accumulate);
       }
   });
 }
@@ -262,8 +305,8 @@ void winograd_backward_filter(const Conv2dShape& s, const float* x, const float*
   WinogradTiles in = forward_tiles(s, x);
   in.m = winograd_forward_tile(s);
   const size_t un = filter_floats(s, in.taps());
-  const size_t total = s.batch * in.per_image(), chunk = chunk_tiles(cin, cout, in.taps());
-  const size_t per = chunk_floats(cin, cout, in.taps());
+  const size_t total = s.batch * in.per_image(), chunk = filter_chunk_tiles(cin, cout, in.taps());
+  const size_t per = filter_chunk_floats(cin, cout, in.taps());
   float* du = workspace;
   float* bufs = workspace + kParts * un;
   std::memset(du, 0, kParts * un * sizeof(float));
