@@ -9,9 +9,9 @@
 'use strict';
 const fs = require('fs');
 const os = require('os');
-const path = require('path');
 const { execFileSync } = require('child_process');
 const { timeIt, report, median } = require('./harness');
+const { buildNativeBench } = require('./native_build');
 const simd = require('..');
 
 const sizes = (process.env.BENCH_SIZES || '1e6,1e7').split(',').map(Number);
@@ -86,24 +86,8 @@ report('bf16-state', rows, {
 
 // Kernel-only timings (thread CPU time) and the stream loops, in cache and at
 // 10^7 parameters.
-function buildNative() {
-  const root = path.join(__dirname, '..');
-  const quiet = { stdio: 'pipe' };
-  let dir = path.join(root, 'build-native');
-  if (!fs.existsSync(path.join(dir, 'libsimdtrain_core.a'))) {
-    dir = path.join(root, 'build-bench');
-    execFileSync('cmake', ['-S', root, '-B', dir, '-DCMAKE_BUILD_TYPE=Release', '--log-level=WARNING'], quiet);
-    execFileSync('cmake', ['--build', dir, '--target', 'simdtrain_core', '-j', String(os.cpus().length)], quiet);
-  }
-  const libs = fs.readdirSync(dir).filter((f) => /^libsimdtrain_isa_.*\.a$/.test(f)).map((f) => `-l${f.slice(3, -2)}`);
-  const exe = path.join(os.tmpdir(), `optim_bf16_bench_${process.pid}`);
-  execFileSync(process.env.CXX || 'g++', ['-O3', '-std=c++17', path.join(__dirname, 'native', 'optim_bf16_bench.cc'), '-o', exe,
-    `-L${dir}`, '-lsimdtrain_core', ...libs, '-lsimdtrain_core', '-lpthread'], quiet);
-  return exe;
-}
-
 if (process.env.BENCH_NATIVE !== '0') {
-  const exe = buildNative();
+  const exe = buildNativeBench('optim_bf16_bench', { opt: '-O3' });
   const kernelRows = [];
   const bytes = { adam_fp32: 28, adam_bf16: 20, stream28: 28, stream20: 20, copy8: 8 };
   try {
