@@ -1,5 +1,6 @@
 // The layer graph: finite-difference gradients of whole small graphs (conv ->
-// BN -> ReLU -> pool -> dense, and a residual block with Add) on every ISA and
+// BN -> ReLU -> pool -> dense, a residual block with Add, and a ResNet basic
+// block whose BN -> ReLU and Add -> ReLU the plan fuses) on every ISA and
 // 1/2 threads; training vs evaluation mode; save/load; build-time shape
 // errors; bad input refused with nothing written.
 import * as fs from 'node:fs';
@@ -67,15 +68,26 @@ function residual(): Model {
   return new Model({ inputs: x, outputs: new Dense(3).apply(new GlobalAveragePooling2D().apply(y)) }, { seed: 5 });
 }
 
+/** A ResNet basic block: BN -> ReLU and Add -> ReLU, which the native plan fuses (one op each). */
+function reluResidual(): Model {
+  const x = Input([2, 5, 5]);
+  const h = new Activation('relu').apply(new BatchNorm().apply(new Conv2D(2, 3, { padding: 1 }).apply(x)));
+  const y = new BatchNorm().apply(new Conv2D(2, 3, { padding: 1 }).apply(h));
+  const z = new Activation('relu').apply(add([y, x]));
+  return new Model({ inputs: x, outputs: new Dense(3).apply(new GlobalAveragePooling2D().apply(z)) }, { seed: 7 });
+}
+
 describe('graph gradients (finite differences)', () => {
   for (const threads of [1, 2]) {
-    it(`conv -> BN -> tanh -> maxpool -> dense and a residual block match central differences, ${threads} thread(s), every ISA`, () => {
+    it(`conv -> BN -> tanh -> maxpool -> dense, a residual block and a fused ReLU basic block match central differences, ${threads} thread(s), every ISA`, () => {
       setNumThreads(threads);
       withEachIsa(() => {
         const a = convNet();
         expect(gradError(a, { rows: 4, cols: 72, data: rand(4 * 72, 7) })).toBeLessThan(5e-3);
         const b = residual();
         expect(gradError(b, { rows: 3, cols: 50, data: rand(3 * 50, 11) })).toBeLessThan(5e-3);
+        const c = reluResidual();
+        expect(gradError(c, { rows: 3, cols: 50, data: rand(3 * 50, 13) })).toBeLessThan(5e-3);
       });
     });
   }

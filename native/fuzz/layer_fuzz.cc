@@ -1,4 +1,4 @@
-// Layer kernels (pooling, batch/layer normalization, dropout): the drivers
+// Layer kernels (pooling, batch/layer normalization, BatchNorm / Add fused with ReLU, dropout): the drivers
 // on every runnable ISA against their plain scalar references (*_reference),
 // bit for bit, on fuzzer-chosen shapes, windows, paddings, thread counts and
 // values (NaN and ties included for max pooling).
@@ -8,6 +8,7 @@
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/conv/pool2d.h"
+#include "../src/kernels/layers/add_relu.h"
 #include "../src/kernels/layers/dropout.h"
 #include "../src/kernels/norm/batchnorm.h"
 #include "../src/kernels/norm/layernorm.h"
@@ -66,6 +67,18 @@ struct Case {
     kRef ? batchnorm_backward_reference(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false)
          : batchnorm_backward(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false);
     put(dx), put(dg), put(db);
+    // BatchNorm + ReLU and Add + ReLU (the graph's fusions).
+    std::vector<float> z(n), kept(2 * c);
+    kRef ? batchnorm_forward_train_reference(rows, c, x.data(), gamma.data(), beta.data(), 1e-5f, 0.1f, rm.data(), rv.data(), sm.data(), si.data(), z.data(), kept.data())
+         : batchnorm_forward_train(rows, c, x.data(), gamma.data(), beta.data(), 1e-5f, 0.1f, rm.data(), rv.data(), sm.data(), si.data(), z.data(), kept.data());
+    put(z), put(kept);
+    kRef ? batchnorm_backward_reference(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false, kept.data())
+         : batchnorm_backward(rows, c, x.data(), dy.data(), gamma.data(), sm.data(), si.data(), dx.data(), dg.data(), db.data(), false, kept.data());
+    put(dx), put(dg), put(db);
+    kRef ? add_relu_reference(n, x.data(), dy.data(), z.data()) : add_relu(n, x.data(), dy.data(), z.data());
+    put(z);
+    kRef ? relu_grad_split_reference(n, z.data(), dy.data(), dx.data(), y.data()) : relu_grad_split(n, z.data(), dy.data(), dx.data(), y.data());
+    put(dx), put(y);
     kRef ? batchnorm_forward_eval_reference(rows, c, x.data(), nullptr, beta.data(), rm.data(), rv.data(), 1e-3f, y.data())
          : batchnorm_forward_eval(rows, c, x.data(), nullptr, beta.data(), rm.data(), rv.data(), 1e-3f, y.data());
     put(y);

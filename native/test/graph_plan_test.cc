@@ -4,6 +4,7 @@
 // differences of the plan's own evaluation-mode loss; accumulation; labels
 // that go bad between validation and use.
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -71,6 +72,34 @@ bool step_refuses(GraphPlan& plan, const BatchSource& src, const LossOptions& op
   return false;
 }
 
+// Runs fn() on 1 and 2 threads, every runnable ISA each; restores the defaults.
+template <class Fn>
+void on_every_isa_and_thread_count(Fn&& fn) {
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (auto isa : testing::runnable_isas()) {
+      set_active_isa(isa);
+      fn();
+    }
+  }
+  set_num_threads(get_num_threads());
+  set_active_isa(best_supported_isa());
+}
+
+// Checks grads[i] against the central difference of loss_at() with step h in params[i], for every i.
+template <class LossAt>
+void check_central_differences(std::vector<float>& params, const std::vector<float>& grads, float h, double tol, LossAt&& loss_at) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const float v = params[i];
+    params[i] = v + h;
+    const double up = loss_at();
+    params[i] = v - h;
+    const double down = loss_at();
+    params[i] = v;
+    CHECK_NEAR(grads[i], (up - down) / (2 * h), tol);
+  }
+}
+
 }  // namespace
 
 TEST(graph_plan_gradients_match_finite_differences_on_every_isa_and_thread_count) {
@@ -80,34 +109,19 @@ TEST(graph_plan_gradients_match_finite_differences_on_every_isa_and_thread_count
   BatchSource& src = batch.src;
   const LossOptions& opt = batch.opt;
   std::vector<float> params = testing::random_floats(Net::kParams, 5);
-  for (int threads : {1, 2}) {
-    set_num_threads(threads);
-    for (auto isa : testing::runnable_isas()) {
-      set_active_isa(isa);
-      std::vector<float> grads(Net::kParams, 99.0f);
-      GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1, true);
-      plan.bind(params.data(), grads.data(), nullptr);
-      plan.reserve(rows);
-      const LossResult res = plan.train_step(src, opt, false);
-      auto loss_at = [&]() { return plan.evaluate(src, rows, opt, true, nullptr).sum / rows; };
-      CHECK_NEAR(res.sum / rows, loss_at(), 1e-5);
-      const float h = 1e-2f;
-      for (size_t i = 0; i < Net::kParams; ++i) {
-        const float v = params[i];
-        params[i] = v + h;
-        const double up = loss_at();
-        params[i] = v - h;
-        const double down = loss_at();
-        params[i] = v;
-        CHECK_NEAR(grads[i], (up - down) / (2 * h), 2e-3);
-      }
-      std::vector<float> once = grads;
-      plan.train_step(src, opt, true);
-      for (size_t i = 0; i < Net::kParams; ++i) CHECK_NEAR(grads[i], 2.0 * once[i], 1e-5);
-    }
-  }
-  set_num_threads(get_num_threads());
-  set_active_isa(best_supported_isa());
+  on_every_isa_and_thread_count([&] {
+    std::vector<float> grads(Net::kParams, 99.0f);
+    GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1, true);
+    plan.bind(params.data(), grads.data(), nullptr);
+    plan.reserve(rows);
+    const LossResult res = plan.train_step(src, opt, false);
+    auto loss_at = [&]() { return plan.evaluate(src, rows, opt, true, nullptr).sum / rows; };
+    CHECK_NEAR(res.sum / rows, loss_at(), 1e-5);
+    check_central_differences(params, grads, 1e-2f, 2e-3, loss_at);
+    std::vector<float> once = grads;
+    plan.train_step(src, opt, true);
+    for (size_t i = 0; i < Net::kParams; ++i) CHECK_NEAR(grads[i], 2.0 * once[i], 1e-5);
+  });
 }
 
 // The gradient-ready hook (simdtrain/distributed's buckets): called once per
@@ -151,6 +165,76 @@ TEST(graph_plan_grad_ready_hook_reports_final_gradients_in_reverse_op_order) {
   // At the first call only op 5 had run: the first dense's gradients still
   // held the arena's old contents.
   CHECK(seen.grads[0][95] == grads[95] && seen.grads[0][0] == 99.0f);
+}
+
+namespace {
+
+// BatchNorm -> ReLU and a residual Add -> ReLU (the fusions of
+// graph_fusion.h): input [2, 2, 3] -> bn (s1) -> relu (s2) -> bn (s3) ->
+// add s3 + s2 (s4) -> relu (s5) -> flatten (s6) -> dense 3 (s7) -> softmax (s8).
+struct BnNet {
+  std::vector<Shape> slots = {Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3},
+                              vec(12), vec(3), vec(3)};
+  std::vector<OpDesc> ops = {
+      op(kOpBatchNorm, {0}, 1, {{"c", 3}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", 0}, {"beta", 3}, {"mean", 0}, {"var", 3}, {"nbt", 6}}),
+      op(kOpActivation, {1}, 2, {{"act", kActRelu}}),
+      op(kOpBatchNorm, {2}, 3, {{"c", 3}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", 6}, {"beta", 9}, {"mean", 7}, {"var", 10}, {"nbt", 13}}),
+      op(kOpAdd, {3, 2}, 4, {}),
+      op(kOpActivation, {4}, 5, {{"act", kActRelu}}),
+      op(kOpFlatten, {5}, 6, {{"nchw", 1}}),
+      op(kOpDense, {6}, 7, {{"in", 12}, {"out", 3}, {"act", kActLinear}, {"w", 12}, {"b", 48}}),
+      op(kOpActivation, {7}, 8, {{"act", kActSoftmax}}),
+  };
+  static constexpr size_t kParams = 51, kBuffers = 14;
+  static std::vector<float> buffers() {
+    std::vector<float> b(kBuffers, 0.0f);
+    for (size_t i : {3, 4, 5, 10, 11, 12}) b[i] = 1.0f;  // running variances
+    return b;
+  }
+};
+
+}  // namespace
+
+// The fused plan gives the unfused plan's bits (outputs, loss, gradients,
+// running statistics, evaluation) on every ISA and thread count, and its
+// gradients match central differences of its training-mode loss.
+TEST(graph_plan_relu_fusions_give_the_unfused_bits_and_finite_difference_gradients) {
+  BnNet net;
+  TrainBatch batch;
+  const size_t rows = TrainBatch::kRows;
+  std::vector<float> params = testing::random_floats(BnNet::kParams, 9);
+  on_every_isa_and_thread_count([&] {
+    std::vector<float> out[2];
+    for (bool fuse : {false, true}) {
+      std::vector<float> grads(BnNet::kParams, 99.0f), buffers = BnNet::buffers(), pred(rows * 3);
+      GraphPlan plan(net.slots, net.ops, ArenaSizes{BnNet::kParams, BnNet::kBuffers}, 1, true, false, fuse);
+      CHECK(plan.fused_count() == (fuse ? 2u : 0u));
+      plan.bind(params.data(), grads.data(), buffers.data());
+      plan.reserve(rows);
+      std::vector<size_t> seen;  // the gradient-ready hook still reports every op, fused ones included
+      GradReadyHook hook;
+      hook.ctx = &seen;
+      hook.ready = [](void* ctx, size_t ops_left) { static_cast<std::vector<size_t>*>(ctx)->push_back(ops_left); };
+      const LossResult r1 = plan.train_step(batch.src, batch.opt, false, &hook);
+      CHECK(seen == (std::vector<size_t>{6, 5, 4, 3, 2, 1, 0}));
+      const LossResult r2 = plan.train_step(batch.src, batch.opt, true);
+      const LossResult ev = plan.evaluate(batch.src, rows, batch.opt, true, pred.data());
+      std::vector<float>& o = out[fuse];
+      o = grads;
+      o.insert(o.end(), buffers.begin(), buffers.end());
+      o.insert(o.end(), pred.begin(), pred.end());
+      for (double v : {r1.sum, r2.sum, ev.sum}) o.push_back(static_cast<float>(v));
+      if (!fuse) continue;
+      // Finite differences of the training-mode loss (batch statistics) on the fused plan.
+      std::vector<float> g(BnNet::kParams), scratch(BnNet::kParams);
+      plan.bind(params.data(), g.data(), buffers.data());
+      plan.train_step(batch.src, batch.opt, false);
+      plan.bind(params.data(), scratch.data(), buffers.data());
+      // h small: a ReLU kink lies within 1e-2 of this net's values.
+      check_central_differences(params, g, 1e-3f, 3e-3, [&] { return plan.train_step(batch.src, batch.opt, false).sum / rows; });
+    }
+    CHECK(out[0].size() == out[1].size() && std::memcmp(out[0].data(), out[1].data(), out[0].size() * sizeof(float)) == 0);
+  });
 }
 
 TEST(graph_plan_refuses_bad_labels_and_rows_before_writing) {

@@ -1,4 +1,4 @@
-// Pooling, batch/layer normalization, dropout and embedding kernels against
+// Pooling, batch/layer normalization (and BatchNorm / Add fused with ReLU), dropout and embedding kernels against
 // plain double-precision references on odd shapes, on every ISA with 1 and 2
 // threads; every result must have the same bits for any thread count.
 #include <cmath>
@@ -7,6 +7,7 @@
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/conv/pool2d.h"
+#include "../src/kernels/layers/add_relu.h"
 #include "../src/kernels/layers/dropout.h"
 #include "../src/kernels/layers/embedding.h"
 #include "../src/kernels/norm/batchnorm.h"
@@ -431,9 +432,9 @@ TEST(normalization_vector_kernels_match_the_scalar_reference_bit_for_bit) {
         const float* b = affine ? beta.p : nullptr;
         View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), y(rows * c, 0), ye(rows * c, 0), dx(rows * c, 0), dg(c, 33), db(c, 35);
         for (size_t i = 0; i < c; ++i) rv.p[i] = 1.5f + rv.p[i];
-        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p);
-        eval(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, ye.p);
-        back(rows, c, x.p, dy.p, g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true);
+        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p, nullptr);
+        eval(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, ye.p, false);
+        back(rows, c, x.p, dy.p, g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true, nullptr);
         std::vector<float> out;
         for (const View* v : {&rm, &rv, &sm, &si, &dg, &db}) out.insert(out.end(), v->p, v->p + c);
         for (const View* v : {&y, &ye, &dx}) out.insert(out.end(), v->p, v->p + rows * c);
@@ -460,6 +461,86 @@ TEST(normalization_vector_kernels_match_the_scalar_reference_bit_for_bit) {
                      [&] { return ln(layernorm_forward, layernorm_backward, affine); });
       }
     }
+  }
+}
+
+// The ReLU fusions (graph_fusion.h): the fused reference equals BatchNorm's
+// reference followed by the ReLU, bit for bit, and every ISA's fused kernels
+// equal the fused reference on 1 and 2 threads.
+TEST(batchnorm_relu_fusion_matches_batchnorm_then_relu_and_the_reference_bit_for_bit) {
+  auto relu = [](float v) { return v != v ? v : (v > 0.0f ? v : 0.0f); };
+  for (size_t c : kChannels) {
+    for (size_t rows : {1, 5, 67, 130}) {
+      View x(rows * c, 41), dy(rows * c, 43), gamma(c, 45), beta(c, 47);
+      for (size_t i = 0; i < rows * c; ++i) x.p[i] = x.p[i] * 2.0f - 0.25f;
+      // fused: BatchNorm writing relu(y), backward through it (its mask
+      // recomputed from x); else BatchNorm, then the ReLU on its outputs and
+      // the ReLU's gradient (from those outputs) before BatchNorm's backward.
+      auto bn = [&](auto&& train, auto&& eval, auto&& back, bool affine, bool fused) {
+        const float* g = affine ? gamma.p : nullptr;
+        const float* b = affine ? beta.p : nullptr;
+        View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), z(rows * c, 0), ze(rows * c, 0), dx(rows * c, 0), dg(c, 33), db(c, 35);
+        View kept(2 * c, 0);
+        std::vector<float> gz(rows * c);
+        for (size_t i = 0; i < c; ++i) rv.p[i] = 1.5f + rv.p[i];
+        train(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, z.p, fused ? kept.p : nullptr);
+        eval(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, ze.p, fused);
+        for (size_t i = 0; !fused && i < rows * c; ++i) z.p[i] = relu(z.p[i]), ze.p[i] = relu(ze.p[i]);
+        for (size_t i = 0; i < rows * c; ++i) gz[i] = z.p[i] > 0.0f ? dy.p[i] : 0.0f;
+        back(rows, c, x.p, fused ? dy.p : gz.data(), g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true,
+             fused ? kept.p : nullptr);
+        std::vector<float> out;
+        for (const View* v : {&rm, &rv, &sm, &si, &dg, &db}) out.insert(out.end(), v->p, v->p + c);
+        for (const View* v : {&z, &ze, &dx}) out.insert(out.end(), v->p, v->p + rows * c);
+        return out;
+      };
+      for (bool affine : {true, false}) {
+        const std::vector<float> want =
+            bn(batchnorm_forward_train_reference, batchnorm_forward_eval_reference, batchnorm_backward_reference, affine, true);
+        const std::vector<float> unfused =
+            bn(batchnorm_forward_train_reference, batchnorm_forward_eval_reference, batchnorm_backward_reference, affine, false);
+        CHECK(unfused.size() == want.size() && same_bits(unfused.data(), want.data(), want.size()));
+        size_t zeros = 0;
+        for (size_t i = 0; i < rows * c; ++i) zeros += want[6 * c + i] == 0.0f;
+        CHECK(rows < 5 || (zeros > 0 && zeros < rows * c));  // the ReLU cut some values, not all
+        vs_reference(want.size(), [&] { return want; },
+                     [&] { return bn(batchnorm_forward_train, batchnorm_forward_eval, batchnorm_backward, affine, true); });
+      }
+    }
+  }
+}
+
+TEST(add_relu_fusion_matches_add_then_relu_and_the_reference_bit_for_bit) {
+  for (size_t n : testing::tail_sizes()) {
+    View a(n, 51), b(n, 53), dy(n, 55);
+    if (n > 3) a.p[1] = NAN, a.p[2] = -0.0f, b.p[2] = -0.0f, a.p[3] = 0.5f, b.p[3] = -0.5f;  // NaN, -0 + -0, exact 0
+    auto run = [&](auto&& fwd, auto&& back) {
+      View y(n, 0), da(n, 0), db(n, 0), d2(n, 0), inplace(n, 0);
+      fwd(n, a.p, b.p, y.p);
+      back(n, y.p, dy.p, da.p, db.p);
+      back(n, y.p, dy.p, nullptr, d2.p);
+      std::copy(dy.p, dy.p + n, inplace.p);
+      back(n, y.p, inplace.p, inplace.p, nullptr);
+      std::vector<float> out;
+      for (const View* v : {&y, &da, &db, &d2, &inplace}) out.insert(out.end(), v->p, v->p + n);
+      return out;
+    };
+    const std::vector<float> want = run(add_relu_reference, relu_grad_split_reference);
+    // The unfused ops: y = a + b, then relu; dx = dy where y > 0, else 0 (each input a copy).
+    auto unfused = [&] {
+      std::vector<float> out(5 * n);
+      for (size_t i = 0; i < n; ++i) {
+        const float s = a.p[i] + b.p[i];
+        const float y = std::isnan(s) ? s : (s > 0.0f ? s : 0.0f);
+        const float g = y > 0.0f ? dy.p[i] : 0.0f;
+        out[i] = y;
+        for (size_t k = 1; k < 5; ++k) out[k * n + i] = g;
+      }
+      return out;
+    }();
+    CHECK(same_bits(unfused.data(), want.data(), 5 * n));
+    if (n > 3) CHECK(std::isnan(want[1]) && std::signbit(want[2]) == false && want[2] == 0.0f && want[3] == 0.0f);
+    vs_reference(5 * n, [&] { return want; }, [&] { return run(add_relu, relu_grad_split); });
   }
 }
 

@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -26,6 +27,13 @@
 namespace simdtrain {
 namespace addon {
 namespace {
+
+// SIMDTRAIN_GRAPH_FUSION=0 builds plans without the op fusions of
+// kernels/graph/graph_fusion.h (same results; for A/B timings), read per plan.
+bool fusion_enabled() {
+  const char* v = std::getenv("SIMDTRAIN_GRAPH_FUSION");
+  return !(v && std::strcmp(v, "0") == 0);
+}
 
 using graph::BatchSource;
 using graph::GraphPlan;
@@ -75,7 +83,8 @@ class NnPlan : public Napi::ObjectWrap<NnPlan> {
     sizes.params = params.length;
     sizes.buffers = buffers.length;
     try {
-      plan_ = std::make_unique<GraphPlan>(std::move(desc.slots), desc.ops, sizes, desc.seed, desc.input_nchw, desc.output_nchw);
+      plan_ = std::make_unique<GraphPlan>(std::move(desc.slots), desc.ops, sizes, desc.seed, desc.input_nchw, desc.output_nchw,
+                                          fusion_enabled());
     } catch (const std::invalid_argument& e) {
       throw_range_error(env, e.what());
     }

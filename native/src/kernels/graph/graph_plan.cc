@@ -8,12 +8,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "graph_fusion.h"
 #include "graph_util.h"
 
 namespace simdtrain {
 namespace graph {
 GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, ArenaSizes sizes, uint64_t seed,
-                     bool input_nchw, bool output_nchw)
+                     bool input_nchw, bool output_nchw, bool fuse)
     : slots_(std::move(slots)), input_nchw_(input_nchw), output_nchw_(output_nchw), seed_(seed) {
   if (slots_.empty()) throw std::invalid_argument("the plan needs an input slot");
   if (ops.empty()) throw std::invalid_argument("the plan needs at least one op");
@@ -64,11 +65,14 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
     if (static_cast<int>(s) != out_slot_ && readers[s] == 0) throw std::invalid_argument("slot " + std::to_string(s) + " is never read");
   }
   if (readers[out_slot_] != 0) throw std::invalid_argument("the output slot must not be read by an op");
+  dead_.assign(n, false);
+  if (fuse) fuse_relus(ops, sizes, readers);
   // In reverse order, the first op to produce a slot's gradient writes it;
   // every later one (an earlier op) adds to it.
   std::vector<bool> written(n, false);
   for (size_t i = ops_.size(); i-- > 0;) {
     Node& node = ops_[i];
+    if (!node.op) continue;
     node.adds.resize(node.inputs.size());
     for (size_t j = 0; j < node.inputs.size(); ++j) {
       node.adds[j] = written[node.inputs[j]];
@@ -80,15 +84,43 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   saved_.resize(ops_.size());
 }
 
+void GraphPlan::fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const int s = ops[i].output;
+    if (!ops_[i].op || s == out_slot_ || readers[s] != 1) continue;
+    size_t j = i + 1;  // the slot's only reader
+    while (j < ops.size() && std::find(ops[j].inputs.begin(), ops[j].inputs.end(), s) == ops[j].inputs.end()) ++j;
+    if (j == ops.size() || ops[j].inputs.size() != 1) continue;
+    const FusionEntry* fusion = find_fusion(ops[i], ops[j]);
+    if (!fusion) continue;
+    std::vector<Shape> in;
+    for (int k : ops[i].inputs) in.push_back(slots_[k]);
+    std::unique_ptr<Op> op = fusion->make(ops[i], ops[j], in, sizes);
+    if (!op || op->out_shape() != slots_[ops[j].output]) continue;
+    ops_[i].op = std::move(op);
+    ops_[i].output = ops[j].output;
+    ops_[j].op.reset();
+    dead_[s] = true;
+  }
+}
+
+size_t GraphPlan::fused_count() const {
+  size_t k = 0;
+  for (const Node& node : ops_) k += node.op ? 0 : 1;
+  return k;
+}
+
 void GraphPlan::reserve(size_t rows) {
   if (rows <= capacity_) return;
   size_t scratch = 0, fan = 0;
   for (size_t s = 0; s < slots_.size(); ++s) {
+    if (dead_[s]) continue;
     act_[s].resize(rows * slots_[s].size());
     if (s != 0) grad_[s].resize(rows * slots_[s].size());
   }
   for (size_t i = 0; i < ops_.size(); ++i) {
     const Node& node = ops_[i];
+    if (!node.op) continue;
     saved_[i].resize(rows * node.op->saved_per_row());
     scratch = std::max(scratch, node.op->scratch_floats(rows));
     size_t op_fan = 0;
@@ -191,6 +223,7 @@ const float* GraphPlan::forward(size_t rows, bool training, size_t begin, size_t
   std::vector<const float*> many;
   for (size_t i = begin; i < end; ++i) {
     Node& node = ops_[i];
+    if (!node.op) continue;  // fused into an earlier op
     const float** x = xs;
     if (node.inputs.size() > 8) many.resize(node.inputs.size()), x = many.data();
     for (size_t j = 0; j < node.inputs.size(); ++j) x[j] = act_[node.inputs[j]].data();
@@ -214,6 +247,10 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
   std::vector<float*> dx;
   for (size_t i = end; i-- > 0;) {
     Node& node = ops_[i];
+    if (!node.op) {  // fused into an earlier op
+      if (hook && hook->ready) hook->ready(hook->ctx, i);
+      continue;
+    }
     const size_t k = node.inputs.size();
     x.resize(k), dx.resize(k);
     // An input whose gradient adds to one already written gets its own part of fan_.

@@ -59,9 +59,10 @@ class GraphPlan {
  public:
   // Throws std::invalid_argument naming the op when the list is inconsistent.
   // input_nchw / output_nchw: the API's input / output rows are images in
-  // NCHW order (converted to and from the plan's NHWC).
+  // NCHW order (converted to and from the plan's NHWC). fuse: apply the
+  // fusions of graph_fusion.h (same bits; false keeps every op as listed).
   GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, ArenaSizes sizes, uint64_t seed,
-            bool input_nchw = false, bool output_nchw = false);
+            bool input_nchw = false, bool output_nchw = false, bool fuse = true);
 
   void bind(float* params, float* grads, float* buffers) { params_ = params, grads_ = grads, buffers_ = buffers; }
   // Grows the buffers to `rows` rows (never shrinks).
@@ -94,6 +95,8 @@ class GraphPlan {
   // (copied from d_out when given, else already in place).
   void backward(size_t rows, const float* d_out, size_t end, bool accumulate, const GradReadyHook* hook = nullptr);
   size_t op_count() const { return ops_.size(); }
+  // Ops a fusion folded into an earlier op (they keep their index, run nothing).
+  size_t fused_count() const;
   // The output converted to NCHW flatten order (predictions).
   void copy_output(size_t rows, const float* y, float* dst) const;
   // The reverse: an output-shaped array in NCHW order -> the plan's layout.
@@ -110,13 +113,16 @@ class GraphPlan {
 
  private:
   struct Node {
-    std::unique_ptr<Op> op;
+    std::unique_ptr<Op> op;  // null: folded into an earlier op by a fusion
     std::vector<int> inputs;
     int output = -1;
     std::vector<bool> adds;  // input gradient adds to one written by a later op
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;
+  // Replaces each (producer, ReLU) pair graph_fusion.h covers by the fused
+  // op; the slot between them becomes dead (never stored).
+  void fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
   // Throws std::out_of_range unless the `n` input values are ids in [0, id_limit_).
   void check_ids(size_t n, const float* x, size_t first_row) const;
   size_t loss_end(bool fused) const { return fused ? ops_.size() - 1 : ops_.size(); }
@@ -135,6 +141,7 @@ class GraphPlan {
   float* grads_ = nullptr;
   float* buffers_ = nullptr;
   std::vector<std::vector<float>> act_, grad_, saved_;
+  std::vector<bool> dead_;  // slots a fusion skips
   std::vector<float> scratch_, fan_;  // op scratch; one input gradient before it is added
   std::vector<int32_t> labels_;
   std::vector<float> targets_;

@@ -1,5 +1,8 @@
 // One entry per op: code, name, factory. A new op adds its file, its
-// factory declaration in graph_ops.h and one line here.
+// factory declaration in graph_ops.h and one line here. Likewise one entry
+// per fusion (graph_fusion.h).
+#include "../nn/nn_table.h"
+#include "graph_fusion.h"
 #include "graph_ops.h"
 
 namespace simdtrain {
@@ -23,7 +26,21 @@ const OpEntry kOps[] = {
     {kOpEmbedding, "Embedding", make_embedding},
 };
 
+const FusionEntry kFusions[] = {
+    {kOpBatchNorm, kActRelu, "BatchNorm+ReLU", make_batchnorm_relu},
+    {kOpAdd, kActRelu, "Add+ReLU", make_add_relu},
+};
+
 }  // namespace
+
+const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& act) {
+  if (act.code != kOpActivation || !act.has("act")) return nullptr;
+  const double code = act.attrs.at("act");
+  for (const FusionEntry& e : kFusions) {
+    if (e.code == producer.code && code == e.act) return &e;
+  }
+  return nullptr;
+}
 
 const OpEntry* find_op(int code) {
   for (const OpEntry& e : kOps) {

@@ -4,12 +4,15 @@
 //   (buffer offsets of the running statistics), nbt (buffer offset of
 //   num_batches_tracked, counted as a float). Training: batch statistics,
 //   running statistics updated; evaluation: running statistics.
+//   BatchNorm + ReLU (the fusion graph_fusion.h picks when a ReLU Activation
+//   is the only reader): the same op writing relu(y), one pass each way.
 // LayerNorm over the last axis (c of NHWC; the features of a vector):
 //   attributes d, eps, gamma, beta (-1 = no affine).
 #include <vector>
 
 #include "../norm/batchnorm.h"
 #include "../norm/layernorm.h"
+#include "graph_fusion.h"
 #include "graph_ops.h"
 
 namespace simdtrain {
@@ -21,27 +24,30 @@ float* maybe(float* base, long long off) { return off >= 0 ? base + off : nullpt
 
 class BatchNormOp : public Op {
  public:
-  BatchNormOp(std::vector<Shape> in, float eps, float momentum, long long gamma, long long beta, size_t mean, size_t var, long long nbt)
+  BatchNormOp(std::vector<Shape> in, float eps, float momentum, long long gamma, long long beta, size_t mean, size_t var, long long nbt,
+              bool relu)
       : Op(in, in[0]), eps_(eps), momentum_(momentum), gamma_(gamma), beta_(beta), mean_(mean), var_(var), nbt_(nbt),
-        save_(2 * in[0].c) {}
+        relu_(relu), save_((relu ? 4 : 2) * in[0].c) {}
 
-  // y = gamma * (x - mean) * invstd + beta over rows = B*H*W
+  // y = gamma * (x - mean) * invstd + beta over rows = B*H*W (relu(y) when fused)
   void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
     if (ctx.training) {
       batchnorm_forward_train(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, momentum_,
-                              ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y);
+                              ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y,
+                              relu_ ? save_.data() + 2 * c : nullptr);
       if (nbt_ >= 0) ctx.buffers[nbt_] += 1.0f;
     } else {
       batchnorm_forward_eval(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), ctx.buffers + mean_,
-                             ctx.buffers + var_, eps_, y);
+                             ctx.buffers + var_, eps_, y, relu_);
     }
   }
 
   void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
     batchnorm_backward(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],
-                       maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate);
+                       maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate,
+                       relu_ ? save_.data() + 2 * c : nullptr);
   }
 
  private:
@@ -49,7 +55,8 @@ class BatchNormOp : public Op {
   long long gamma_, beta_;
   size_t mean_, var_;
   long long nbt_;
-  std::vector<float> save_;  // batch mean and invstd of the last training forward
+  bool relu_;                // y = relu(batchnorm(x)) (the fused ReLU)
+  std::vector<float> save_;  // batch mean and invstd of the last training forward (then the fused ReLU's scale and bias)
 };
 
 class LayerNormOp : public Op {
@@ -75,9 +82,7 @@ class LayerNormOp : public Op {
   long long gamma_, beta_;
 };
 
-}  // namespace
-
-std::unique_ptr<Op> make_batchnorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+std::unique_ptr<Op> batchnorm_op(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes, bool relu) {
   if (inputs.size() != 1) d.fail("BatchNorm takes one input");
   const size_t c = inputs[0].c;
   if (static_cast<size_t>(d.integer("c", 1, 1 << 30)) != c) d.fail("input has " + std::to_string(c) + " channels, the layer expects " + std::to_string(d.integer("c", 1, 1 << 30)));
@@ -91,7 +96,17 @@ std::unique_ptr<Op> make_batchnorm(const OpDesc& d, const std::vector<Shape>& in
   require_range(d, "running_var", var, c, sizes.buffers);
   const long long nbt = d.integer_or("nbt", -1, INT64_MAX / 2, -1);
   if (nbt >= 0) require_range(d, "num_batches_tracked", static_cast<size_t>(nbt), 1, sizes.buffers);
-  return std::make_unique<BatchNormOp>(inputs, static_cast<float>(eps), static_cast<float>(momentum), gamma, beta, mean, var, nbt);
+  return std::make_unique<BatchNormOp>(inputs, static_cast<float>(eps), static_cast<float>(momentum), gamma, beta, mean, var, nbt, relu);
+}
+
+}  // namespace
+
+std::unique_ptr<Op> make_batchnorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+  return batchnorm_op(d, inputs, sizes, false);
+}
+
+std::unique_ptr<Op> make_batchnorm_relu(const OpDesc& d, const OpDesc&, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+  return batchnorm_op(d, inputs, sizes, true);
 }
 
 std::unique_ptr<Op> make_layernorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {

@@ -114,42 +114,86 @@ void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float*
   });
 }
 
-void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy, float* acc_dyx) {
+// nn_act_kernels.isa.cc's relu (NaN stays NaN, -0 and negatives give +0)
+// and its gradient given the output z.
+inline Vec relu(Vec v) { return select(cmp_unord(v, v), v, select(cmp_gt(v, zero()), v, zero())); }
+inline Vec relu_grad(Vec z, Vec dy) { return select(cmp_gt(z, zero()), dy, zero()); }
+
+// dy at chunk offset i; kRelu: through the ReLU of the fused BatchNorm,
+// whose input (d * scale + bias, d = x - mean) is recomputed as the forward computed it.
+template <bool kRelu, class Chunk>
+inline Vec grad_at(Chunk chunk, const float* dy, size_t i, Vec d, Vec scale, Vec bias) {
+  const Vec g = chunk.load(dy + i);
+  if constexpr (kRelu) return relu_grad(add(mul(d, scale), bias), g);
+  return g;
+}
+
+template <bool kRelu>
+void add_dy_dev_t(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                  const float* bias, float* acc_dy, float* acc_dyx) {
   for_each_chunk(c, [&](size_t ch, auto chunk) {
     const Vec m = chunk.load(mean + ch);
+    const Vec s = kRelu ? chunk.load(scale + ch) : zero(), t = kRelu ? chunk.load(bias + ch) : zero();
     Vec a = chunk.load(acc_dy + ch), b = chunk.load(acc_dyx + ch);
     for (size_t r = 0; r < rows; ++r) {
-      const Vec g = chunk.load(dy + r * c + ch);
+      const Vec d = sub(chunk.load(x + r * c + ch), m);
+      const Vec g = grad_at<kRelu>(chunk, dy, r * c + ch, d, s, t);
       a = add(a, g);
-      b = add(b, mul(g, sub(chunk.load(x + r * c + ch), m)));
+      b = add(b, mul(g, d));
     }
     chunk.store(acc_dy + ch, a);
     chunk.store(acc_dyx + ch, b);
   });
 }
 
-void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias, float* y) {
+template <bool kRelu>
+void affine_t(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias, float* y) {
   for (size_t r = 0; r < rows; ++r) {
     const float* xr = x + r * c;
     float* yr = y + r * c;
     for_each_chunk(c, [&](size_t i, auto chunk) {
-      const Vec v = mul(sub(chunk.load(xr + i), chunk.load(shift + i)), chunk.load(scale + i));
-      chunk.store(yr + i, add(v, chunk.load(bias + i)));
+      const Vec v = add(mul(sub(chunk.load(xr + i), chunk.load(shift + i)), chunk.load(scale + i)), chunk.load(bias + i));
+      chunk.store(yr + i, kRelu ? relu(v) : v);
     });
   }
 }
 
-void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
-           const float* mean_dy, float* dx) {
+template <bool kRelu>
+void bn_dx_t(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale, const float* bias,
+             const float* k1, const float* k2, const float* mean_dy, float* dx) {
   for (size_t r = 0; r < rows; ++r) {
-    const float *xr = x + r * c, *gr = dy + r * c;
+    const float* xr = x + r * c;
     float* out = dx + r * c;
     for_each_chunk(c, [&](size_t i, auto chunk) {
-      const Vec a = sub(chunk.load(gr + i), chunk.load(mean_dy + i));
-      const Vec b = mul(sub(chunk.load(xr + i), chunk.load(mean + i)), chunk.load(k2 + i));
-      chunk.store(out + i, mul(chunk.load(k1 + i), sub(a, b)));
+      const Vec d = sub(chunk.load(xr + i), chunk.load(mean + i));
+      const Vec s = kRelu ? chunk.load(scale + i) : zero(), t = kRelu ? chunk.load(bias + i) : zero();
+      const Vec a = sub(grad_at<kRelu>(chunk, dy, r * c + i, d, s, t), chunk.load(mean_dy + i));
+      chunk.store(out + i, mul(chunk.load(k1 + i), sub(a, mul(d, chunk.load(k2 + i)))));
     });
   }
+}
+
+void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy, float* acc_dyx) {
+  add_dy_dev_t<false>(rows, c, x, dy, mean, nullptr, nullptr, acc_dy, acc_dyx);
+}
+void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias, float* y) {
+  affine_t<false>(rows, c, x, shift, scale, bias, y);
+}
+void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
+           const float* mean_dy, float* dx) {
+  bn_dx_t<false>(rows, c, x, dy, mean, nullptr, nullptr, k1, k2, mean_dy, dx);
+}
+
+void add_relu(size_t n, const float* a, const float* b, float* y) {
+  for_each_chunk(n, [&](size_t i, auto chunk) { chunk.store(y + i, relu(add(chunk.load(a + i), chunk.load(b + i)))); });
+}
+
+void relu_grad_split(size_t n, const float* z, const float* dy, float* da, float* db) {
+  for_each_chunk(n, [&](size_t i, auto chunk) {
+    const Vec g = relu_grad(chunk.load(z + i), chunk.load(dy + i));
+    if (da) chunk.store(da + i, g);
+    if (db) chunk.store(db + i, g);
+  });
 }
 
 void ln_param_grads(size_t n, const float* x, const float* dy, float mean, float rstd, float* acc_dy, float* acc_dyx) {
@@ -180,9 +224,10 @@ void dropout_apply(size_t n, const float* u, const float* in, float p, float sca
 
 }  // namespace
 
-extern const LayerKernels kLayerKernels = {window_max,     window_max_grad, window_sum, window_add, broadcast_scale,
-                                           add_rows,       add_sq_dev,      add_dy_dev, affine,     bn_dx,
-                                           ln_param_grads, ln_dx, dropout_apply};
+extern const LayerKernels kLayerKernels = {window_max,       window_max_grad,      window_sum,     window_add, broadcast_scale,
+                                           add_rows,         add_sq_dev,           add_dy_dev,     affine,     bn_dx,
+                                           affine_t<true>,   add_dy_dev_t<true>,   bn_dx_t<true>,  add_relu,   relu_grad_split,
+                                           ln_param_grads,   ln_dx,                dropout_apply};
 
 }  // namespace SIMDTRAIN_NS
 }  // namespace simdtrain

@@ -1,5 +1,5 @@
 // Per-ISA inner loops of the layer kernels (pooling, batch/layer
-// normalization, dropout): one table per ISA, written once over the SIMD
+// normalization, BatchNorm / residual Add fused with ReLU, dropout): one table per ISA, written once over the SIMD
 // abstraction in layer_kernels.isa.cc. The drivers (conv/pool2d.cc,
 // norm/batchnorm.cc, norm/layernorm.cc, layers/dropout.cc) keep the
 // threading and the reductions' order and call these on contiguous channel
@@ -54,6 +54,24 @@ struct LayerKernels {
   // dx[r, ch] = k1[ch] * ((dy[r, ch] - mean_dy[ch]) - (x[r, ch] - mean[ch]) * k2[ch])
   void (*bn_dx)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1,
                 const float* k2, const float* mean_dy, float* dx);
+  // BatchNorm + ReLU (the graph's fusion): affine then relu(v) (v if v > 0
+  // or NaN, else +0); and add_dy_dev / bn_dx with dy first taken through
+  // that ReLU, whose input v = (x - mean) * scale + bias they recompute from
+  // x with the forward's scale and bias (dy where v > 0, else +0; the same
+  // float operations as the forward, so the same mask as its output's). The
+  // bits of the unfused BatchNorm and ReLU kernels.
+  void (*affine_relu)(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                      float* y);
+  void (*add_dy_dev_relu)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                          const float* bias, float* acc_dy, float* acc_dyx);
+  void (*bn_dx_relu)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                     const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx);
+
+  // ---- residual Add + ReLU over n floats (the graph's fusion, add_relu.h).
+  // y[i] = relu(a[i] + b[i])
+  void (*add_relu)(size_t n, const float* a, const float* b, float* y);
+  // g = relu'(z[i]) dy[i] written to da and db (either may be null; either may be dy).
+  void (*relu_grad_split)(size_t n, const float* z, const float* dy, float* da, float* db);
 
   // ---- layer normalization, one row of n features
   // acc_dy[i] += dy[i]; acc_dyx[i] += dy[i] * ((x[i] - mean) * rstd)

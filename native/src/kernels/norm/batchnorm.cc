@@ -5,6 +5,7 @@
 // give the same bits.
 #include "batchnorm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -22,19 +23,20 @@ constexpr size_t kMinFloatsPerTask = 1 << 15;
 
 size_t min_rows(size_t c) { return c ? kMinFloatsPerTask / c + 1 : 1; }
 
-// y = (x - shift) * scale + bias per channel, rows split across threads.
+// y = (x - shift) * scale + bias per channel (then relu(y) with `relu`), rows split across threads.
 template <class Ops>
 void affine_rows(const Ops& ops, size_t rows, size_t c, const float* x, const float* shift, const float* scale,
-                 const float* bias, float* y) {
+                 const float* bias, float* y, bool relu) {
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
-    ops.affine(e - b, c, x + b * c, shift, scale, bias, y + b * c);
+    if (relu) ops.affine_relu(e - b, c, x + b * c, shift, scale, bias, y + b * c);
+    else ops.affine(e - b, c, x + b * c, shift, scale, bias, y + b * c);
   });
 }
 
 template <class Ops>
 void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
-                             float* save_invstd, float* y) {
+                             float* save_invstd, float* y, float* relu_affine) {
   const double n = static_cast<double>(rows);
   const std::vector<double> sum = column_block_sums(rows, c, 1, [&](size_t r0, size_t r1, float* acc) { ops.add_rows(r1 - r0, c, x + r0 * c, acc); });
   std::vector<float> mean(c), scale(c), bias(c);
@@ -56,27 +58,34 @@ void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const 
       running_var[ch] = static_cast<float>((1.0 - momentum) * running_var[ch] + momentum * unbiased);
     }
   }
-  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y);
+  if (relu_affine) {  // the fused ReLU's input affine, kept for the backward pass
+    std::copy(scale.begin(), scale.end(), relu_affine);
+    std::copy(bias.begin(), bias.end(), relu_affine + c);
+  }
+  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu_affine != nullptr);
 }
 
 template <class Ops>
 void forward_eval(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
-                            const float* running_mean, const float* running_var, float eps, float* y) {
+                            const float* running_mean, const float* running_var, float eps, float* y, bool relu) {
   std::vector<float> scale(c), bias(c);
   for (size_t ch = 0; ch < c; ++ch) {
     scale[ch] = (gamma ? gamma[ch] : 1.0f) * static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var[ch]) + eps));
     bias[ch] = beta ? beta[ch] : 0.0f;
   }
-  affine_rows(ops, rows, c, x, running_mean, scale.data(), bias.data(), y);
+  affine_rows(ops, rows, c, x, running_mean, scale.data(), bias.data(), y, relu);
 }
 
 template <class Ops>
 void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                        bool accumulate) {
-  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean)
+                        bool accumulate, const float* relu_affine) {
+  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the fused ReLU with relu_affine
+  const float* rs = relu_affine;
+  const float* rb = relu_affine ? relu_affine + c : nullptr;
   const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r0, size_t r1, float* acc) {
-    ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
+    if (rs) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, rs, rb, acc, acc + c);
+    else ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
   });
   const double n = rows ? static_cast<double>(rows) : 1.0;
   std::vector<float> k1(c), k2(c), mean_dy(c);
@@ -92,7 +101,8 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
   if (!dx) return;
   // dx = k1 * (dy - mean(dy) - (x - mean) * k2)
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
-    ops.bn_dx(e - b, c, x + b * c, dy + b * c, save_mean, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
+    if (rs) ops.bn_dx_relu(e - b, c, x + b * c, dy + b * c, save_mean, rs, rb, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
+    else ops.bn_dx(e - b, c, x + b * c, dy + b * c, save_mean, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
   });
 }
 
@@ -101,17 +111,19 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
 #define SIMDTRAIN_BATCHNORM_ENTRY_POINTS(suffix, OPS)                                                                    \
   void batchnorm_forward_train##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,    \
                                        float eps, float momentum, float* running_mean, float* running_var,            \
-                                       float* save_mean, float* save_invstd, float* y) {                              \
-    forward_train(OPS{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd, y); \
+                                       float* save_mean, float* save_invstd, float* y, float* relu_affine) {          \
+    forward_train(OPS{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd, y,  \
+                  relu_affine);                                                                                       \
   }                                                                                                                   \
   void batchnorm_forward_eval##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,     \
-                                      const float* running_mean, const float* running_var, float eps, float* y) {     \
-    forward_eval(OPS{}, rows, c, x, gamma, beta, running_mean, running_var, eps, y);                                  \
+                                      const float* running_mean, const float* running_var, float eps, float* y,       \
+                                      bool relu) {                                                                    \
+    forward_eval(OPS{}, rows, c, x, gamma, beta, running_mean, running_var, eps, y, relu);                            \
   }                                                                                                                   \
   void batchnorm_backward##suffix(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,          \
                                   const float* save_mean, const float* save_invstd, float* dx, float* dgamma,         \
-                                  float* dbeta, bool accumulate) {                                                    \
-    backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate);                   \
+                                  float* dbeta, bool accumulate, const float* relu_affine) {                          \
+    backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, relu_affine);      \
   }
 
 SIMDTRAIN_BATCHNORM_ENTRY_POINTS(, TableRowOps)

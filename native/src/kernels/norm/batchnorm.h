@@ -10,6 +10,14 @@
 // which is 0, as PyTorch would raise instead; the layer rejects batch 1.)
 // Evaluation: the running statistics normalize instead.
 //
+// BatchNorm followed by ReLU (the graph's fusion, graph_fusion.h): with
+// `relu_affine` (2c floats) the training forward writes relu(y) (y if y > 0
+// or NaN, else +0) in the same pass and keeps there the per-channel scale
+// (gamma * invstd) and bias (beta) it applied; given them, the backward
+// takes dy through that ReLU first (dy where y, recomputed from x with the
+// same float operations, is > 0; else +0). `relu` does the same for the
+// evaluation forward. The bits of the unfused pair.
+//
 // Sums run over fixed blocks of rows, each block added row by row without
 // fused multiply-add, blocks combined in order in double: the same bits on
 // every ISA and for every thread count.
@@ -24,10 +32,10 @@ namespace simdtrain {
 // save_invstd (c floats each) receive the batch statistics for the backward pass.
 void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
-                             float* save_invstd, float* y);
+                             float* save_invstd, float* y, float* relu_affine = nullptr);
 
 void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
-                            const float* running_mean, const float* running_var, float eps, float* y);
+                            const float* running_mean, const float* running_var, float eps, float* y, bool relu = false);
 
 // Training-mode backward (batch statistics from the forward pass):
 //   dbeta  = sum dy,  dgamma = sum dy * xhat
@@ -36,17 +44,18 @@ void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* 
 // overwritten or added to (`accumulate`). gamma null means 1.
 void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                        bool accumulate);
+                        bool accumulate, const float* relu_affine = nullptr);
 
 // The same with plain scalar loops (the reference the per-ISA path is tested
 // against, bit for bit).
 void batchnorm_forward_train_reference(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
                                        float eps, float momentum, float* running_mean, float* running_var,
-                                       float* save_mean, float* save_invstd, float* y);
+                                       float* save_mean, float* save_invstd, float* y, float* relu_affine = nullptr);
 void batchnorm_forward_eval_reference(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
-                                      const float* running_mean, const float* running_var, float eps, float* y);
+                                      const float* running_mean, const float* running_var, float eps, float* y,
+                                      bool relu = false);
 void batchnorm_backward_reference(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                                   const float* save_mean, const float* save_invstd, float* dx, float* dgamma,
-                                  float* dbeta, bool accumulate);
+                                  float* dbeta, bool accumulate, const float* relu_affine = nullptr);
 
 }  // namespace simdtrain

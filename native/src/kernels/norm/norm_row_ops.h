@@ -25,24 +25,49 @@ struct PlainRowOps {
         acc[i] += d * d;
       }
   }
-  void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
-                  float* acc_dyx) const {
+  // relu(v): v if v > 0 or NaN, else +0 (the activation kernels' ReLU). The
+  // *_relu forms take dy through the fused ReLU first: dy where its input
+  // (x - mean) * scale + bias, recomputed as the forward computed it, is > 0,
+  // else +0 (the BatchNorm + ReLU fusion, with the unfused bits).
+  static float relu(float v) { return v != v ? v : (v > 0.0f ? v : 0.0f); }
+  static float grad_at(float d, float dy, const float* scale, const float* bias, size_t i) {
+    return !scale || d * scale[i] + bias[i] > 0.0f ? dy : 0.0f;
+  }
+  void add_dy_dev_relu(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                       const float* bias, float* acc_dy, float* acc_dyx) const {
     for (size_t r = 0; r < rows; ++r)
       for (size_t i = 0; i < c; ++i) {
-        acc_dy[i] += dy[r * c + i];
-        acc_dyx[i] += dy[r * c + i] * (x[r * c + i] - mean[i]);
+        const float d = x[r * c + i] - mean[i];
+        const float g = grad_at(d, dy[r * c + i], scale, bias, i);
+        acc_dy[i] += g;
+        acc_dyx[i] += g * d;
       }
+  }
+  void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
+                  float* acc_dyx) const {
+    add_dy_dev_relu(rows, c, x, dy, mean, nullptr, nullptr, acc_dy, acc_dyx);
+  }
+  void affine_relu(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                   float* y) const {
+    affine(rows, c, x, shift, scale, bias, y);
+    for (size_t i = 0; i < rows * c; ++i) y[i] = relu(y[i]);
   }
   void affine(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
               float* y) const {
     for (size_t r = 0; r < rows; ++r)
       for (size_t i = 0; i < c; ++i) y[r * c + i] = (x[r * c + i] - shift[i]) * scale[i] + bias[i];
   }
+  void bn_dx_relu(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                  const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx) const {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t i = 0; i < c; ++i) {
+        const float d = x[r * c + i] - mean[i];
+        dx[r * c + i] = k1[i] * (grad_at(d, dy[r * c + i], scale, bias, i) - mean_dy[i] - d * k2[i]);
+      }
+  }
   void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
              const float* mean_dy, float* dx) const {
-    for (size_t r = 0; r < rows; ++r)
-      for (size_t i = 0; i < c; ++i)
-        dx[r * c + i] = k1[i] * (dy[r * c + i] - mean_dy[i] - (x[r * c + i] - mean[i]) * k2[i]);
+    bn_dx_relu(rows, c, x, dy, mean, nullptr, nullptr, k1, k2, mean_dy, dx);
   }
   void ln_forward(size_t n, const float* x, float mean, float rstd, const float* gamma, const float* beta, float* y) const {
     for (size_t i = 0; i < n; ++i) {
@@ -84,6 +109,18 @@ struct TableRowOps {
   void bn_dx(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* k1, const float* k2,
              const float* mean_dy, float* dx) const {
     k.bn_dx(rows, c, x, dy, mean, k1, k2, mean_dy, dx);
+  }
+  void affine_relu(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                   float* y) const {
+    k.affine_relu(rows, c, x, shift, scale, bias, y);
+  }
+  void add_dy_dev_relu(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                       const float* bias, float* acc_dy, float* acc_dyx) const {
+    k.add_dy_dev_relu(rows, c, x, dy, mean, scale, bias, acc_dy, acc_dyx);
+  }
+  void bn_dx_relu(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
+                  const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx) const {
+    k.bn_dx_relu(rows, c, x, dy, mean, scale, bias, k1, k2, mean_dy, dx);
   }
   // LayerNorm's forward normalization stays the plain loop (layer_table.h says why).
   void ln_forward(size_t n, const float* x, float mean, float rstd, const float* gamma, const float* beta, float* y) const {

@@ -1,0 +1,40 @@
+// Op fusions the plan picks when it is built: an op whose output slot only a
+// ReLU Activation reads runs the ReLU itself, writing the Activation's slot
+// directly (one memory pass less each way, and the slot between them is
+// never stored). The fused op gives the unfused pair's bits. The Activation
+// keeps its index in the op list (op indices name dropout streams and the
+// gradient-ready hook's positions) but runs nothing.
+//
+// One table entry per fusion (graph_registry.cc); each fused op lives in its
+// own file and reuses its unfused kernels' arithmetic.
+#pragma once
+
+#include "graph_ops.h"
+
+namespace simdtrain {
+namespace graph {
+
+// Builds the fused op from the producer's and the Activation's descriptions
+// and the producer's input shapes; null when this producer cannot be fused
+// (then both ops stay as they are). Throws like the producer's factory.
+using FusedFactory = std::unique_ptr<Op> (*)(const OpDesc& producer, const OpDesc& act, const std::vector<Shape>& inputs,
+                                             const ArenaSizes& sizes);
+
+struct FusionEntry {
+  int code;  // the producer's op code
+  int act;   // the Activation's ActCode
+  const char* name;
+  FusedFactory make;
+};
+
+// The entry fusing `producer` with the Activation `act`, or null.
+const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& act);
+
+#define SIMDTRAIN_FUSED_FACTORY(fn) \
+  std::unique_ptr<Op> fn(const OpDesc&, const OpDesc&, const std::vector<Shape>&, const ArenaSizes&);
+SIMDTRAIN_FUSED_FACTORY(make_batchnorm_relu)  // ops_norm.cc
+SIMDTRAIN_FUSED_FACTORY(make_add_relu)        // ops_add_relu.cc
+#undef SIMDTRAIN_FUSED_FACTORY
+
+}  // namespace graph
+}  // namespace simdtrain
