@@ -93,24 +93,22 @@ void broadcast_scale(size_t count, size_t c, const float* g, float scale, float*
   }
 }
 
-// Column sums keep each chunk's accumulator in a register over the rows.
-void add_rows(size_t rows, size_t c, const float* x, float* acc) {
+// Column sums keep each chunk's accumulator in a register over the rows;
+// the second pass over the block's rows finds them in cache.
+void block_moments(size_t rows, size_t c, const float* x, float* mean, float* dev, float* sq) {
+  const Vec n = set1(static_cast<float>(rows));
   for_each_chunk(c, [&](size_t ch, auto chunk) {
-    Vec a = chunk.load(acc + ch);
-    for (size_t r = 0; r < rows; ++r) a = add(a, chunk.load(x + r * c + ch));
-    chunk.store(acc + ch, a);
-  });
-}
-
-void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) {
-  for_each_chunk(c, [&](size_t ch, auto chunk) {
-    const Vec m = chunk.load(mean + ch);
-    Vec a = chunk.load(acc + ch);
+    Vec s = zero(), e = zero(), q = zero();
+    for (size_t r = 0; r < rows; ++r) s = add(s, chunk.load(x + r * c + ch));
+    const Vec m = div(s, n);
     for (size_t r = 0; r < rows; ++r) {
       const Vec d = sub(chunk.load(x + r * c + ch), m);
-      a = add(a, mul(d, d));
+      e = add(e, d);
+      q = add(q, mul(d, d));
     }
-    chunk.store(acc + ch, a);
+    chunk.store(mean + ch, m);
+    chunk.store(dev + ch, e);
+    chunk.store(sq + ch, q);
   });
 }
 
@@ -225,7 +223,7 @@ void dropout_apply(size_t n, const float* u, const float* in, float p, float sca
 }  // namespace
 
 extern const LayerKernels kLayerKernels = {window_max,       window_max_grad,      window_sum,     window_add, broadcast_scale,
-                                           add_rows,         add_sq_dev,           add_dy_dev,     affine,     bn_dx,
+                                           block_moments,    add_dy_dev,           affine,         bn_dx,
                                            affine_t<true>,   add_dy_dev_t<true>,   bn_dx_t<true>,  add_relu,   relu_grad_split,
                                            ln_param_grads,   ln_dx,                dropout_apply};
 
