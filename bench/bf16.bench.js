@@ -8,10 +8,9 @@
 // PyTorch bf16 at 1024^2 and 2048^2 and >= 800 GFLOPS (AMX).
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { report, timeIt } = require('./harness');
+const { buildNativeBench } = require('./native_build');
 const st = require('..');
 
 const SHAPES = [
@@ -26,17 +25,8 @@ const notes = [];
 const python = process.env.PYTHON || '/usr/bin/python3';
 
 function buildKernelBench() {
-  const root = path.join(__dirname, '..');
-  const build = path.join(root, 'build-bench');
   try {
-    const quiet = { stdio: 'pipe' };
-    execFileSync('cmake', ['-S', root, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '--log-level=WARNING'], quiet);
-    execFileSync('cmake', ['--build', build, '--target', 'simdtrain_core', '-j', String(os.cpus().length)], quiet);
-    const libs = fs.readdirSync(build).filter((f) => /^libsimdtrain_isa_.*\.a$/.test(f)).map((f) => `-l${f.slice(3, -2)}`);
-    const exe = path.join(os.tmpdir(), `gemm_bf16_bench_${process.pid}`);
-    execFileSync(process.env.CXX || 'g++', ['-O2', '-std=c++17', path.join(__dirname, 'native', 'gemm_bf16_bench.cc'), '-o', exe,
-      `-L${build}`, '-lsimdtrain_core', ...libs, '-lsimdtrain_core', '-lpthread'], quiet);
-    return exe;
+    return buildNativeBench('gemm_bf16_bench', { preferBuildNative: false });
   } catch (e) {
     notes.push(`C++ harness not built: skipped (${String(e.stderr || e.message).split('\n')[0]})`);
     return null;

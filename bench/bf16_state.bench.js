@@ -2,10 +2,16 @@
 // from Philox) beside the same optimizer with fp32 state, in one run, 1 and 2
 // threads. The two variants are timed in alternating rounds and the median
 // of the rounds' medians is reported, so machine load hits both alike.
+// Then (bf16-state-kernel.json) the Adam kernels alone, one thread, beside
+// streaming loops with Adam's memory traffic (bench/native/optim_bf16_bench.cc,
+// built here with g++ against build-native/; BENCH_NATIVE=0 skips it).
 //   BENCH_SIZES=1e7 BENCH_ROUNDS=5 node bench/bf16_state.bench.js
 'use strict';
+const fs = require('fs');
 const os = require('os');
+const { execFileSync } = require('child_process');
 const { timeIt, report, median } = require('./harness');
+const { buildNativeBench } = require('./native_build');
 const simd = require('..');
 
 const sizes = (process.env.BENCH_SIZES || '1e6,1e7').split(',').map(Number);
@@ -77,3 +83,36 @@ report('bf16-state', rows, {
     'B/el: float32 param and grad read, param written, each state buffer read and written (4 B fp32, 2 B bf16)',
   ],
 });
+
+// Kernel-only timings (thread CPU time) and the stream loops, in cache and at
+// 10^7 parameters.
+if (process.env.BENCH_NATIVE !== '0') {
+  const exe = buildNativeBench('optim_bf16_bench', { opt: '-O3' });
+  const kernelRows = [];
+  const bytes = { adam_fp32: 28, adam_bf16: 20, stream28: 28, stream20: 20, copy8: 8 };
+  try {
+    for (const [n, r] of [[16384, 2001], [1e7, Math.max(rounds, 7)]]) {
+      const out = JSON.parse(execFileSync(exe, [String(n), String(r)], { encoding: 'utf8' }));
+      const at = Object.fromEntries(out.results.map((x) => [x.name, x]));
+      for (const x of out.results) {
+        kernelRows.push({
+          n,
+          kernel: x.name,
+          'cpu ns/el (median)': x.median * 1e9,
+          'cpu ns/el (min)': x.min * 1e9,
+          'GB/s (median)': bytes[x.name] / (x.median * 1e9),
+          'x adam_fp32': at.adam_fp32.median / x.median,
+        });
+      }
+    }
+  } finally {
+    fs.rmSync(exe, { force: true });
+  }
+  report('bf16-state-kernel', kernelRows, {
+    notes: [
+      `one thread, thread CPU time per element, median and min of the rounds (2001 at 16384, ${Math.max(rounds, 7)} at 1e7), the five in alternating order in one process; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+      'adam_*: the best ISA\'s Adam kernel (lr 1e-3, default betas, no decay) on fp32 / bf16 state; stream28: p, g, m, v read and p, m, v written as fp32 with one add each (Adam\'s 28 B/param, no math); stream20: the same with m, v as uint16 (20 B/param); copy8: one fp32 array copied (8 B/el counted; the write also reads the line first, so 12 B/el move)',
+      'x adam_fp32 > 1: faster than the fp32-state Adam kernel at the same n. At 1e7 a kernel near its stream loop is memory-bound; in cache (16384 parameters, L2) the kernels show their compute time',
+    ],
+  });
+}

@@ -13,27 +13,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { report } = require('./harness');
+const { buildNativeBench } = require('./native_build');
 
 const MIN_SECONDS = Number(process.env.LAYERS_BENCH_SECONDS || 0.2);
 const ROUNDS = Number(process.env.LAYERS_BENCH_ROUNDS || 5);
-const root = path.join(__dirname, '..');
 
-function build() {
-  const quiet = { stdio: 'pipe' };
-  let dir = path.join(root, 'build-native');
-  if (!fs.existsSync(path.join(dir, 'libsimdtrain_core.a'))) {
-    dir = path.join(root, 'build-bench');
-    execFileSync('cmake', ['-S', root, '-B', dir, '-DCMAKE_BUILD_TYPE=Release', '--log-level=WARNING'], quiet);
-    execFileSync('cmake', ['--build', dir, '--target', 'simdtrain_core', '-j', String(os.cpus().length)], quiet);
-  }
-  const libs = fs.readdirSync(dir).filter((f) => /^libsimdtrain_isa_.*\.a$/.test(f)).map((f) => `-l${f.slice(3, -2)}`);
-  const exe = path.join(os.tmpdir(), `layer_kernels_bench_${process.pid}`);
-  execFileSync(process.env.CXX || 'g++', ['-O2', '-std=c++17', path.join(__dirname, 'native', 'layer_kernels_bench.cc'), '-o', exe,
-    `-L${dir}`, '-lsimdtrain_core', ...libs, '-lsimdtrain_core', '-lpthread'], quiet);
-  return exe;
-}
-
-const exe = build();
+const exe = buildNativeBench('layer_kernels_bench');
 const rows = [];
 try {
   for (const threads of [1, 2]) {

@@ -64,6 +64,8 @@ std::vector<Conv2dShape> cases() {
       shape(2, 11, 12, 16, 24, 3, 1, 1, 1, 1),
       shape(1, 6, 6, 32, 16, 3, 1, 0, 1, 1),
       shape(2, 10, 9, 64, 64, 3, 1, 1, 1, 1),
+      // Winograd filter-gradient parts of several chunks (more than 36 tiles each).
+      shape(4, 32, 32, 16, 16, 3, 1, 1, 1, 1),
   };
   Conv2dShape s = shape(2, 7, 8, 3, 7, 2, 1, 0, 1, 1);  // 'same' with an even kernel
   s.kh = 2;

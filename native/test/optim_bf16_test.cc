@@ -75,6 +75,7 @@ TEST(optim_bf16_state_kernels_match_reference_bitwise_on_every_isa) {
       {OptimKind::adam, 0, 0},
       {OptimKind::adam, kFlagAmsgrad | kFlagMaximize, 0.01f},
       {OptimKind::adam, kFlagDecoupled, 0.1f},
+      {OptimKind::adam, kFlagMaximize, 0.01f},  // the staged Adam path with coupled decay
       {OptimKind::adamax, 0, 0.01f},
       {OptimKind::nadam, 0, 0},
       {OptimKind::radam, kFlagRectify, 0.01f},

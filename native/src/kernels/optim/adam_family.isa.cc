@@ -41,20 +41,17 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
   Vec acc_p = zero(), acc_u = zero();
   float tail_p = 0.0f, tail_u = 0.0f;
 
-  St st(s, t);
-  st.loop(n, [&](size_t i, auto chunk) {
-    Vec p = chunk.load(t.p + i);
-    Vec m = st.load(chunk, 0, i);
-    Vec v = st.load(chunk, 1, i);
-    if constexpr (kMode == kLambApply) {
-      const Vec u = lamb_direction<kWd>(m, v, p, c3, c4, eps, wd);
-      chunk.store(t.p + i, sub(p, mul(c5, u)));
-      return;
-    }
-    Vec g = mul(chunk.load(t.g + i), sign);
+  // Copies: a bf16 state store may alias anything (see Bf16State).
+  float* const tp = t.p;
+  const float* const tg = t.g;
+  // The gradient (sign and coupled decay applied) and p after decoupled decay.
+  auto grad = [&](size_t i, auto chunk, Vec& p) {
+    Vec g = mul(chunk.load(tg + i), sign);
     if constexpr (kDecoupled) p = mul(p, decay);
     if constexpr (kWd && kMode != kLambMoments) g = add(g, mul(wd, p));
-
+    return g;
+  };
+  auto moments = [&](Vec& m, Vec& v, Vec g) {
     // First moment: lerp in 2.x's Adam family, mul + add in LAMB.
     m = kMode == kLambMoments ? add(mul(m, b1), mul(w1, g)) : ema1(m, g);
     // Second moment (v), or Adamax's infinity norm kept in the same slot.
@@ -63,6 +60,44 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
     } else {
       v = add(mul(v, b2), mul(mul(w2, g), g));
     }
+  };
+  auto adam_param = [&](Vec p, Vec m, Vec second) { return sub(p, div(mul(c3, m), add(div(sqrt(second), c4), eps))); };
+
+  St st(s, t);
+  if constexpr (kMode == kAdam && !kAms && St::kStaged) {
+    // Two stages (Bf16State::loop_staged): the state update, then the
+    // divides, fed the new m and v through `stage` (same operations).
+    alignas(64) float stage[2][kSrBlock];
+    st.loop_staged(
+        n,
+        [&](size_t i, auto chunk, size_t e) {
+          Vec p = chunk.load(tp + i);
+          Vec m = st.load(chunk, 0, i);
+          Vec v = st.load(chunk, 1, i);
+          moments(m, v, grad(i, chunk, p));
+          st.store(chunk, 0, i, m);
+          st.store(chunk, 1, i, v);
+          storeu(stage[0] + e, m);
+          storeu(stage[1] + e, v);
+        },
+        [&](size_t i, auto chunk, size_t e) {
+          Vec p = chunk.load(tp + i);
+          if constexpr (kDecoupled) p = mul(p, decay);
+          chunk.store(tp + i, adam_param(p, loadu(stage[0] + e), loadu(stage[1] + e)));
+        });
+    return;
+  }
+  st.loop(n, [&](size_t i, auto chunk) {
+    Vec p = chunk.load(tp + i);
+    Vec m = st.load(chunk, 0, i);
+    Vec v = st.load(chunk, 1, i);
+    if constexpr (kMode == kLambApply) {
+      const Vec u = lamb_direction<kWd>(m, v, p, c3, c4, eps, wd);
+      chunk.store(tp + i, sub(p, mul(c5, u)));
+      return;
+    }
+    const Vec g = grad(i, chunk, p);
+    moments(m, v, g);
     st.store(chunk, 0, i, m);
     st.store(chunk, 1, i, v);
 
@@ -72,8 +107,7 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
         second = max(st.load(chunk, 2, i), v);
         st.store(chunk, 2, i, second);
       }
-      const Vec denom = add(div(sqrt(second), c4), eps);
-      p = sub(p, div(mul(c3, m), denom));
+      p = adam_param(p, m, second);
     } else if constexpr (kMode == kAdamax) {
       p = sub(p, div(mul(c3, m), v));
     } else if constexpr (kMode == kNadam) {
@@ -102,7 +136,7 @@ void core(const OptimScalars& s, const OptimSpan& t, size_t n, double* out) {
       }
       return;  // p is written by the second pass
     }
-    chunk.store(t.p + i, p);
+    chunk.store(tp + i, p);
   });
   if constexpr (kMode == kLambMoments) {
     out[0] += static_cast<double>(reduce_add(acc_p)) + tail_p;

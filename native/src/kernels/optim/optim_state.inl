@@ -10,6 +10,7 @@
 
 // fp32 state: s0..s2 as they are.
 struct F32State {
+  static constexpr bool kStaged = false;  // no loop_staged (see Bf16State)
   const OptimSpan& t;
   F32State(const OptimScalars&, const OptimSpan& span) : t(span) {}
   float* slot(int k) const { return k == 0 ? t.s0 : k == 1 ? t.s1 : t.s2; }
@@ -58,6 +59,7 @@ inline IVec lowbias32(IVec x) {
 // independent of both). NaN is stored as the quiet NaN 0x7FC0; +-Inf stay;
 // values within one bf16 ulp of the largest finite bf16 may round to infinity.
 struct Bf16State {
+  static constexpr bool kStaged = true;
   // Copies, not a reference to the span: the 16-bit stores may alias any
   // memory, and would make the compiler reload the pointers after each one.
   uint16_t* const h[3];
@@ -152,14 +154,27 @@ struct Bf16State {
   }
 
   // Walks the span one 256-element block at a time (the first and last may be
-  // cut). For each block it first hashes the block's bits into `rb`, a loop
-  // of independent integer work, then runs body(i, chunk) over the block with
-  // `bits` loaded from rb; the Philox words come kLanes blocks at a time.
-  // (Hashing inside the body, and one vector Philox call per block with every
-  // lane computing the same block, made the bf16 step slower than the fp32
-  // one: bench/bf16_state.bench.js.)
+  // cut), the Philox words kLanes blocks at a time, and calls body(i, chunk,
+  // e) for each chunk with `bits` holding its random bits, then flushes its
+  // stores; then param(i, chunk, e), which must not touch the state (a
+  // kernel's second stage, e.g. Adam's divides: loop_staged). e < kSrBlock is
+  // a slot for the chunk in a kSrBlock-element buffer the kernel may keep to
+  // hand values from body to param. In a whole block the hash runs inside
+  // the body (its integer work overlaps the divides), and param runs
+  // kStageLag vectors behind body: the divide chain of a vector then starts
+  // from values computed earlier, so the out-of-order window covers more of
+  // them. A cut block first hashes its bits into `rb` and runs param right
+  // after body, with e = 0. (Hashing a whole block ahead of the body, or one
+  // vector Philox call per block with every lane computing the same block,
+  // was slower: bench/bf16_state.bench.js, docs/bf16.md.)
+  static constexpr size_t kStageLag = 4;  // vectors
+  static_assert(kStageLag * kLanes < kSrBlock, "the lag fits in a block");
   template <class Body>
   void loop(size_t n, Body&& body) {
+    loop_staged(n, [&](size_t i, auto chunk, size_t) { body(i, chunk); }, [](size_t, auto, size_t) {});
+  }
+  template <class Body, class Param>
+  void loop_staged(size_t n, Body&& body, Param&& param) {
     IVec lane_step = iset1(0);
     {
       alignas(64) uint32_t steps[kLanes];
@@ -186,6 +201,22 @@ struct Bf16State {
         have_words = true;
       }
       const size_t lane = static_cast<size_t>(block - words_base);
+      if (take == kSrBlock) {
+        constexpr size_t lag = kStageLag * kLanes;
+        for (size_t seg = 0; seg < kSrBlock; seg += kSrSegment) {
+          IVec x = iadd(iset1(words[seg / kSrSegment][lane]), lane_step);
+          for (size_t e = seg; e < seg + kSrSegment; e += kLanes) {
+            bits = lowbias32(x);
+            x = iadd(x, vec_step);
+            body(i + e, FullChunk{}, e);
+            flush(FullChunk{}, i + e);
+            if (e >= lag) param(i + e - lag, FullChunk{}, e - lag);
+          }
+        }
+        for (size_t e = kSrBlock - lag; e < kSrBlock; e += kLanes) param(i + e, FullChunk{}, e);
+        i += take;
+        continue;
+      }
       // Element e of the block: lowbias32(word[e / 64] + (e % 64) * Weyl)
       // (a vector never straddles two 64-element segments).
       for (size_t seg = off / kSrSegment * kSrSegment; seg < off + take; seg += kSrSegment) {
@@ -199,8 +230,9 @@ struct Bf16State {
       }
       for_each_chunk(take, [&](size_t k, auto chunk) {
         bits = iloadu(rb + off + k);
-        body(i + k, chunk);
+        body(i + k, chunk, 0);
         flush(chunk, i + k);
+        param(i + k, chunk, 0);
       });
       i += take;
     }
