@@ -230,6 +230,32 @@ TEST(batchnorm_train_eval_backward_match_reference) {
   }
 }
 
+// The one-pass statistics (per-block deviations from the block's own mean,
+// combined in double) keep the variance when the mean is 10^4 standard
+// deviations from 0, where sum(x^2) / n - mean^2 in float would lose it all.
+TEST(batchnorm_variance_survives_a_mean_far_from_zero) {
+  for (size_t rows : {63, 64, 65, 300}) {
+    const size_t c = 3;
+    std::vector<float> x = testing::random_floats(rows * c, 13);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = 1e4f + static_cast<float>(i % c) + x[i];
+    std::vector<double> mean(c, 0), var(c, 0);
+    for (size_t i = 0; i < x.size(); ++i) mean[i % c] += x[i] / static_cast<double>(rows);
+    for (size_t i = 0; i < x.size(); ++i) var[i % c] += (x[i] - mean[i % c]) * (x[i] - mean[i % c]) / rows;
+    on_every_config([&] {
+      std::vector<float> y(rows * c), smean(c), sinv(c), run_m(c, 0.0f), run_v(c, 0.0f);
+      batchnorm_forward_train(rows, c, x.data(), nullptr, nullptr, 1e-5f, 1.0f, run_m.data(), run_v.data(), smean.data(),
+                              sinv.data(), y.data());
+      for (size_t ch = 0; ch < c; ++ch) {
+        CHECK_NEAR(sinv[ch], 1 / std::sqrt(var[ch] + 1e-5), 1e-5 * sinv[ch]);
+        CHECK_NEAR(run_v[ch], var[ch] * rows / (rows - 1), 1e-5 * run_v[ch]);
+      }
+      std::vector<float> all = sinv;
+      all.insert(all.end(), run_v.begin(), run_v.end());
+      return all;
+    });
+  }
+}
+
 TEST(layernorm_forward_backward_match_reference) {
   const float eps = 1e-5f;
   for (size_t rows : {1, 5, 70}) {

@@ -2,6 +2,8 @@
 // abstraction; the build compiles this file once per ISA. Vectors run over
 // channels (NHWC keeps them contiguous); tails are masked loads/stores, so
 // no byte outside the arrays is touched.
+#include <type_traits>
+
 #include "../../simd/target.h"
 #include "layer_table.h"
 
@@ -93,24 +95,40 @@ void broadcast_scale(size_t count, size_t c, const float* g, float scale, float*
   }
 }
 
-// Column sums keep each chunk's accumulator in a register over the rows.
-void add_rows(size_t rows, size_t c, const float* x, float* acc) {
-  for_each_chunk(c, [&](size_t ch, auto chunk) {
-    Vec a = chunk.load(acc + ch);
-    for (size_t r = 0; r < rows; ++r) a = add(a, chunk.load(x + r * c + ch));
-    chunk.store(acc + ch, a);
-  });
+// Column sums walk the rows once per group of up to 4 whole vectors of
+// channels (then the tail), each channel's accumulator in a register: a
+// channel's terms add in row order as before, and the group's independent
+// chains hide the add latency. body(ch, group, chunk) covers channels
+// [ch, ch + group * kLanes), or the tail for a TailChunk.
+template <class Body>
+inline void for_each_chunk_group(size_t c, Body&& body) {
+  size_t ch = 0;
+  for (; ch + 4 * kLanes <= c; ch += 4 * kLanes) body(ch, std::integral_constant<size_t, 4>{}, FullChunk{});
+  for (; ch + 2 * kLanes <= c; ch += 2 * kLanes) body(ch, std::integral_constant<size_t, 2>{}, FullChunk{});
+  for (; ch + kLanes <= c; ch += kLanes) body(ch, std::integral_constant<size_t, 1>{}, FullChunk{});
+  if (ch < c) body(ch, std::integral_constant<size_t, 1>{}, TailChunk{c - ch});
 }
 
-void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) {
-  for_each_chunk(c, [&](size_t ch, auto chunk) {
-    const Vec m = chunk.load(mean + ch);
-    Vec a = chunk.load(acc + ch);
-    for (size_t r = 0; r < rows; ++r) {
-      const Vec d = sub(chunk.load(x + r * c + ch), m);
-      a = add(a, mul(d, d));
+void block_moments(size_t rows, size_t c, const float* x, float* mean, float* dev, float* sq) {
+  const Vec n = set1(static_cast<float>(rows));
+  for_each_chunk_group(c, [&](size_t ch, auto group, auto chunk) {
+    constexpr size_t G = decltype(group)::value;
+    Vec s[G], m[G], e[G], q[G];
+    for (size_t k = 0; k < G; ++k) s[k] = zero(), e[k] = zero(), q[k] = zero();
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t k = 0; k < G; ++k) s[k] = add(s[k], chunk.load(x + r * c + ch + k * kLanes));
+    for (size_t k = 0; k < G; ++k) m[k] = div(s[k], n);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t k = 0; k < G; ++k) {
+        const Vec d = sub(chunk.load(x + r * c + ch + k * kLanes), m[k]);
+        e[k] = add(e[k], d);
+        q[k] = add(q[k], mul(d, d));
+      }
+    for (size_t k = 0; k < G; ++k) {
+      chunk.store(mean + ch + k * kLanes, m[k]);
+      chunk.store(dev + ch + k * kLanes, e[k]);
+      chunk.store(sq + ch + k * kLanes, q[k]);
     }
-    chunk.store(acc + ch, a);
   });
 }
 
@@ -131,18 +149,24 @@ inline Vec grad_at(Chunk chunk, const float* dy, size_t i, Vec d, Vec scale, Vec
 template <bool kRelu>
 void add_dy_dev_t(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
                   const float* bias, float* acc_dy, float* acc_dyx) {
-  for_each_chunk(c, [&](size_t ch, auto chunk) {
-    const Vec m = chunk.load(mean + ch);
-    const Vec s = kRelu ? chunk.load(scale + ch) : zero(), t = kRelu ? chunk.load(bias + ch) : zero();
-    Vec a = chunk.load(acc_dy + ch), b = chunk.load(acc_dyx + ch);
-    for (size_t r = 0; r < rows; ++r) {
-      const Vec d = sub(chunk.load(x + r * c + ch), m);
-      const Vec g = grad_at<kRelu>(chunk, dy, r * c + ch, d, s, t);
-      a = add(a, g);
-      b = add(b, mul(g, d));
+  for_each_chunk_group(c, [&](size_t ch, auto group, auto chunk) {
+    constexpr size_t G = decltype(group)::value;
+    Vec m[G], s[G], t[G], a[G], b[G];
+    for (size_t k = 0; k < G; ++k) {
+      const size_t i = ch + k * kLanes;
+      m[k] = chunk.load(mean + i);
+      s[k] = kRelu ? chunk.load(scale + i) : zero(), t[k] = kRelu ? chunk.load(bias + i) : zero();
+      a[k] = chunk.load(acc_dy + i), b[k] = chunk.load(acc_dyx + i);
     }
-    chunk.store(acc_dy + ch, a);
-    chunk.store(acc_dyx + ch, b);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t k = 0; k < G; ++k) {
+        const size_t i = r * c + ch + k * kLanes;
+        const Vec d = sub(chunk.load(x + i), m[k]);
+        const Vec g = grad_at<kRelu>(chunk, dy, i, d, s[k], t[k]);
+        a[k] = add(a[k], g);
+        b[k] = add(b[k], mul(g, d));
+      }
+    for (size_t k = 0; k < G; ++k) chunk.store(acc_dy + ch + k * kLanes, a[k]), chunk.store(acc_dyx + ch + k * kLanes, b[k]);
   });
 }
 
@@ -225,7 +249,7 @@ void dropout_apply(size_t n, const float* u, const float* in, float p, float sca
 }  // namespace
 
 extern const LayerKernels kLayerKernels = {window_max,       window_max_grad,      window_sum,     window_add, broadcast_scale,
-                                           add_rows,         add_sq_dev,           add_dy_dev,     affine,     bn_dx,
+                                           block_moments,    add_dy_dev,           affine,         bn_dx,
                                            affine_t<true>,   add_dy_dev_t<true>,   bn_dx_t<true>,  add_relu,   relu_grad_split,
                                            ln_param_grads,   ln_dx,                dropout_apply};
 

@@ -42,10 +42,10 @@ struct LayerKernels {
 
   // ---- batch normalization over a block of `rows` rows of c channels
   // (row r at x + r * c); per-channel sums add the rows in order.
-  // acc[ch] += x[r, ch] for each row
-  void (*add_rows)(size_t rows, size_t c, const float* x, float* acc);
-  // d = x[r, ch] - mean[ch]; acc[ch] += d * d for each row
-  void (*add_sq_dev)(size_t rows, size_t c, const float* x, const float* mean, float* acc);
+  // The block's moments, written: mean[ch] = (0 + x[0, ch] + x[1, ch] + ...) / rows
+  // (rows added in order), and with d = x[r, ch] - mean[ch], dev[ch] = sum d
+  // and sq[ch] = sum d * d (from 0, in row order).
+  void (*block_moments)(size_t rows, size_t c, const float* x, float* mean, float* dev, float* sq);
   // acc_dy[ch] += dy[r, ch]; acc_dyx[ch] += dy[r, ch] * (x[r, ch] - mean[ch]) for each row
   void (*add_dy_dev)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
                      float* acc_dyx);

@@ -1,5 +1,6 @@
-// Batch normalization (batchnorm.h): statistics by column_block_sums, then
-// one element-wise pass over rows split across threads. The drivers are
+// Batch normalization (batchnorm.h): statistics in one pass over the rows
+// (column_block_moments), then one element-wise pass over rows split across
+// threads; the backward's sums by column_block_sums. The drivers are
 // templates over the row operations (norm_row_ops.h): the active ISA's
 // vector kernels, or the plain loops of the *_reference functions; both
 // give the same bits.
@@ -38,13 +39,14 @@ void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const 
                              float momentum, float* running_mean, float* running_var, float* save_mean,
                              float* save_invstd, float* y, float* relu_affine) {
   const double n = static_cast<double>(rows);
-  const std::vector<double> sum = column_block_sums(rows, c, 1, [&](size_t r0, size_t r1, float* acc) { ops.add_rows(r1 - r0, c, x + r0 * c, acc); });
+  // One pass: per-block means and deviations from them (no cancellation
+  // when |mean| >> std), combined in double.
+  const ColumnMoments mo = column_block_moments(rows, c, [&](size_t r0, size_t r1, float* acc) {
+    ops.block_moments(r1 - r0, c, x + r0 * c, acc, acc + c, acc + 2 * c);
+  });
+  const std::vector<double>&sum = mo.sum, &sq = mo.sq;
   std::vector<float> mean(c), scale(c), bias(c);
   for (size_t ch = 0; ch < c; ++ch) mean[ch] = rows ? static_cast<float>(sum[ch] / n) : 0.0f;
-  // Second pass over deviations: no cancellation when |mean| >> std.
-  const std::vector<double> sq = column_block_sums(rows, c, 1, [&](size_t r0, size_t r1, float* acc) {
-    ops.add_sq_dev(r1 - r0, c, x + r0 * c, mean.data(), acc);
-  });
   for (size_t ch = 0; ch < c; ++ch) {
     const double var = rows ? sq[ch] / n : 0.0;
     const float invstd = static_cast<float>(1.0 / std::sqrt(var + eps));

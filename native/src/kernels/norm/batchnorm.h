@@ -20,7 +20,9 @@
 //
 // Sums run over fixed blocks of rows, each block added row by row without
 // fused multiply-add, blocks combined in order in double: the same bits on
-// every ISA and for every thread count.
+// every ISA and for every thread count. The training forward reads x once
+// for its statistics: each block's squared deviations from its own mean,
+// combined across blocks in double (column_blocks.h), then once to normalize.
 #pragma once
 
 #include <cstddef>

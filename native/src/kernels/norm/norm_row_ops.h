@@ -6,7 +6,9 @@
 // the reference and the fast path share their threading and reduction order.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #include "../layers/layer_table.h"
 
@@ -14,16 +16,19 @@ namespace simdtrain {
 namespace norm_detail {
 
 struct PlainRowOps {
-  void add_rows(size_t rows, size_t c, const float* x, float* acc) const {
+  void block_moments(size_t rows, size_t c, const float* x, float* mean, float* dev, float* sq) const {
+    std::vector<float> s(c, 0.0f), e(c, 0.0f), q(c, 0.0f);
     for (size_t r = 0; r < rows; ++r)
-      for (size_t i = 0; i < c; ++i) acc[i] += x[r * c + i];
-  }
-  void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) const {
+      for (size_t i = 0; i < c; ++i) s[i] += x[r * c + i];
+    for (size_t i = 0; i < c; ++i) mean[i] = s[i] / static_cast<float>(rows);
     for (size_t r = 0; r < rows; ++r)
       for (size_t i = 0; i < c; ++i) {
         const float d = x[r * c + i] - mean[i];
-        acc[i] += d * d;
+        e[i] += d;
+        q[i] += d * d;
       }
+    std::copy(e.begin(), e.end(), dev);
+    std::copy(q.begin(), q.end(), sq);
   }
   // relu(v): v if v > 0 or NaN, else +0 (the activation kernels' ReLU). The
   // *_relu forms take dy through the fused ReLU first: dy where its input
@@ -94,9 +99,8 @@ struct PlainRowOps {
 // Forwards to the table of the active ISA (picked once per driver call).
 struct TableRowOps {
   const LayerKernels& k = SIMDTRAIN_PICK(kLayerKernels);
-  void add_rows(size_t rows, size_t c, const float* x, float* acc) const { k.add_rows(rows, c, x, acc); }
-  void add_sq_dev(size_t rows, size_t c, const float* x, const float* mean, float* acc) const {
-    k.add_sq_dev(rows, c, x, mean, acc);
+  void block_moments(size_t rows, size_t c, const float* x, float* mean, float* dev, float* sq) const {
+    k.block_moments(rows, c, x, mean, dev, sq);
   }
   void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy,
                   float* acc_dyx) const {
