@@ -195,7 +195,7 @@ struct BnNet {
 
 }  // namespace
 
-// The fused plan gives the unfused plan's bits (outputs, loss, gradients,
+// The fused plan (with the Add's shared input gradient) gives the unfused plan's bits (outputs, loss, gradients,
 // running statistics, evaluation) on every ISA and thread count, and its
 // gradients match central differences of its training-mode loss.
 TEST(graph_plan_relu_fusions_give_the_unfused_bits_and_finite_difference_gradients) {
@@ -209,6 +209,7 @@ TEST(graph_plan_relu_fusions_give_the_unfused_bits_and_finite_difference_gradien
       std::vector<float> grads(BnNet::kParams, 99.0f), buffers = BnNet::buffers(), pred(rows * 3);
       GraphPlan plan(net.slots, net.ops, ArenaSizes{BnNet::kParams, BnNet::kBuffers}, 1, true, false, fuse);
       CHECK(plan.fused_count() == (fuse ? 2u : 0u));
+      CHECK(plan.shared_grad_count() == (fuse ? 1u : 0u));  // the Add's BatchNorm input shares the other's gradient
       plan.bind(params.data(), grads.data(), buffers.data());
       plan.reserve(rows);
       std::vector<size_t> seen;  // the gradient-ready hook still reports every op, fused ones included

@@ -104,6 +104,14 @@ class Op {
   // ops) and whether it needs dx at all for input i is decided by the plan:
   // dx[i] is null when input i needs no gradient.
 
+  // Whether backward only reads dy (never writes it): the plan may then
+  // let dy's buffer be another slot's gradient too (graph_plan.h).
+  virtual bool keeps_dy() const { return false; }
+  // Whether every input's gradient is dy itself, taken or not through one
+  // shared function (Add, Add + ReLU): the plan may then pass null for an
+  // input whose gradient shares another input's buffer.
+  virtual bool same_input_grads() const { return false; }
+
   // y = f(x); `saved` holds saved_per_row() * rows floats.
   virtual void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) = 0;
   // Given dy (may be overwritten), writes dx[i] (overwrite, never add; null =

@@ -79,6 +79,10 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
       written[node.inputs[j]] = true;
     }
   }
+  grad_home_.resize(n);
+  for (size_t s = 0; s < n; ++s) grad_home_[s] = static_cast<int>(s);
+  for (Node& node : ops_) node.shared.assign(node.inputs.size(), false);
+  if (fuse) share_add_grads(readers);
   act_.resize(n);
   grad_.resize(n);
   saved_.resize(ops_.size());
@@ -104,6 +108,44 @@ void GraphPlan::fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, con
   }
 }
 
+void GraphPlan::share_add_grads(const std::vector<int>& readers) {
+  std::vector<int> producer(slots_.size(), -1);
+  for (size_t i = 0; i < ops_.size(); ++i)
+    if (ops_[i].op) producer[ops_[i].output] = static_cast<int>(i);
+  // Whether every op reading `slot` other than op `skip` comes at or before op `last`.
+  auto readers_by = [&](int slot, size_t skip, int last) {
+    for (size_t r = 0; r < ops_.size(); ++r) {
+      if (r == skip || !ops_[r].op) continue;
+      for (int s : ops_[r].inputs)
+        if (s == slot && static_cast<int>(r) > last) return false;
+    }
+    return true;
+  };
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    Node& node = ops_[i];
+    if (!node.op || !node.op->same_input_grads()) continue;
+    for (size_t j = 0; j < node.inputs.size(); ++j) {
+      const int a = node.inputs[j], pa = a > 0 ? producer[a] : -1;
+      if (pa < 0 || readers[a] != 1 || !ops_[pa].op->keeps_dy()) continue;
+      for (size_t k = 0; k < node.inputs.size(); ++k) {
+        const int b = node.inputs[k];
+        if (k == j || b == 0 || b == a || node.adds[k] || node.shared[k] || grad_home_[b] != b) continue;
+        if (!readers_by(b, i, pa)) continue;
+        grad_home_[a] = b;
+        node.shared[j] = true;
+        break;
+      }
+    }
+  }
+}
+
+size_t GraphPlan::shared_grad_count() const {
+  size_t k = 0;
+  for (const Node& node : ops_)
+    for (bool shared : node.shared) k += shared ? 1 : 0;
+  return k;
+}
+
 size_t GraphPlan::fused_count() const {
   size_t k = 0;
   for (const Node& node : ops_) k += node.op ? 0 : 1;
@@ -116,7 +158,7 @@ void GraphPlan::reserve(size_t rows) {
   for (size_t s = 0; s < slots_.size(); ++s) {
     if (dead_[s]) continue;
     act_[s].resize(rows * slots_[s].size());
-    if (s != 0) grad_[s].resize(rows * slots_[s].size());
+    if (s != 0 && grad_home_[s] == static_cast<int>(s)) grad_[s].resize(rows * slots_[s].size());
   }
   for (size_t i = 0; i < ops_.size(); ++i) {
     const Node& node = ops_[i];
@@ -242,7 +284,7 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
   ctx.seed = seed_, ctx.step = step_ ? step_ - 1 : 0;  // the forward pass this backward follows
   ctx.bf16 = step_bf16_;
   const int top = ops_[end - 1].output;
-  if (d_out) std::memcpy(grad_[top].data(), d_out, rows * slots_[top].size() * sizeof(float));
+  if (d_out) std::memcpy(grad_of(top), d_out, rows * slots_[top].size() * sizeof(float));
   std::vector<const float*> x;
   std::vector<float*> dx;
   for (size_t i = end; i-- > 0;) {
@@ -258,20 +300,20 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
     for (size_t j = 0; j < k; ++j) {
       const int s = node.inputs[j];
       x[j] = act_[s].data();
-      if (s == 0) {
+      if (s == 0 || node.shared[j]) {
         dx[j] = nullptr;
       } else if (node.adds[j]) {
         dx[j] = fan;
         fan += rows * slots_[s].size();
       } else {
-        dx[j] = grad_[s].data();
+        dx[j] = grad_of(s);
       }
     }
     ctx.op_index = i;
     const float* saved = saved_[i].empty() ? nullptr : saved_[i].data();
-    node.op->backward(ctx, x.data(), act_[node.output].data(), saved, grad_[node.output].data(), dx.data());
+    node.op->backward(ctx, x.data(), act_[node.output].data(), saved, grad_of(node.output), dx.data());
     for (size_t j = 0; j < k; ++j) {
-      if (node.adds[j] && dx[j]) add_into(rows * slots_[node.inputs[j]].size(), dx[j], grad_[node.inputs[j]].data());
+      if (node.adds[j] && dx[j]) add_into(rows * slots_[node.inputs[j]].size(), dx[j], grad_of(node.inputs[j]));
     }
     if (hook && hook->ready) hook->ready(hook->ctx, i);
   }
@@ -325,7 +367,7 @@ LossResult GraphPlan::train_step(const BatchSource& src, const LossOptions& opt,
   const size_t end = loss_end(fused);
   const float* out = forward(src.rows, true, 0, end);
   const int top = ops_[end - 1].output;
-  float* g = grad_[top].data();
+  float* g = grad_of(top);
   const LossResult r = loss_on(src.rows, out, opt, src.labels != nullptr, g);
   backward(src.rows, nullptr, end, accumulate, hook);
   return r;

@@ -8,6 +8,13 @@
 // is read by some op; a slot read by several ops (a residual fan-out) gets
 // the sum of their input gradients.
 //
+// Shared gradients: an Add's inputs all get dy as their gradient. When one
+// input slot A is read by the Add alone, its producer only reads its dy
+// (Op::keeps_dy), and another input B's gradient is first written by the
+// Add with every other reader of B running its backward after A's producer
+// (so nothing adds to B's gradient before A's producer has read it), A's
+// gradient is B's buffer: the Add writes it once and passes null for A.
+//
 // Memory: activations and gradients of every slot for `capacity` rows, the
 // ops' saved tensors, and one scratch buffer as large as the largest op's
 // need; everything is sized by reserve(rows) from the ops and the batch.
@@ -97,6 +104,8 @@ class GraphPlan {
   size_t op_count() const { return ops_.size(); }
   // Ops a fusion folded into an earlier op (they keep their index, run nothing).
   size_t fused_count() const;
+  // Input gradients that share another input's buffer (see above).
+  size_t shared_grad_count() const;
   // The output converted to NCHW flatten order (predictions).
   void copy_output(size_t rows, const float* y, float* dst) const;
   // The reverse: an output-shaped array in NCHW order -> the plan's layout.
@@ -117,12 +126,16 @@ class GraphPlan {
     std::vector<int> inputs;
     int output = -1;
     std::vector<bool> adds;  // input gradient adds to one written by a later op
+    std::vector<bool> shared;  // input gradient is another input's buffer (dx null)
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;
   // Replaces each (producer, ReLU) pair graph_fusion.h covers by the fused
   // op; the slot between them becomes dead (never stored).
   void fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Picks the shared gradients described above (grad_home_, Node::shared).
+  void share_add_grads(const std::vector<int>& readers);
+  float* grad_of(int slot) { return grad_[grad_home_[slot]].data(); }
   // Throws std::out_of_range unless the `n` input values are ids in [0, id_limit_).
   void check_ids(size_t n, const float* x, size_t first_row) const;
   size_t loss_end(bool fused) const { return fused ? ops_.size() - 1 : ops_.size(); }
@@ -142,6 +155,7 @@ class GraphPlan {
   float* buffers_ = nullptr;
   std::vector<std::vector<float>> act_, grad_, saved_;
   std::vector<bool> dead_;  // slots a fusion skips
+  std::vector<int> grad_home_;  // the slot whose gradient buffer each slot's gradient is
   std::vector<float> scratch_, fan_;  // op scratch; one input gradient before it is added
   std::vector<int32_t> labels_;
   std::vector<float> targets_;

@@ -14,6 +14,7 @@ namespace {
 class AddOp : public Op {
  public:
   explicit AddOp(std::vector<Shape> in) : Op(in, in[0]) {}
+  bool same_input_grads() const override { return true; }
 
   void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
     const size_t n = out_.size(), k = in_.size();

@@ -43,6 +43,8 @@ class BatchNormOp : public Op {
     }
   }
 
+  bool keeps_dy() const override { return true; }
+
   void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
     batchnorm_backward(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],

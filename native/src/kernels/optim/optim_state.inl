@@ -160,13 +160,14 @@ struct Bf16State {
   // kernel's second stage, e.g. Adam's divides: loop_staged). e < kSrBlock is
   // a slot for the chunk in a kSrBlock-element buffer the kernel may keep to
   // hand values from body to param. In a whole block the hash runs inside
-  // the body (its integer work overlaps the divides), and param runs
-  // kStageLag vectors behind body: the divide chain of a vector then starts
-  // from values computed earlier, so the out-of-order window covers more of
-  // them. A cut block first hashes its bits into `rb` and runs param right
-  // after body, with e = 0. (Hashing a whole block ahead of the body, or one
-  // vector Philox call per block with every lane computing the same block,
-  // was slower: bench/bf16_state.bench.js, docs/bf16.md.)
+  // the body, and param runs kStageLag vectors behind body (the divide chain
+  // of a vector then starts from values computed earlier). A cut block first
+  // hashes its bits into `rb` and runs param right after body, with e = 0.
+  // Measured on Zen 3 (bench/native/optim_bf16_bench.cc, docs/bf16.md), bf16
+  // Adam in cache: every block hashed into `rb` before its body, one stage:
+  // 0.90 ns/param; the hash inside the body: 0.87; and two stages: 0.79
+  // (lags of 2, 8 or 12 vectors: no faster than 4). One vector Philox call
+  // per block with every lane computing the same block was slower still.
   static constexpr size_t kStageLag = 4;  // vectors
   static_assert(kStageLag * kLanes < kSrBlock, "the lag fits in a block");
   template <class Body>
