@@ -1,6 +1,6 @@
 // The layer graph: finite-difference gradients of whole small graphs (conv ->
 // BN -> ReLU -> pool -> dense, a residual block with Add, and a ResNet basic
-// block whose BN -> ReLU and Add -> ReLU the plan fuses) on every ISA and
+// block whose BN -> ReLU and Add -> ReLU the plan fuses, a ReLU conv -> max pool it fuses) on every ISA and
 // 1/2 threads; training vs evaluation mode; save/load; build-time shape
 // errors; bad input refused with nothing written.
 import * as fs from 'node:fs';
@@ -61,6 +61,15 @@ const convNet = () =>
     new Dense(4),
   ], { seed: 3 });
 
+/** Conv2D(relu) -> MaxPool2D, which the native plan fuses (one op); 7x7 -> 5x5 conv output: pooling drops its last row and column. */
+const convReluPool = () =>
+  new Sequential([
+    new Conv2D(3, 3, { inputShape: [2, 7, 7], activation: 'relu' }),
+    new MaxPool2D(2),
+    new Flatten(),
+    new Dense(4),
+  ], { seed: 9 });
+
 function residual(): Model {
   const x = Input([2, 5, 5]);
   const h = new Activation('tanh').apply(new BatchNorm().apply(new Conv2D(2, 3, { padding: 1 }).apply(x)));
@@ -79,7 +88,7 @@ function reluResidual(): Model {
 
 describe('graph gradients (finite differences)', () => {
   for (const threads of [1, 2]) {
-    it(`conv -> BN -> tanh -> maxpool -> dense, a residual block and a fused ReLU basic block match central differences, ${threads} thread(s), every ISA`, () => {
+    it(`conv -> BN -> tanh -> maxpool -> dense, a residual block, a fused ReLU basic block and a fused conv(relu) -> maxpool match central differences, ${threads} thread(s), every ISA`, () => {
       setNumThreads(threads);
       withEachIsa(() => {
         const a = convNet();
@@ -88,6 +97,8 @@ describe('graph gradients (finite differences)', () => {
         expect(gradError(b, { rows: 3, cols: 50, data: rand(3 * 50, 11) })).toBeLessThan(5e-3);
         const c = reluResidual();
         expect(gradError(c, { rows: 3, cols: 50, data: rand(3 * 50, 13) })).toBeLessThan(5e-3);
+        const d = convReluPool();
+        expect(gradError(d, { rows: 3, cols: 98, data: rand(3 * 98, 17) })).toBeLessThan(5e-3);
       });
     });
   }

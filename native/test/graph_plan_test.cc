@@ -2,7 +2,7 @@
 // 1 and 2 threads: gradients of a small graph with a flatten of a spatial
 // input, a residual Add, a Concatenate and a fused softmax against central
 // differences of the plan's own evaluation-mode loss; accumulation; labels
-// that go bad between validation and use.
+// that go bad between validation and use; the ReLU and Conv2D(relu) + MaxPool2D fusions give the unfused bits.
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -50,11 +50,11 @@ struct Net {
 // 0,1,2,... and a softmax cross-entropy averaged over the batch.
 struct TrainBatch {
   static constexpr size_t kSamples = 9, kRows = 6;
-  std::vector<float> x = testing::random_floats(kSamples * 12, 7);
+  std::vector<float> x;
   std::vector<int32_t> labels, index = {8, 1, 4, 4, 0, 6};
   BatchSource src;
   LossOptions opt;
-  TrainBatch() {
+  explicit TrainBatch(size_t in_size = 12, uint32_t seed = 7) : x(testing::random_floats(kSamples * in_size, seed)) {
     for (size_t i = 0; i < kSamples; ++i) labels.push_back(static_cast<int32_t>(i % 3));
     src.x = x.data(), src.n = kSamples, src.index = index.data(), src.rows = kRows, src.labels = labels.data();
     opt.loss = kLossSoftmaxXent;
@@ -328,4 +328,79 @@ TEST(graph_plan_embedding_reads_integer_ids_and_refuses_bad_ones) {
     threw = true;
   }
   CHECK(threw);
+}
+
+namespace {
+
+// Conv2D(relu) -> MaxPool2D, fused when the pool's windows tile the conv output (graph_fusion.h):
+// input [8, 8, 2] -> conv 3x3 valid, 3 filters, relu, bias (s1 [6, 6, 3]) -> max pool 2 (s2 [3, 3, 3])
+// -> conv 3x3 same, 4 filters, relu, no bias (s3 [3, 3, 4]) -> max pool 2 (s4 [1, 1, 4]: the last
+// row and column dropped) -> flatten (s5) -> dense 3 (s6) -> softmax (s7). pool_stride 1 (first
+// pool overlapping: s2 [5, 3, 3]) or act linear (first conv): only the second pair fuses.
+struct ConvNet {
+  std::vector<Shape> slots = {Shape{8, 8, 2}, Shape{6, 6, 3}, Shape{3, 3, 3}, Shape{3, 3, 4},
+                              Shape{1, 1, 4}, vec(4),         vec(3),         vec(3)};
+  std::vector<OpDesc> ops;
+  static constexpr size_t kParams = 192;  // the dense layer's weights at 165, up to 24 of them
+  explicit ConvNet(double pool_stride = 2, int act = kActRelu) {
+    ops = {
+        op(kOpConv2d, {0}, 1, {{"outC", 3}, {"kh", 3}, {"kw", 3}, {"act", act}, {"w", 0}, {"b", 54}}),
+        op(kOpMaxPool2d, {1}, 2, {{"kh", 2}, {"kw", 2}, {"sh", pool_stride}, {"sw", 2}}),
+        op(kOpConv2d, {2}, 3, {{"outC", 4}, {"kh", 3}, {"kw", 3}, {"pt", 1}, {"pb", 1}, {"pl", 1}, {"pr", 1}, {"act", kActRelu}, {"w", 57}}),
+        op(kOpMaxPool2d, {3}, 4, {{"kh", 2}, {"kw", 2}}),
+        op(kOpFlatten, {4}, 5, {}),
+        op(kOpDense, {5}, 6, {{"in", 4}, {"out", 3}, {"act", kActLinear}, {"w", 165}, {"b", 189}}),
+        op(kOpActivation, {6}, 7, {{"act", kActSoftmax}}),
+    };
+    if (pool_stride == 2) return;
+    slots[2] = Shape{5, 3, 3}, slots[3] = Shape{5, 3, 4}, slots[4] = Shape{2, 1, 4}, slots[5] = vec(8);
+    ops[5].attrs["in"] = 8;
+  }
+};
+
+}  // namespace
+
+// The fused plan gives the unfused plan's bits (outputs, losses, gradients,
+// evaluation) on every ISA and thread count; its gradients match central differences.
+TEST(graph_conv_relu_maxpool_fusion_gives_the_unfused_bits_and_finite_difference_gradients) {
+  ConvNet net;
+  TrainBatch batch(128, 17);
+  const size_t rows = TrainBatch::kRows;
+  std::vector<float> params = testing::random_floats(ConvNet::kParams, 19);
+  for (size_t i = 54; i < 57; ++i) params[i] = 0.05f;  // biases: some relus open, some closed
+  bool first = true;  // finite differences once
+  on_every_isa_and_thread_count([&] {
+    std::vector<float> out[2];
+    for (bool fuse : {false, true}) {
+      std::vector<float> grads(ConvNet::kParams, 99.0f), pred(rows * 3);
+      GraphPlan plan(net.slots, net.ops, ArenaSizes{ConvNet::kParams, 0}, 1, false, false, fuse);
+      CHECK(plan.fused_count() == (fuse ? 2u : 0u));
+      plan.bind(params.data(), grads.data(), nullptr);
+      plan.reserve(rows);
+      const LossResult r1 = plan.train_step(batch.src, batch.opt, false);
+      const LossResult r2 = plan.train_step(batch.src, batch.opt, true);
+      const LossResult ev = plan.evaluate(batch.src, rows, batch.opt, true, pred.data());
+      std::vector<float>& o = out[fuse];
+      o = grads;
+      o.insert(o.end(), pred.begin(), pred.end());
+      for (double v : {r1.sum, r2.sum, ev.sum}) o.push_back(static_cast<float>(v));
+      if (!fuse || !first) continue;
+      first = false;
+      std::vector<float> g(ConvNet::kParams);
+      plan.bind(params.data(), g.data(), nullptr);
+      plan.train_step(batch.src, batch.opt, false);
+      size_t nonzero = 0;
+      for (float v : g) nonzero += v != 0.0f;
+      CHECK(nonzero > ConvNet::kParams / 2);
+      check_central_differences(params, g, 1e-3f, 3e-3, [&] { return plan.evaluate(batch.src, rows, batch.opt, true, nullptr).sum / rows; });
+    }
+    CHECK(out[0].size() == out[1].size() && std::memcmp(out[0].data(), out[1].data(), out[0].size() * sizeof(float)) == 0);
+  });
+}
+
+TEST(graph_conv_maxpool_stays_unfused_without_relu_or_tiling_windows) {
+  for (const ConvNet& net : {ConvNet(1), ConvNet(2, kActLinear)}) {
+    GraphPlan plan(net.slots, net.ops, ArenaSizes{ConvNet::kParams, 0}, 1, false, false, true);
+    CHECK(plan.fused_count() == 1u);  // the second conv + pool only
+  }
 }

@@ -1,9 +1,10 @@
 // Op fusions the plan picks when it is built: an op whose output slot only a
-// ReLU Activation reads runs the ReLU itself, writing the Activation's slot
-// directly (one memory pass less each way, and the slot between them is
-// never stored). The fused op gives the unfused pair's bits. The Activation
-// keeps its index in the op list (op indices name dropout streams and the
-// gradient-ready hook's positions) but runs nothing.
+// ReLU Activation (or, after a ReLU Conv2D, a MaxPool2D) reads runs the
+// reader itself, writing the reader's slot directly (one memory pass less
+// each way, and the slot between them is never stored). The fused op gives
+// the unfused pair's bits. The reader keeps its index in the op list (op
+// indices name dropout streams and the gradient-ready hook's positions) but
+// runs nothing.
 //
 // One table entry per fusion (graph_registry.cc); each fused op lives in its
 // own file and reuses its unfused kernels' arithmetic.
@@ -22,18 +23,20 @@ using FusedFactory = std::unique_ptr<Op> (*)(const OpDesc& producer, const OpDes
 
 struct FusionEntry {
   int code;  // the producer's op code
-  int act;   // the Activation's ActCode
+  int act;   // the Activation's ActCode (when the reader is an Activation)
   const char* name;
   FusedFactory make;
+  int reader = kOpActivation;  // the reader's op code
 };
 
-// The entry fusing `producer` with the Activation `act`, or null.
-const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& act);
+// The entry fusing `producer` with its only reader, or null.
+const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader);
 
 #define SIMDTRAIN_FUSED_FACTORY(fn) \
   std::unique_ptr<Op> fn(const OpDesc&, const OpDesc&, const std::vector<Shape>&, const ArenaSizes&);
 SIMDTRAIN_FUSED_FACTORY(make_batchnorm_relu)  // ops_norm.cc
 SIMDTRAIN_FUSED_FACTORY(make_add_relu)        // ops_add_relu.cc
+SIMDTRAIN_FUSED_FACTORY(make_conv_relu_maxpool)  // ops_conv_pool.cc
 #undef SIMDTRAIN_FUSED_FACTORY
 
 }  // namespace graph

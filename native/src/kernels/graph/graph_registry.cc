@@ -29,15 +29,15 @@ const OpEntry kOps[] = {
 const FusionEntry kFusions[] = {
     {kOpBatchNorm, kActRelu, "BatchNorm+ReLU", make_batchnorm_relu},
     {kOpAdd, kActRelu, "Add+ReLU", make_add_relu},
+    {kOpConv2d, kActRelu, "Conv2D(relu)+MaxPool2D", make_conv_relu_maxpool, kOpMaxPool2d},
 };
 
 }  // namespace
 
-const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& act) {
-  if (act.code != kOpActivation || !act.has("act")) return nullptr;
-  const double code = act.attrs.at("act");
+const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader) {
   for (const FusionEntry& e : kFusions) {
-    if (e.code == producer.code && code == e.act) return &e;
+    if (e.code != producer.code || e.reader != reader.code) continue;
+    if (reader.code != kOpActivation || (reader.has("act") && reader.attrs.at("act") == e.act)) return &e;
   }
   return nullptr;
 }

@@ -8,6 +8,7 @@
 // both are there, one pass); dx, dW (and db otherwise) by conv2d_backward.
 #include "../conv/conv2d.h"
 #include "../nn/nn_ops.h"
+#include "conv_descs.h"
 #include "graph_ops.h"
 
 namespace simdtrain {
@@ -67,10 +68,11 @@ class Conv2dOp : public Op {
 
 }  // namespace
 
-std::unique_ptr<Op> make_conv2d(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+Conv2dDesc read_conv2d(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
   if (inputs.size() != 1) d.fail("Conv2D takes one input");
   const Shape& in = inputs[0];
-  Conv2dShape s;
+  Conv2dDesc c;
+  Conv2dShape& s = c.shape;
   s.batch = 1, s.in_h = in.h, s.in_w = in.w, s.in_c = in.c;
   const int64_t big = 1 << 20;
   s.out_c = static_cast<size_t>(d.integer("outC", 1, big));
@@ -82,14 +84,20 @@ std::unique_ptr<Op> make_conv2d(const OpDesc& d, const std::vector<Shape>& input
   s.groups = static_cast<size_t>(d.integer_or("groups", 1, big, 1));
   if (d.integer_or("prec", 0, 1, 0) == 1) s.precision = Precision::bf16;
   if (const char* err = conv2d_check(s)) d.fail(std::string("input ") + in.str() + ": " + err);
-  const int act = static_cast<int>(d.integer_or("act", 0, kActCount - 1, kActLinear));
-  if (act == kActSoftmax) d.fail("softmax is its own Activation op");
-  const size_t w = static_cast<size_t>(d.integer("w", 0, INT64_MAX / 2));
-  const long long b = d.integer_or("b", -1, INT64_MAX / 2, -1);
-  require_range(d, "W", w, s.w_size(), sizes.params);
-  if (b >= 0) require_range(d, "b", static_cast<size_t>(b), s.out_c, sizes.params);
-  Shape o{s.out_h(), s.out_w(), s.out_c};
-  return std::make_unique<Conv2dOp>(inputs, o, s, act, static_cast<float>(d.number_or("alpha", 0.0)), w, b);
+  c.act = static_cast<int>(d.integer_or("act", 0, kActCount - 1, kActLinear));
+  if (c.act == kActSoftmax) d.fail("softmax is its own Activation op");
+  c.w = static_cast<size_t>(d.integer("w", 0, INT64_MAX / 2));
+  c.b = d.integer_or("b", -1, INT64_MAX / 2, -1);
+  require_range(d, "W", c.w, s.w_size(), sizes.params);
+  if (c.b >= 0) require_range(d, "b", static_cast<size_t>(c.b), s.out_c, sizes.params);
+  c.alpha = static_cast<float>(d.number_or("alpha", 0.0));
+  return c;
+}
+
+std::unique_ptr<Op> make_conv2d(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
+  const Conv2dDesc c = read_conv2d(d, inputs, sizes);
+  const Conv2dShape& s = c.shape;
+  return std::make_unique<Conv2dOp>(inputs, Shape{s.out_h(), s.out_w(), s.out_c}, s, c.act, c.alpha, c.w, c.b);
 }
 
 }  // namespace graph

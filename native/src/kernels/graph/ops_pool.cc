@@ -4,6 +4,7 @@
 //   x [B, H, W, C] -> y [B, OH, OW, C]. Max's backward recomputes the argmax from x.
 // GlobalAvgPool2d: x [B, H, W, C] -> y [B, 1, 1, C] (mean over H*W).
 #include "../conv/pool2d.h"
+#include "conv_descs.h"
 #include "graph_ops.h"
 
 namespace simdtrain {
@@ -53,6 +54,14 @@ class GlobalAvgPoolOp : public Op {
 };
 
 std::unique_ptr<Op> make_pool(const OpDesc& d, const std::vector<Shape>& inputs, bool max) {
+  const Pool2dShape s = read_pool2d(d, inputs);
+  const bool count_pad = d.integer_or("countIncludePad", 0, 1, 1) != 0;
+  return std::make_unique<Pool2dOp>(inputs, Shape{s.out_h(), s.out_w(), s.c}, s, max, count_pad);
+}
+
+}  // namespace
+
+Pool2dShape read_pool2d(const OpDesc& d, const std::vector<Shape>& inputs) {
   if (inputs.size() != 1) d.fail("pooling takes one input");
   const int64_t big = 1 << 20;
   Pool2dShape s;
@@ -62,11 +71,8 @@ std::unique_ptr<Op> make_pool(const OpDesc& d, const std::vector<Shape>& inputs,
   s.pad_top = static_cast<size_t>(d.integer_or("pt", 0, big, 0)), s.pad_bottom = static_cast<size_t>(d.integer_or("pb", 0, big, 0));
   s.pad_left = static_cast<size_t>(d.integer_or("pl", 0, big, 0)), s.pad_right = static_cast<size_t>(d.integer_or("pr", 0, big, 0));
   if (const char* err = pool2d_check(s)) d.fail(std::string("input ") + inputs[0].str() + ": " + err);
-  const bool count_pad = d.integer_or("countIncludePad", 0, 1, 1) != 0;
-  return std::make_unique<Pool2dOp>(inputs, Shape{s.out_h(), s.out_w(), s.c}, s, max, count_pad);
+  return s;
 }
-
-}  // namespace
 
 std::unique_ptr<Op> make_maxpool2d(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes&) {
   return make_pool(d, inputs, true);
