@@ -27,6 +27,7 @@ struct ConvDirectRow {
   size_t cout;     // multiple of lanes
   const float* bias;  // cout floats, or null
   bool relu;
+  bool accumulate;  // y += act(...) (each output's sum computed in full, then added at the store)
   float* y;  // [ow, cout]
   size_t ow;
 };

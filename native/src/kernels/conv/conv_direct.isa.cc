@@ -9,8 +9,10 @@ namespace {
 
 #include "conv_blocking.inl"
 
+// Pixels [ox0, ox0 + MR); those before ox0 + skip were stored by the
+// previous block (a shifted last block), so only the rest are stored.
 template <size_t MR, size_t NV>
-inline void block(const ConvDirectRow& a, size_t ox0, size_t co0) {
+inline void block(const ConvDirectRow& a, size_t ox0, size_t skip, size_t co0) {
   Vec acc[MR][NV];
   for (size_t r = 0; r < MR; ++r)
     for (size_t v = 0; v < NV; ++v) acc[r][v] = zero();
@@ -28,22 +30,26 @@ inline void block(const ConvDirectRow& a, size_t ox0, size_t co0) {
       }
     }
   }
-  for (size_t r = 0; r < MR; ++r) {
+  for (size_t r = skip; r < MR; ++r) {
     float* yp = a.y + (ox0 + r) * a.cout + co0;
     for (size_t v = 0; v < NV; ++v) {
       Vec o = acc[r][v];
       if (a.bias) o = add(o, loadu(a.bias + co0 + v * kLanes));
       if (a.relu) o = max(o, zero());
+      if (a.accumulate) o = add(loadu(yp + v * kLanes), o);
       storeu(yp + v * kLanes, o);
     }
   }
 }
 
 // The row in blocks of MR pixels; the last block is shifted left to end at
-// ow (recomputing a few pixels with the same bits) instead of a narrow tail.
+// ow (recomputing a few pixels, stored once) instead of a narrow tail.
 template <size_t MR, size_t NV>
 void blocks(const ConvDirectRow& a, size_t co0) {
-  for (size_t ox0 = 0; ox0 < a.ow; ox0 += MR) block<MR, NV>(a, ox0 + MR <= a.ow ? ox0 : a.ow - MR, co0);
+  for (size_t ox0 = 0; ox0 < a.ow; ox0 += MR) {
+    if (ox0 + MR <= a.ow) block<MR, NV>(a, ox0, 0, co0);
+    else block<MR, NV>(a, a.ow - MR, ox0 - (a.ow - MR), co0);
+  }
 }
 
 template <size_t NV>

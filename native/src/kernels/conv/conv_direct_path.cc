@@ -29,13 +29,20 @@ struct Padded {
   size_t floats(size_t batch) const { return any() && batch ? chunk(batch) * image() : 0; }
 };
 
+// Each padded float written once: the border rows and columns cleared, the rest copied.
 void pad_images(const Padded& p, const float* src, size_t count, float* dst) {
+  const size_t row = p.pw() * p.c;
   parallel_for(count, 1, [&](size_t b, size_t e) {
     for (size_t n = b; n < e; ++n) {
       float* img = dst + n * p.image();
-      std::memset(img, 0, p.image() * sizeof(float));
-      for (size_t y = 0; y < p.h; ++y)
-        std::memcpy(img + ((y + p.pt) * p.pw() + p.pl) * p.c, src + (n * p.h + y) * p.w * p.c, p.w * p.c * sizeof(float));
+      std::memset(img, 0, p.pt * row * sizeof(float));
+      std::memset(img + (p.pt + p.h) * row, 0, p.pb * row * sizeof(float));
+      for (size_t y = 0; y < p.h; ++y) {
+        float* out = img + (y + p.pt) * row;
+        std::memset(out, 0, p.pl * p.c * sizeof(float));
+        std::memcpy(out + p.pl * p.c, src + (n * p.h + y) * p.w * p.c, p.w * p.c * sizeof(float));
+        std::memset(out + (p.pl + p.w) * p.c, 0, p.pr * p.c * sizeof(float));
+      }
     }
   });
 }
@@ -137,7 +144,8 @@ void direct_forward(const Conv2dShape& s, const float* x, const float* w, const 
 }
 
 // Workspace: [flipped filter kh*kw*out_c*in_c][padded dy chunk].
-void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool accumulate) {
   if (!s.batch) return;  // the workspace may be empty
   const size_t taps = s.kh * s.kw;
   float* wt = workspace;
@@ -148,7 +156,8 @@ void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy
   const Padded p = dgrad_padding(s);
   const size_t chunk = p.chunk(s.batch);
   float* padded = workspace + taps * s.in_c * s.out_c;
-  const ConvDirectRow t = row_args(s, s.out_c, s.out_c, wt, s.in_c, s.in_w);
+  ConvDirectRow t = row_args(s, s.out_c, s.out_c, wt, s.in_c, s.in_w);
+  t.accumulate = accumulate;
   direct_batch(p, dy, s.batch, s.in_h, 1, s.dil_h, t, dx, padded);
 }
 
