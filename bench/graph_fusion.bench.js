@@ -1,6 +1,6 @@
 // ResNet-20 training steps with the training plan's op fusions off and on,
 // side by side in one process (docs/conv.md, "Between the convolutions"):
-// BatchNorm + ReLU, Add + ReLU and shared Add gradients are picked when a plan
+// BatchNorm + ReLU, Add + ReLU, BatchNorm + Add + ReLU and shared Add gradients are picked when a plan
 // is built, and SIMDTRAIN_GRAPH_FUSION=0 at that moment builds it unfused.
 // Two models with the same seed, one plan each; rounds alternate them, each
 // round one fit of --steps batches of 128 synthetic 3x32x32 images (SGD

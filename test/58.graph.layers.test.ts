@@ -77,7 +77,7 @@ function residual(): Model {
   return new Model({ inputs: x, outputs: new Dense(3).apply(new GlobalAveragePooling2D().apply(y)) }, { seed: 5 });
 }
 
-/** A ResNet basic block: BN -> ReLU and Add -> ReLU, which the native plan fuses (one op each). */
+/** A ResNet basic block: BN -> ReLU and BN -> Add -> ReLU, which the native plan fuses (one op each). */
 function reluResidual(): Model {
   const x = Input([2, 5, 5]);
   const h = new Activation('relu').apply(new BatchNorm().apply(new Conv2D(2, 3, { padding: 1 }).apply(x)));

@@ -173,71 +173,95 @@ namespace {
 
 // BatchNorm -> ReLU and a residual Add -> ReLU (the fusions of
 // graph_fusion.h): input [2, 2, 3] -> bn (s1) -> relu (s2) -> bn (s3) ->
-// add s3 + s2 (s4) -> relu (s5) -> flatten (s6) -> dense 3 (s7) -> softmax (s8).
+// add s3 + s2 (s4) -> act (s5) -> flatten (s6) -> dense 3 (s7) -> softmax (s8).
+// With act = ReLU the second BatchNorm folds into the Add + ReLU; with tanh
+// the Add stays unfused and its BatchNorm input shares the other's gradient.
+// `swap` puts the BatchNorm second among the Add's inputs; `proj` makes the
+// Add's other input a third BatchNorm of s2 written after the second (s9,
+// as a ResNet's projection shortcut): then the fused op runs at the Add's place.
 struct BnNet {
+  static std::map<std::string, double> bn(double gamma, double mean, double nbt) {
+    return {{"c", 3}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", gamma}, {"beta", gamma + 3}, {"mean", mean}, {"var", mean + 3}, {"nbt", nbt}};
+  }
   std::vector<Shape> slots = {Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3}, Shape{2, 2, 3},
                               vec(12), vec(3), vec(3)};
-  std::vector<OpDesc> ops = {
-      op(kOpBatchNorm, {0}, 1, {{"c", 3}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", 0}, {"beta", 3}, {"mean", 0}, {"var", 3}, {"nbt", 6}}),
-      op(kOpActivation, {1}, 2, {{"act", kActRelu}}),
-      op(kOpBatchNorm, {2}, 3, {{"c", 3}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", 6}, {"beta", 9}, {"mean", 7}, {"var", 10}, {"nbt", 13}}),
-      op(kOpAdd, {3, 2}, 4, {}),
-      op(kOpActivation, {4}, 5, {{"act", kActRelu}}),
-      op(kOpFlatten, {5}, 6, {{"nchw", 1}}),
-      op(kOpDense, {6}, 7, {{"in", 12}, {"out", 3}, {"act", kActLinear}, {"w", 12}, {"b", 48}}),
-      op(kOpActivation, {7}, 8, {{"act", kActSoftmax}}),
-  };
-  static constexpr size_t kParams = 51, kBuffers = 14;
+  std::vector<OpDesc> ops;
+  BnNet(int act = kActRelu, bool swap = false, bool proj = false) {
+    const int other = proj ? 9 : 2;
+    ops.push_back(op(kOpBatchNorm, {0}, 1, bn(0, 0, 6)));
+    ops.push_back(op(kOpActivation, {1}, 2, {{"act", kActRelu}}));
+    ops.push_back(op(kOpBatchNorm, {2}, 3, bn(6, 7, 13)));
+    if (proj) slots.push_back(Shape{2, 2, 3}), ops.push_back(op(kOpBatchNorm, {2}, 9, bn(51, 14, 20)));
+    ops.push_back(op(kOpAdd, swap ? std::vector<int>{other, 3} : std::vector<int>{3, other}, 4, {}));
+    ops.push_back(op(kOpActivation, {4}, 5, {{"act", static_cast<double>(act)}}));
+    ops.push_back(op(kOpFlatten, {5}, 6, {{"nchw", 1}}));
+    ops.push_back(op(kOpDense, {6}, 7, {{"in", 12}, {"out", 3}, {"act", kActLinear}, {"w", 12}, {"b", 48}}));
+    ops.push_back(op(kOpActivation, {7}, 8, {{"act", kActSoftmax}}));
+  }
+  static constexpr size_t kParams = 57, kBuffers = 21;  // the third BatchNorm's at 51..56 and 14..20
   static std::vector<float> buffers() {
     std::vector<float> b(kBuffers, 0.0f);
-    for (size_t i : {3, 4, 5, 10, 11, 12}) b[i] = 1.0f;  // running variances
+    for (size_t i : {3, 4, 5, 10, 11, 12, 17, 18, 19}) b[i] = 1.0f;  // running variances
     return b;
   }
 };
 
 }  // namespace
 
-// The fused plan (with the Add's shared input gradient) gives the unfused plan's bits (outputs, loss, gradients,
+// The fused plan gives the unfused plan's bits (outputs, loss, gradients,
 // running statistics, evaluation) on every ISA and thread count, and its
-// gradients match central differences of its training-mode loss.
+// gradients match central differences of its training-mode loss: BatchNorm +
+// ReLU, and BatchNorm + Add + ReLU (the BatchNorm first or second among the
+// Add's inputs, the other input written before or after it), or Add + tanh
+// with the shared input gradient.
 TEST(graph_plan_relu_fusions_give_the_unfused_bits_and_finite_difference_gradients) {
-  BnNet net;
+  struct Case {
+    BnNet net;
+    size_t fused, shared;
+  };
+  const Case cases[] = {{BnNet(), 3, 0}, {BnNet(kActRelu, true), 3, 0}, {BnNet(kActRelu, false, true), 3, 0},
+                        {BnNet(kActRelu, true, true), 3, 0}, {BnNet(kActTanh), 1, 1}};
   TrainBatch batch;
   const size_t rows = TrainBatch::kRows;
   std::vector<float> params = testing::random_floats(BnNet::kParams, 9);
-  on_every_isa_and_thread_count([&] {
-    std::vector<float> out[2];
-    for (bool fuse : {false, true}) {
-      std::vector<float> grads(BnNet::kParams, 99.0f), buffers = BnNet::buffers(), pred(rows * 3);
-      GraphPlan plan(net.slots, net.ops, ArenaSizes{BnNet::kParams, BnNet::kBuffers}, 1, true, false, fuse);
-      CHECK(plan.fused_count() == (fuse ? 2u : 0u));
-      CHECK(plan.shared_grad_count() == (fuse ? 1u : 0u));  // the Add's BatchNorm input shares the other's gradient
-      plan.bind(params.data(), grads.data(), buffers.data());
-      plan.reserve(rows);
-      std::vector<size_t> seen;  // the gradient-ready hook still reports every op, fused ones included
-      GradReadyHook hook;
-      hook.ctx = &seen;
-      hook.ready = [](void* ctx, size_t ops_left) { static_cast<std::vector<size_t>*>(ctx)->push_back(ops_left); };
-      const LossResult r1 = plan.train_step(batch.src, batch.opt, false, &hook);
-      CHECK(seen == (std::vector<size_t>{6, 5, 4, 3, 2, 1, 0}));
-      const LossResult r2 = plan.train_step(batch.src, batch.opt, true);
-      const LossResult ev = plan.evaluate(batch.src, rows, batch.opt, true, pred.data());
-      std::vector<float>& o = out[fuse];
-      o = grads;
-      o.insert(o.end(), buffers.begin(), buffers.end());
-      o.insert(o.end(), pred.begin(), pred.end());
-      for (double v : {r1.sum, r2.sum, ev.sum}) o.push_back(static_cast<float>(v));
-      if (!fuse) continue;
-      // Finite differences of the training-mode loss (batch statistics) on the fused plan.
-      std::vector<float> g(BnNet::kParams), scratch(BnNet::kParams);
-      plan.bind(params.data(), g.data(), buffers.data());
-      plan.train_step(batch.src, batch.opt, false);
-      plan.bind(params.data(), scratch.data(), buffers.data());
-      // h small: a ReLU kink lies within 1e-2 of this net's values.
-      check_central_differences(params, g, 1e-3f, 3e-3, [&] { return plan.train_step(batch.src, batch.opt, false).sum / rows; });
-    }
-    CHECK(out[0].size() == out[1].size() && std::memcmp(out[0].data(), out[1].data(), out[0].size() * sizeof(float)) == 0);
-  });
+  for (const Case& k : cases) {
+    const BnNet& net = k.net;
+    on_every_isa_and_thread_count([&] {
+      std::vector<float> out[2];
+      for (bool fuse : {false, true}) {
+        std::vector<float> grads(BnNet::kParams, 99.0f), buffers = BnNet::buffers(), pred(rows * 3);
+        GraphPlan plan(net.slots, net.ops, ArenaSizes{BnNet::kParams, BnNet::kBuffers}, 1, true, false, fuse);
+        CHECK(plan.fused_count() == (fuse ? k.fused : 0u));
+        CHECK(plan.shared_grad_count() == (fuse ? k.shared : 0u));
+        plan.bind(params.data(), grads.data(), buffers.data());
+        plan.reserve(rows);
+        std::vector<size_t> seen;  // the gradient-ready hook still reports every op, fused ones included
+        GradReadyHook hook;
+        hook.ctx = &seen;
+        hook.ready = [](void* ctx, size_t ops_left) { static_cast<std::vector<size_t>*>(ctx)->push_back(ops_left); };
+        const LossResult r1 = plan.train_step(batch.src, batch.opt, false, &hook);
+        std::vector<size_t> want_seen;
+        for (size_t i = net.ops.size() - 1; i-- > 0;) want_seen.push_back(i);  // the softmax is fused into the loss
+        CHECK(seen == want_seen);
+        const LossResult r2 = plan.train_step(batch.src, batch.opt, true);
+        const LossResult ev = plan.evaluate(batch.src, rows, batch.opt, true, pred.data());
+        std::vector<float>& o = out[fuse];
+        o = grads;
+        o.insert(o.end(), buffers.begin(), buffers.end());
+        o.insert(o.end(), pred.begin(), pred.end());
+        for (double v : {r1.sum, r2.sum, ev.sum}) o.push_back(static_cast<float>(v));
+        if (!fuse) continue;
+        // Finite differences of the training-mode loss (batch statistics) on the fused plan.
+        std::vector<float> g(BnNet::kParams), scratch(BnNet::kParams);
+        plan.bind(params.data(), g.data(), buffers.data());
+        plan.train_step(batch.src, batch.opt, false);
+        plan.bind(params.data(), scratch.data(), buffers.data());
+        // h small: a ReLU kink lies within 1e-2 of this net's values.
+        check_central_differences(params, g, 1e-3f, 3e-3, [&] { return plan.train_step(batch.src, batch.opt, false).sum / rows; });
+      }
+      CHECK(out[0].size() == out[1].size() && std::memcmp(out[0].data(), out[1].data(), out[0].size() * sizeof(float)) == 0);
+    });
+  }
 }
 
 TEST(graph_plan_refuses_bad_labels_and_rows_before_writing) {
@@ -282,6 +306,20 @@ TEST(graph_plan_rejects_inconsistent_op_lists) {
   ops = net.ops;
   ops[0].code = 999;
   CHECK(throws(ops, net.slots));
+  // A BatchNorm with two inputs of one shape (as the fused BatchNorm + Add + ReLU has) is refused.
+  BnNet bn_net;
+  auto bn_throws = [&](std::vector<OpDesc> bops) {
+    try {
+      GraphPlan plan(bn_net.slots, bops, ArenaSizes{BnNet::kParams, BnNet::kBuffers}, 1);
+    } catch (const std::invalid_argument&) {
+      return true;
+    }
+    return false;
+  };
+  CHECK(!bn_throws(bn_net.ops));
+  auto bops = bn_net.ops;
+  bops[2].inputs = {2, 1};
+  CHECK(bn_throws(bops));
 }
 
 // ids [3] -> embedding (vocab 5, dim 2) [1, 3, 2] -> flatten -> dense 2: the

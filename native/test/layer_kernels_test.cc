@@ -536,6 +536,63 @@ TEST(batchnorm_relu_fusion_matches_batchnorm_then_relu_and_the_reference_bit_for
   }
 }
 
+// BatchNorm + Add + ReLU (graph_fusion.h): the fused reference equals
+// BatchNorm's reference, add_relu's and relu_grad_split's run one after the
+// other, bit for bit (the masked gradient written to its own buffer or over
+// dy); every ISA's fused kernels equal the fused reference on 1 and 2 threads.
+TEST(batchnorm_add_relu_fusion_matches_batchnorm_then_add_relu_and_the_reference_bit_for_bit) {
+  for (size_t c : kChannels) {
+    for (size_t rows : {1, 5, 67, 130}) {
+      const size_t n = rows * c;
+      View x(n, 61), skip(n, 63), dy(n, 65), gamma(c, 67), beta(c, 69);
+      for (size_t i = 0; i < n; ++i) x.p[i] = x.p[i] * 2.0f + 0.75f;
+      auto bn = [&](auto&& train, auto&& eval, auto&& back, bool affine, bool fused) {
+        const float* g = affine ? gamma.p : nullptr;
+        const float* b = affine ? beta.p : nullptr;
+        View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), dg(c, 33), db(c, 35), dg2(c, 33), db2(c, 35);
+        View z(n, 0), ze(n, 0), gz(n, 0), dx(n, 0), inplace(n, 0), dx2(n, 0);
+        for (size_t i = 0; i < c; ++i) rv.p[i] = 1.5f + rv.p[i];
+        if (fused) {
+          train(rows, c, x.p, skip.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, z.p);
+          eval(rows, c, x.p, skip.p, g, b, rm.p, rv.p, 1e-5f, ze.p);
+          back(rows, c, x.p, z.p, dy.p, g, sm.p, si.p, gz.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr, true);
+          std::copy(dy.p, dy.p + n, inplace.p);  // the gradient over dy (the skip input needs none)
+          back(rows, c, x.p, z.p, inplace.p, g, sm.p, si.p, inplace.p, dx2.p, affine ? dg2.p : nullptr, affine ? db2.p : nullptr,
+               true);
+        } else {  // BatchNorm, then add_relu; relu_grad_split, then BatchNorm's backward
+          View t(n, 0), te(n, 0);
+          batchnorm_forward_train_reference(rows, c, x.p, g, b, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, t.p);
+          batchnorm_forward_eval_reference(rows, c, x.p, g, b, rm.p, rv.p, 1e-5f, te.p);
+          add_relu_reference(n, t.p, skip.p, z.p);
+          add_relu_reference(n, te.p, skip.p, ze.p);
+          relu_grad_split_reference(n, z.p, dy.p, gz.p, inplace.p);
+          batchnorm_backward_reference(rows, c, x.p, gz.p, g, sm.p, si.p, dx.p, affine ? dg.p : nullptr, affine ? db.p : nullptr,
+                                       true);
+          batchnorm_backward_reference(rows, c, x.p, gz.p, g, sm.p, si.p, dx2.p, affine ? dg2.p : nullptr,
+                                       affine ? db2.p : nullptr, true);
+        }
+        std::vector<float> out;
+        for (const View* v : {&rm, &rv, &sm, &si, &dg, &db, &dg2, &db2}) out.insert(out.end(), v->p, v->p + c);
+        for (const View* v : {&z, &ze, &gz, &dx, &inplace, &dx2}) out.insert(out.end(), v->p, v->p + n);
+        return out;
+      };
+      for (bool affine : {true, false}) {
+        const std::vector<float> want = bn(batchnorm_add_relu_forward_train_reference, batchnorm_add_relu_forward_eval_reference,
+                                           batchnorm_add_relu_backward_reference, affine, true);
+        const std::vector<float> unfused = bn(batchnorm_add_relu_forward_train_reference, batchnorm_add_relu_forward_eval_reference,
+                                              batchnorm_add_relu_backward_reference, affine, false);
+        CHECK(unfused.size() == want.size() && same_bits(unfused.data(), want.data(), want.size()));
+        size_t zeros = 0;
+        for (size_t i = 0; i < n; ++i) zeros += want[8 * c + i] == 0.0f;
+        CHECK(n < 20 || (zeros > 0 && zeros < n));  // the ReLU cut some values, not all
+        vs_reference(want.size(), [&] { return want; },
+                     [&] { return bn(batchnorm_add_relu_forward_train, batchnorm_add_relu_forward_eval, batchnorm_add_relu_backward,
+                                     affine, true); });
+      }
+    }
+  }
+}
+
 TEST(add_relu_fusion_matches_add_then_relu_and_the_reference_bit_for_bit) {
   for (size_t n : testing::tail_sizes()) {
     View a(n, 51), b(n, 53), dy(n, 55);

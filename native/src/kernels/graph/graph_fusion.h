@@ -6,6 +6,12 @@
 // indices name dropout streams and the gradient-ready hook's positions) but
 // runs nothing.
 //
+// A BatchNorm whose only reader is a two-input Add already fused with its
+// ReLU is absorbed the other way round (reader = kOpAdd): the fused op runs
+// at the Add's place (its other input may be written after the BatchNorm),
+// reads the BatchNorm's input and the Add's other input, and writes relu(
+// batchnorm(x) + skip); the BatchNorm's output slot is never stored.
+//
 // One table entry per fusion (graph_registry.cc); each fused op lives in its
 // own file and reuses its unfused kernels' arithmetic.
 #pragma once
@@ -17,7 +23,9 @@ namespace graph {
 
 // Builds the fused op from the producer's and the Activation's descriptions
 // and the producer's input shapes; null when this producer cannot be fused
-// (then both ops stay as they are). Throws like the producer's factory.
+// (then both ops stay as they are). Throws like the producer's factory. For
+// an entry read by an Add, `act` is the Add's description and `inputs` the
+// BatchNorm's input's shape and the Add's other input's.
 using FusedFactory = std::unique_ptr<Op> (*)(const OpDesc& producer, const OpDesc& act, const std::vector<Shape>& inputs,
                                              const ArenaSizes& sizes);
 
@@ -37,6 +45,7 @@ const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader);
 SIMDTRAIN_FUSED_FACTORY(make_batchnorm_relu)  // ops_norm.cc
 SIMDTRAIN_FUSED_FACTORY(make_add_relu)        // ops_add_relu.cc
 SIMDTRAIN_FUSED_FACTORY(make_conv_relu_maxpool)  // ops_conv_pool.cc
+SIMDTRAIN_FUSED_FACTORY(make_batchnorm_add_relu)  // ops_norm.cc
 #undef SIMDTRAIN_FUSED_FACTORY
 
 }  // namespace graph

@@ -66,7 +66,7 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   }
   if (readers[out_slot_] != 0) throw std::invalid_argument("the output slot must not be read by an op");
   dead_.assign(n, false);
-  if (fuse) fuse_relus(ops, sizes, readers);
+  if (fuse) fuse_relus(ops, sizes, readers), fuse_into_adds(ops, sizes, readers);
   // In reverse order, the first op to produce a slot's gradient writes it;
   // every later one (an earlier op) adds to it.
   std::vector<bool> written(n, false);
@@ -113,6 +113,28 @@ void GraphPlan::fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, con
     ops_[i].output = ops[j].output;
     ops_[j].op.reset();
     dead_[s] = true;
+  }
+}
+
+void GraphPlan::fuse_into_adds(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers) {
+  std::vector<int> producer(slots_.size(), -1);
+  for (size_t i = 0; i < ops.size(); ++i) producer[ops[i].output] = static_cast<int>(i);
+  for (size_t j = 0; j < ops.size(); ++j) {
+    // A two-input Add fused with its ReLU (its node writes the ReLU's slot).
+    if (ops[j].code != kOpAdd || !ops_[j].op || ops[j].inputs.size() != 2 || ops_[j].output == ops[j].output) continue;
+    for (size_t q = 0; q < 2; ++q) {
+      const int a = ops[j].inputs[q], other = ops[j].inputs[1 - q], p = producer[a];
+      if (a == other || p < 0 || !ops_[p].op || ops_[p].output != a || readers[a] != 1 || ops[p].inputs.size() != 1) continue;
+      const FusionEntry* fusion = find_fusion(ops[p], ops[j]);
+      if (!fusion) continue;
+      std::unique_ptr<Op> op = fusion->make(ops[p], ops[j], {slots_[ops[p].inputs[0]], slots_[other]}, sizes);
+      if (!op || op->out_shape() != slots_[ops_[j].output]) continue;
+      ops_[j].op = std::move(op);
+      ops_[j].inputs = {ops[p].inputs[0], other};
+      ops_[p].op.reset();
+      dead_[a] = true;
+      break;
+    }
   }
 }
 
@@ -280,7 +302,7 @@ const float* GraphPlan::forward(size_t rows, bool training, size_t begin, size_t
   std::vector<const float*> many;
   for (size_t i = begin; i < end; ++i) {
     Node& node = ops_[i];
-    if (!node.op) continue;  // fused into an earlier op
+    if (!node.op) continue;  // fused into another op
     const float** x = xs;
     if (node.inputs.size() > 8) many.resize(node.inputs.size()), x = many.data();
     for (size_t j = 0; j < node.inputs.size(); ++j) x[j] = act_[node.inputs[j]].data();
@@ -304,7 +326,7 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
   std::vector<float*> dx;
   for (size_t i = end; i-- > 0;) {
     Node& node = ops_[i];
-    if (!node.op) {  // fused into an earlier op
+    if (!node.op) {  // fused into another op (a later one has already run it backward)
       if (hook && hook->ready) hook->ready(hook->ctx, i);
       continue;
     }

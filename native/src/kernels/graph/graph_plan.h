@@ -130,7 +130,7 @@ class GraphPlan {
 
  private:
   struct Node {
-    std::unique_ptr<Op> op;  // null: folded into an earlier op by a fusion
+    std::unique_ptr<Op> op;  // null: folded into another op by a fusion
     std::vector<int> inputs;
     int output = -1;
     std::vector<bool> adds;  // input gradient adds to one written by a later op
@@ -142,6 +142,9 @@ class GraphPlan {
   // Replaces each (producer, ReLU) pair graph_fusion.h covers by the fused
   // op; the slot between them becomes dead (never stored).
   void fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Then folds a BatchNorm read only by a fused Add + ReLU into that op
+  // (graph_fusion.h), which runs at the Add's place.
+  void fuse_into_adds(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
   // Picks the shared gradients described above (grad_home_, Node::shared).
   void share_add_grads(const std::vector<int>& readers);
   float* grad_of(int slot) { return grad_[grad_home_[slot]].data(); }

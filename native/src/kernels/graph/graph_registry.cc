@@ -30,6 +30,7 @@ const FusionEntry kFusions[] = {
     {kOpBatchNorm, kActRelu, "BatchNorm+ReLU", make_batchnorm_relu},
     {kOpAdd, kActRelu, "Add+ReLU", make_add_relu},
     {kOpConv2d, kActRelu, "Conv2D(relu)+MaxPool2D", make_conv_relu_maxpool, kOpMaxPool2d},
+    {kOpBatchNorm, kActRelu, "BatchNorm+Add+ReLU", make_batchnorm_add_relu, kOpAdd},
 };
 
 }  // namespace

@@ -6,6 +6,10 @@
 //   running statistics updated; evaluation: running statistics.
 //   BatchNorm + ReLU (the fusion graph_fusion.h picks when a ReLU Activation
 //   is the only reader): the same op writing relu(y), one pass each way.
+//   BatchNorm + Add + ReLU (the fusion when the BatchNorm's only reader is a
+//   two-input Add fused with its ReLU): inputs x and the Add's other input
+//   (skip), writes relu(y + skip), the BatchNorm output never stored;
+//   backward writes the masked gradient to skip's gradient in its sums pass.
 // LayerNorm over the last axis (c of NHWC; the features of a vector):
 //   attributes d, eps, gamma, beta (-1 = no affine).
 #include <vector>
@@ -27,12 +31,19 @@ class BatchNormOp : public Op {
   BatchNormOp(std::vector<Shape> in, float eps, float momentum, long long gamma, long long beta, size_t mean, size_t var, long long nbt,
               bool relu)
       : Op(in, in[0]), eps_(eps), momentum_(momentum), gamma_(gamma), beta_(beta), mean_(mean), var_(var), nbt_(nbt),
-        relu_(relu), save_((relu ? 4 : 2) * in[0].c) {}
+        relu_(relu && in.size() == 1), skip_(in.size() == 2), save_((relu_ ? 4 : 2) * in[0].c) {}
 
   // y = gamma * (x - mean) * invstd + beta over rows = B*H*W (relu(y) when fused)
   void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
-    if (ctx.training) {
+    if (skip_ && ctx.training) {
+      batchnorm_add_relu_forward_train(rows, c, x[0], x[1], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_,
+                                       momentum_, ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y);
+      if (nbt_ >= 0) ctx.buffers[nbt_] += 1.0f;
+    } else if (skip_) {
+      batchnorm_add_relu_forward_eval(rows, c, x[0], x[1], maybe(ctx.params, gamma_), maybe(ctx.params, beta_),
+                                      ctx.buffers + mean_, ctx.buffers + var_, eps_, y);
+    } else if (ctx.training) {
       batchnorm_forward_train(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, momentum_,
                               ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y,
                               relu_ ? save_.data() + 2 * c : nullptr);
@@ -43,10 +54,15 @@ class BatchNormOp : public Op {
     }
   }
 
-  bool keeps_dy() const override { return true; }
+  bool keeps_dy() const override { return !skip_; }  // with skip, the masked gradient may overwrite dy
 
-  void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
+  void backward(const StepCtx& ctx, const float* const* x, const float* y, const float*, float* dy, float* const* dx) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
+    if (skip_) {
+      batchnorm_add_relu_backward(rows, c, x[0], y, dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c,
+                                  dx[1] ? dx[1] : dy, dx[0], maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate);
+      return;
+    }
     batchnorm_backward(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],
                        maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate,
                        relu_ ? save_.data() + 2 * c : nullptr);
@@ -58,6 +74,7 @@ class BatchNormOp : public Op {
   size_t mean_, var_;
   long long nbt_;
   bool relu_;                // y = relu(batchnorm(x)) (the fused ReLU)
+  bool skip_;                // y = relu(batchnorm(x) + skip) (the fused Add + ReLU; x[1] is skip)
   std::vector<float> save_;  // batch mean and invstd of the last training forward (then the fused ReLU's scale and bias)
 };
 
@@ -84,8 +101,10 @@ class LayerNormOp : public Op {
   long long gamma_, beta_;
 };
 
-std::unique_ptr<Op> batchnorm_op(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes, bool relu) {
-  if (inputs.size() != 1) d.fail("BatchNorm takes one input");
+// With `skip`, the fused BatchNorm + Add + ReLU: inputs x and skip (the Add checked their shapes).
+std::unique_ptr<Op> batchnorm_op(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes, bool relu,
+                                 bool skip = false) {
+  if (inputs.size() != (skip ? 2u : 1u)) d.fail("BatchNorm takes one input");
   const size_t c = inputs[0].c;
   if (static_cast<size_t>(d.integer("c", 1, 1 << 30)) != c) d.fail("input has " + std::to_string(c) + " channels, the layer expects " + std::to_string(d.integer("c", 1, 1 << 30)));
   const double eps = d.number("eps"), momentum = d.number("momentum");
@@ -109,6 +128,13 @@ std::unique_ptr<Op> make_batchnorm(const OpDesc& d, const std::vector<Shape>& in
 
 std::unique_ptr<Op> make_batchnorm_relu(const OpDesc& d, const OpDesc&, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
   return batchnorm_op(d, inputs, sizes, true);
+}
+
+std::unique_ptr<Op> make_batchnorm_add_relu(const OpDesc& d, const OpDesc& add, const std::vector<Shape>& inputs,
+                                            const ArenaSizes& sizes) {
+  if (inputs.size() != 2) return nullptr;
+  make_add(add, {inputs[0], inputs[1]}, sizes);  // the Add's own checks (the BatchNorm keeps its input's shape)
+  return batchnorm_op(d, inputs, sizes, true, true);
 }
 
 std::unique_ptr<Op> make_layernorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {

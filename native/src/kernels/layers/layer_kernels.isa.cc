@@ -197,6 +197,43 @@ void bn_dx_t(size_t rows, size_t c, const float* x, const float* dy, const float
   }
 }
 
+// relu(affine(x) + skip): affine_t's value, then add_relu's sum and ReLU.
+void affine_add_relu(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                     const float* skip, float* y) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * c;
+    const float* sr = skip + r * c;
+    float* yr = y + r * c;
+    for_each_chunk(c, [&](size_t i, auto chunk) {
+      const Vec v = add(mul(sub(chunk.load(xr + i), chunk.load(shift + i)), chunk.load(scale + i)), chunk.load(bias + i));
+      chunk.store(yr + i, relu(add(v, chunk.load(sr + i))));
+    });
+  }
+}
+
+// add_dy_dev_t<false> on g = relu_grad(z, dy), g also stored (g_out may be dy).
+void add_dy_dev_mask(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean, float* g_out,
+                     float* acc_dy, float* acc_dyx) {
+  for_each_chunk_group(c, [&](size_t ch, auto group, auto chunk) {
+    constexpr size_t G = decltype(group)::value;
+    Vec m[G], a[G], b[G];
+    for (size_t k = 0; k < G; ++k) {
+      const size_t i = ch + k * kLanes;
+      m[k] = chunk.load(mean + i), a[k] = chunk.load(acc_dy + i), b[k] = chunk.load(acc_dyx + i);
+    }
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t k = 0; k < G; ++k) {
+        const size_t i = r * c + ch + k * kLanes;
+        const Vec d = sub(chunk.load(x + i), m[k]);
+        const Vec g = relu_grad(chunk.load(z + i), chunk.load(dy + i));
+        chunk.store(g_out + i, g);
+        a[k] = add(a[k], g);
+        b[k] = add(b[k], mul(g, d));
+      }
+    for (size_t k = 0; k < G; ++k) chunk.store(acc_dy + ch + k * kLanes, a[k]), chunk.store(acc_dyx + ch + k * kLanes, b[k]);
+  });
+}
+
 void add_dy_dev(size_t rows, size_t c, const float* x, const float* dy, const float* mean, float* acc_dy, float* acc_dyx) {
   add_dy_dev_t<false>(rows, c, x, dy, mean, nullptr, nullptr, acc_dy, acc_dyx);
 }
@@ -250,7 +287,8 @@ void dropout_apply(size_t n, const float* u, const float* in, float p, float sca
 
 extern const LayerKernels kLayerKernels = {window_max,       window_max_grad,      window_sum,     window_add, broadcast_scale,
                                            block_moments,    add_dy_dev,           affine,         bn_dx,
-                                           affine_t<true>,   add_dy_dev_t<true>,   bn_dx_t<true>,  add_relu,   relu_grad_split,
+                                           affine_t<true>,   add_dy_dev_t<true>,   bn_dx_t<true>,  affine_add_relu,
+                                           add_dy_dev_mask,  add_relu,             relu_grad_split,
                                            ln_param_grads,   ln_dx,                dropout_apply};
 
 }  // namespace SIMDTRAIN_NS

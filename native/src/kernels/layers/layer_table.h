@@ -66,6 +66,15 @@ struct LayerKernels {
                           const float* bias, float* acc_dy, float* acc_dyx);
   void (*bn_dx_relu)(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
                      const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx);
+  // BatchNorm + residual Add + ReLU (the graph's fusion): y = relu(affine(x) +
+  // skip), affine as above, the sum and relu as add_relu's; and add_dy_dev
+  // with dy first taken through that ReLU given its output z (g = dy where
+  // z > 0, else +0, relu_grad_split's), g also written to g_out (which may
+  // be dy). The bits of the unfused BatchNorm, add_relu and relu_grad_split.
+  void (*affine_add_relu)(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                          const float* skip, float* y);
+  void (*add_dy_dev_mask)(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean,
+                          float* g_out, float* acc_dy, float* acc_dyx);
 
   // ---- residual Add + ReLU over n floats (the graph's fusion, add_relu.h).
   // y[i] = relu(a[i] + b[i])

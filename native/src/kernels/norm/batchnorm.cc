@@ -24,12 +24,14 @@ constexpr size_t kMinFloatsPerTask = 1 << 15;
 
 size_t min_rows(size_t c) { return c ? kMinFloatsPerTask / c + 1 : 1; }
 
-// y = (x - shift) * scale + bias per channel (then relu(y) with `relu`), rows split across threads.
+// y = (x - shift) * scale + bias per channel (then relu(y) with `relu`, or
+// relu(y + skip) with `skip`), rows split across threads.
 template <class Ops>
 void affine_rows(const Ops& ops, size_t rows, size_t c, const float* x, const float* shift, const float* scale,
-                 const float* bias, float* y, bool relu) {
+                 const float* bias, float* y, bool relu, const float* skip = nullptr) {
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
-    if (relu) ops.affine_relu(e - b, c, x + b * c, shift, scale, bias, y + b * c);
+    if (skip) ops.affine_add_relu(e - b, c, x + b * c, shift, scale, bias, skip + b * c, y + b * c);
+    else if (relu) ops.affine_relu(e - b, c, x + b * c, shift, scale, bias, y + b * c);
     else ops.affine(e - b, c, x + b * c, shift, scale, bias, y + b * c);
   });
 }
@@ -37,7 +39,7 @@ void affine_rows(const Ops& ops, size_t rows, size_t c, const float* x, const fl
 template <class Ops>
 void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
-                             float* save_invstd, float* y, float* relu_affine) {
+                             float* save_invstd, float* y, float* relu_affine, const float* skip = nullptr) {
   const double n = static_cast<double>(rows);
   // One pass: per-block means and deviations from them (no cancellation
   // when |mean| >> std), combined in double.
@@ -64,29 +66,32 @@ void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const 
     std::copy(scale.begin(), scale.end(), relu_affine);
     std::copy(bias.begin(), bias.end(), relu_affine + c);
   }
-  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu_affine != nullptr);
+  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu_affine != nullptr, skip);
 }
 
 template <class Ops>
 void forward_eval(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
-                            const float* running_mean, const float* running_var, float eps, float* y, bool relu) {
+                            const float* running_mean, const float* running_var, float eps, float* y, bool relu,
+                            const float* skip = nullptr) {
   std::vector<float> scale(c), bias(c);
   for (size_t ch = 0; ch < c; ++ch) {
     scale[ch] = (gamma ? gamma[ch] : 1.0f) * static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var[ch]) + eps));
     bias[ch] = beta ? beta[ch] : 0.0f;
   }
-  affine_rows(ops, rows, c, x, running_mean, scale.data(), bias.data(), y, relu);
+  affine_rows(ops, rows, c, x, running_mean, scale.data(), bias.data(), y, relu, skip);
 }
 
 template <class Ops>
 void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                        bool accumulate, const float* relu_affine) {
-  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the fused ReLU with relu_affine
+                        bool accumulate, const float* relu_affine, const float* z = nullptr, float* g_out = nullptr) {
+  // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the fused ReLU with relu_affine;
+  // with z (the Add + ReLU fusion), through the ReLU whose output is z, stored in g_out, which the dx pass then reads
   const float* rs = relu_affine;
   const float* rb = relu_affine ? relu_affine + c : nullptr;
   const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r0, size_t r1, float* acc) {
-    if (rs) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, rs, rb, acc, acc + c);
+    if (z) ops.add_dy_dev_mask(r1 - r0, c, x + r0 * c, z + r0 * c, dy + r0 * c, save_mean, g_out + r0 * c, acc, acc + c);
+    else if (rs) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, rs, rb, acc, acc + c);
     else ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
   });
   const double n = rows ? static_cast<double>(rows) : 1.0;
@@ -101,6 +106,7 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
     mean_dy[ch] = static_cast<float>(sums[ch] / n);
   }
   if (!dx) return;
+  if (z) dy = g_out;
   // dx = k1 * (dy - mean(dy) - (x - mean) * k2)
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
     if (rs) ops.bn_dx_relu(e - b, c, x + b * c, dy + b * c, save_mean, rs, rb, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
@@ -126,6 +132,23 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
                                   const float* save_mean, const float* save_invstd, float* dx, float* dgamma,         \
                                   float* dbeta, bool accumulate, const float* relu_affine) {                          \
     backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, relu_affine);      \
+  }                                                                                                                   \
+  void batchnorm_add_relu_forward_train##suffix(size_t rows, size_t c, const float* x, const float* skip,              \
+                                                const float* gamma, const float* beta, float eps, float momentum,     \
+                                                float* running_mean, float* running_var, float* save_mean,            \
+                                                float* save_invstd, float* y) {                                       \
+    forward_train(OPS{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd, y,  \
+                  nullptr, skip);                                                                                     \
+  }                                                                                                                   \
+  void batchnorm_add_relu_forward_eval##suffix(size_t rows, size_t c, const float* x, const float* skip,               \
+                                               const float* gamma, const float* beta, const float* running_mean,      \
+                                               const float* running_var, float eps, float* y) {                       \
+    forward_eval(OPS{}, rows, c, x, gamma, beta, running_mean, running_var, eps, y, false, skip);                     \
+  }                                                                                                                   \
+  void batchnorm_add_relu_backward##suffix(size_t rows, size_t c, const float* x, const float* z, const float* dy,     \
+                                           const float* gamma, const float* save_mean, const float* save_invstd,      \
+                                           float* g, float* dx, float* dgamma, float* dbeta, bool accumulate) {       \
+    backward(OPS{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, nullptr, z, g);     \
   }
 
 SIMDTRAIN_BATCHNORM_ENTRY_POINTS(, TableRowOps)

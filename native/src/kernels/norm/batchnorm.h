@@ -48,6 +48,22 @@ void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, 
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
                         bool accumulate, const float* relu_affine = nullptr);
 
+// BatchNorm followed by a residual Add and ReLU (the graph's fusion,
+// graph_fusion.h): y = relu(batchnorm(x) + skip) in the normalize pass (the
+// BatchNorm output is never stored). The backward takes dy through that
+// ReLU given its output z (g = dy where z > 0, else +0) and writes g to `g`
+// (the skip input's gradient; may be dy) in the sums pass; the dx pass reads
+// g. The bits of BatchNorm, add_relu and relu_grad_split run one after the other.
+void batchnorm_add_relu_forward_train(size_t rows, size_t c, const float* x, const float* skip, const float* gamma,
+                                      const float* beta, float eps, float momentum, float* running_mean,
+                                      float* running_var, float* save_mean, float* save_invstd, float* y);
+void batchnorm_add_relu_forward_eval(size_t rows, size_t c, const float* x, const float* skip, const float* gamma,
+                                     const float* beta, const float* running_mean, const float* running_var, float eps,
+                                     float* y);
+void batchnorm_add_relu_backward(size_t rows, size_t c, const float* x, const float* z, const float* dy,
+                                 const float* gamma, const float* save_mean, const float* save_invstd, float* g,
+                                 float* dx, float* dgamma, float* dbeta, bool accumulate);
+
 // The same with plain scalar loops (the reference the per-ISA path is tested
 // against, bit for bit).
 void batchnorm_forward_train_reference(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
@@ -59,5 +75,15 @@ void batchnorm_forward_eval_reference(size_t rows, size_t c, const float* x, con
 void batchnorm_backward_reference(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                                   const float* save_mean, const float* save_invstd, float* dx, float* dgamma,
                                   float* dbeta, bool accumulate, const float* relu_affine = nullptr);
+void batchnorm_add_relu_forward_train_reference(size_t rows, size_t c, const float* x, const float* skip,
+                                                const float* gamma, const float* beta, float eps, float momentum,
+                                                float* running_mean, float* running_var, float* save_mean,
+                                                float* save_invstd, float* y);
+void batchnorm_add_relu_forward_eval_reference(size_t rows, size_t c, const float* x, const float* skip,
+                                               const float* gamma, const float* beta, const float* running_mean,
+                                               const float* running_var, float eps, float* y);
+void batchnorm_add_relu_backward_reference(size_t rows, size_t c, const float* x, const float* z, const float* dy,
+                                           const float* gamma, const float* save_mean, const float* save_invstd,
+                                           float* g, float* dx, float* dgamma, float* dbeta, bool accumulate);
 
 }  // namespace simdtrain

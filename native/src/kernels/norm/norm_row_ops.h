@@ -62,6 +62,18 @@ struct PlainRowOps {
     for (size_t r = 0; r < rows; ++r)
       for (size_t i = 0; i < c; ++i) y[r * c + i] = (x[r * c + i] - shift[i]) * scale[i] + bias[i];
   }
+  // The BatchNorm + Add + ReLU fusion: relu(affine(x) + skip); and add_dy_dev
+  // of g = dy where the output z > 0 (else +0), g also stored (g_out may be dy).
+  void affine_add_relu(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                       const float* skip, float* y) const {
+    affine(rows, c, x, shift, scale, bias, y);
+    for (size_t i = 0; i < rows * c; ++i) y[i] = relu(y[i] + skip[i]);
+  }
+  void add_dy_dev_mask(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean,
+                       float* g_out, float* acc_dy, float* acc_dyx) const {
+    for (size_t i = 0; i < rows * c; ++i) g_out[i] = z[i] > 0.0f ? dy[i] : 0.0f;
+    add_dy_dev(rows, c, x, g_out, mean, acc_dy, acc_dyx);
+  }
   void bn_dx_relu(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
                   const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx) const {
     for (size_t r = 0; r < rows; ++r)
@@ -125,6 +137,14 @@ struct TableRowOps {
   void bn_dx_relu(size_t rows, size_t c, const float* x, const float* dy, const float* mean, const float* scale,
                   const float* bias, const float* k1, const float* k2, const float* mean_dy, float* dx) const {
     k.bn_dx_relu(rows, c, x, dy, mean, scale, bias, k1, k2, mean_dy, dx);
+  }
+  void affine_add_relu(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                       const float* skip, float* y) const {
+    k.affine_add_relu(rows, c, x, shift, scale, bias, skip, y);
+  }
+  void add_dy_dev_mask(size_t rows, size_t c, const float* x, const float* z, const float* dy, const float* mean,
+                       float* g_out, float* acc_dy, float* acc_dyx) const {
+    k.add_dy_dev_mask(rows, c, x, z, dy, mean, g_out, acc_dy, acc_dyx);
   }
   // LayerNorm's forward normalization stays the plain loop (layer_table.h says why).
   void ln_forward(size_t n, const float* x, float mean, float rstd, const float* gamma, const float* beta, float* y) const {
