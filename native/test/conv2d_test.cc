@@ -56,6 +56,21 @@ std::vector<Conv2dShape> cases() {
       shape(1, 11, 9, 32, 16, 3, 2, 2, 2, 1),
       shape(2, 3, 3, 16, 64, 3, 1, 1, 1, 1),
       shape(1, 4, 30, 48, 48, 3, 1, 2, 2, 1),
+      // Direct filter gradients over several pixel chunks (64 pixels: a last
+      // partial chunk; rows of 64 or more pixels, one row per chunk) and
+      // strided 1x1 (ResNet's shortcut) with channels that fill vectors.
+      shape(3, 17, 15, 8, 16, 3, 2, 1, 1, 1),
+      shape(1, 3, 131, 16, 8, 3, 1, 1, 1, 1),
+      shape(2, 9, 11, 16, 32, 1, 2, 0, 1, 1),
+      // Strided input gradients class by class: stride 3 (a class no tap
+      // reaches with 1x1 / 2x2 filters), even kernels, odd sizes, wide padding.
+      shape(2, 10, 11, 8, 16, 2, 3, 1, 1, 1),
+      shape(1, 11, 13, 16, 8, 1, 3, 0, 1, 1),
+      shape(2, 9, 8, 8, 8, 4, 2, 3, 1, 1),
+      shape(3, 7, 9, 24, 16, 5, 2, 2, 1, 1),
+      // Direct forward blocks narrower than the register block: 2 pixels, 1 pixel.
+      shape(1, 3, 4, 8, 16, 3, 1, 0, 1, 1),
+      shape(1, 3, 3, 8, 24, 3, 1, 0, 1, 1),
       // Winograd (each tile forced) on every ISA: odd and even output sizes (partial
       // tiles), no / wide padding, one-tile images, mnist_convnet's conv2.
       shape(3, 13, 13, 32, 64, 3, 1, 0, 1, 1),
@@ -234,12 +249,21 @@ TEST(conv2d_picks_winograd_where_it_applies) {
     CHECK(winograd_forward_tile(shape(2, 5, 8, 16, 16, 3, 1, 0, 1, 1)) == 2);
     CHECK(conv2d_forward_algorithm(shape(128, 32, 32, 16, 32, 3, 2, 1, 1, 1)) != ConvAlgo::winograd);
     CHECK(conv2d_forward_algorithm(shape(2, 6, 7, 16, 16, 3, 1, 1, 1, 16)) == ConvAlgo::depthwise);
-    // Strided 3x3 filter gradients: direct on AVX-512, im2col on narrower
-    // vectors (measured), direct again when forced.
+    // Filter gradients of strided layers (3x3 and ResNet's 1x1 shortcut):
+    // direct on every ISA (measured); other non-Winograd k x k ones (here
+    // dilated): direct on AVX-512, im2col on narrower vectors, direct again
+    // when forced.
     const Conv2dShape strided = shape(128, 32, 32, 16, 32, 3, 2, 1, 1, 1);
-    CHECK(conv2d_filter_algorithm(strided) == (isa == Isa::avx512 ? ConvAlgo::direct : ConvAlgo::im2col));
-    conv2d_force_algorithm(ConvAlgo::direct);
+    const Conv2dShape shortcut = shape(128, 32, 32, 16, 32, 1, 2, 0, 1, 1);
+    const Conv2dShape dilated = shape(128, 16, 16, 32, 32, 3, 1, 2, 2, 1);
     CHECK(conv2d_filter_algorithm(strided) == ConvAlgo::direct);
+    CHECK(conv2d_filter_algorithm(shortcut) == ConvAlgo::direct);
+    CHECK(conv2d_filter_algorithm(dilated) == (isa == Isa::avx512 ? ConvAlgo::direct : ConvAlgo::im2col));
+    // Strided input gradients: direct for k x k filters, im2col for 1x1 (measured).
+    CHECK(conv2d_input_algorithm(strided) == ConvAlgo::direct);
+    CHECK(conv2d_input_algorithm(shortcut) == ConvAlgo::im2col);
+    conv2d_force_algorithm(ConvAlgo::direct);
+    CHECK(conv2d_filter_algorithm(dilated) == ConvAlgo::direct);
     CHECK(conv2d_forward_algorithm(conv2) == ConvAlgo::direct);
     conv2d_force_algorithm(ConvAlgo::im2col);
     CHECK(conv2d_filter_algorithm(conv2) == ConvAlgo::im2col);

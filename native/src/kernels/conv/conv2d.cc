@@ -3,7 +3,7 @@
 //   Winograd F(4x4, 3x3) (F(2x2, 3x3) for outputs   conv_winograd_path.h
 //     under 4x4): 3x3, stride 1, ungrouped,
 //     channels filling whole vectors
-//   direct register-blocked rows                   conv_direct_path.h
+//   direct register-blocked pixels                 conv_direct_path.h
 //   im2col + packed SGEMM: everything else         conv_im2col.h
 // The order is what bench/conv.bench.js measured fastest on the layers of
 // mnist_convnet and ResNet-20 where more than one applies.
@@ -37,11 +37,21 @@ ConvAlgo pick(const Conv2dShape& s, WinogradOk&& winograd_ok, DirectOk&& direct_
 }
 
 // Direct filter gradients beat im2col + GEMM on AVX-512 (Zen 5) for every
-// k x k layer measured; with vectors of 8 or fewer lanes (AVX2 on Zen 3)
-// only for first layers with fewer input channels than lanes (1-3 channels:
-// 19-23 vs 3-4 GFLOPS; ResNet's strided 3x3 with 16 and 32: 10-12 vs 16-22).
-// 1x1 filters always keep the GEMM (few rows of dW, long sums).
-bool direct_filter_preferred(const Conv2dShape& s) { return direct_lanes() >= 16 || s.in_c < direct_lanes(); }
+// k x k layer measured; with vectors of 8 or fewer lanes (AVX2 on Zen 3) for
+// first layers with fewer input channels than lanes (1-3 channels: 19-23 vs
+// 3-4 GFLOPS) and, since the kernel walks the pixels in L1-sized chunks, for
+// strided layers (ResNet-20's 3x3 stride 2: 56-69 vs 45-54 GFLOPS; its 1x1
+// stride-2 shortcuts: 28-54 vs 25-47). Stride-1 shapes that reach here
+// (dilated, odd channels) keep the GEMM: not measured.
+bool direct_filter_preferred(const Conv2dShape& s) {
+  return direct_lanes() >= 16 || s.in_c < direct_lanes() || s.stride_h > 1 || s.stride_w > 1;
+}
+
+// Strided input gradients run direct (class by class of dx pixels, no col2im)
+// where the filter is k x k: ResNet-20's 3x3 stride 2, 51-79 vs 42-69 GFLOPS
+// (Zen 3 AVX2). Strided 1x1 ones keep im2col (a GEMM and a strided scatter:
+// equal within noise, 24-54 vs 27-56).
+bool direct_input_preferred(const Conv2dShape& s) { return (s.stride_h == 1 && s.stride_w == 1) || s.kh * s.kw > 1; }
 
 }  // namespace
 
@@ -51,7 +61,8 @@ ConvAlgo conv2d_forward_algorithm(const Conv2dShape& s) {
   return conv2d_is_depthwise(s) ? ConvAlgo::depthwise : pick(s, winograd_forward_ok, direct_forward_ok);
 }
 ConvAlgo conv2d_input_algorithm(const Conv2dShape& s) {
-  return conv2d_is_depthwise(s) ? ConvAlgo::depthwise : pick(s, winograd_input_ok, direct_input_ok);
+  return conv2d_is_depthwise(s) ? ConvAlgo::depthwise
+                                 : pick(s, winograd_input_ok, direct_input_ok, direct_input_preferred(s));
 }
 ConvAlgo conv2d_filter_algorithm(const Conv2dShape& s) {
   return conv2d_is_depthwise(s) ? ConvAlgo::depthwise

@@ -1,14 +1,18 @@
-// Direct convolution of one output row (no im2col): the per-ISA half of
+// Direct convolution of output pixels (no im2col): the per-ISA half of
 // conv2d's direct path (conv2d.cc decides when to use it). NHWC input already
 // padded, filter [kh, kw, cin, cout] with cout a multiple of the ISA's lanes.
+// Output pixel p = (image*oh + oy)*ow + ox reads x from
+// base(p) = image*image_floats + oy*row_stride + ox*px_stride (and is stored
+// with its own strides: a strided input gradient writes every other pixel):
 //
-//   y[ox, co] = act(bias[co] + sum_{i, j, ci} x[i*tap_row + j*tap_col + ox*px_stride + ci]
+//   y[p, co] = act(bias[co] + sum_{i, j, ci} x[base(p) + i*tap_row + j*tap_col + ci]
 //                                            * w[((i*kw + j)*cin + ci)*cout + co])
 //
-// Register blocking: MR output pixels x NV vectors of output channels; each
+// Register blocking: MR consecutive output pixels (across row and image
+// ends, so narrow rows waste nothing) x NV vectors of output channels; each
 // input value is broadcast once per block and each filter vector loaded once
 // per MR pixels. Sums run in a fixed order (i, j, ci), so the bits do not
-// depend on how rows are spread over threads.
+// depend on how pixels are spread over threads or blocks.
 #pragma once
 
 #include <cstddef>
@@ -17,19 +21,23 @@
 
 namespace simdtrain {
 
-struct ConvDirectRow {
-  const float* x;    // input element of tap (0, 0), pixel 0, channel 0
-  size_t px_stride;  // floats between the inputs of consecutive output pixels
-  size_t tap_row;    // floats between taps i and i + 1
-  size_t tap_col;    // floats between taps j and j + 1
+struct ConvDirectPixels {
+  const float* x;      // input element of tap (0, 0), pixel 0, channel 0
+  size_t image_floats;  // floats between images
+  size_t row_stride;   // floats between the inputs of consecutive output rows
+  size_t px_stride;    // floats between the inputs of consecutive output pixels
+  size_t oh, ow;       // output rows and pixels per row of an image
+  size_t tap_row;      // floats between taps i and i + 1
+  size_t tap_col;      // floats between taps j and j + 1
   size_t kh, kw, cin;
-  const float* w;  // [kh, kw, cin, cout]
-  size_t cout;     // multiple of lanes
+  const float* w;     // [kh, kw, cin, cout]
+  size_t cout;        // multiple of lanes
   const float* bias;  // cout floats, or null
   bool relu;
   bool accumulate;  // y += act(...) (each output's sum computed in full, then added at the store)
-  float* y;  // [ow, cout]
-  size_t ow;
+  float* y;  // output pixel 0, channel 0; pixel p at y + image*y_image + oy*y_row + ox*y_px
+  size_t y_image, y_row, y_px;
+  size_t p0, p1;  // the output pixels to compute
 };
 
 // Filter gradient of rows [k0, k1) of dW ([K, cout], K = kh*kw*cin) over
@@ -49,7 +57,7 @@ struct ConvDirectWgrad {
 
 struct ConvDirectKernels {
   size_t lanes;
-  void (*row)(const ConvDirectRow& r);
+  void (*pixels)(const ConvDirectPixels& a);
   void (*wgrad)(const ConvDirectWgrad& a);
 };
 

@@ -4,11 +4,15 @@
 // conv2d.h.
 //
 // Ungrouped convolutions whose output channels fill whole vectors run
-// forward as register-blocked rows over a zero-padded copy of x; stride-1
-// input gradients run the same rows over padded dy with the filter flipped
-// and transposed. Filter gradients of ungrouped k x k (k > 1) filters: each
-// block of dW rows sums over all output pixels of a fixed part of the batch
-// (the parts are added in order, so the bits do not depend on the threads).
+// forward as register-blocked runs of output pixels over a zero-padded copy
+// of x; stride-1 input gradients run the same kernel over padded dy with the
+// filter flipped and transposed; strided ones (no dilation) split dx into
+// stride_h x stride_w classes of pixels (row and column residues), each a
+// stride-1 correlation of padded dy with the taps that reach it, written to
+// every stride-th pixel (no column buffer, no col2im). Filter gradients of ungrouped filters: each block of dW
+// rows sums over all output pixels of a fixed part of the batch, 64 pixels
+// at a time (the parts are added in order, so the bits do not depend on the
+// threads).
 #pragma once
 
 #include <cstddef>
@@ -20,7 +24,7 @@ namespace simdtrain {
 // Whether the active ISA's direct kernels take this pass of this shape.
 bool direct_forward_ok(const Conv2dShape& s);
 bool direct_input_ok(const Conv2dShape& s);
-bool direct_filter_ok(const Conv2dShape& s);  // k x k with k > 1
+bool direct_filter_ok(const Conv2dShape& s);
 // Floats per vector of the active ISA's kernels.
 size_t direct_lanes();
 
