@@ -495,8 +495,9 @@ TEST(graph_conv_input_gradients_added_in_place_give_the_fan_buffer_bits) {
   };
   const Variant variants[] = {
       {3, 1, 1, ConvAlgo::automatic, ConvAlgo::winograd}, {3, 1, 1, ConvAlgo::direct, ConvAlgo::direct},
-      {3, 1, 1, ConvAlgo::im2col, ConvAlgo::im2col},      {3, 2, 1, ConvAlgo::automatic, ConvAlgo::im2col},
-      {1, 1, 1, ConvAlgo::automatic, ConvAlgo::im2col},   {3, 1, 16, ConvAlgo::automatic, ConvAlgo::depthwise},
+      {3, 1, 1, ConvAlgo::im2col, ConvAlgo::im2col},      {3, 2, 1, ConvAlgo::automatic, ConvAlgo::direct},
+      {3, 2, 1, ConvAlgo::im2col, ConvAlgo::im2col},      {1, 1, 1, ConvAlgo::automatic, ConvAlgo::im2col},
+      {3, 1, 16, ConvAlgo::automatic, ConvAlgo::depthwise},
   };
   TrainBatch batch(FanNet::kIn, 23);
   const size_t rows = TrainBatch::kRows;
