@@ -2,7 +2,9 @@
 // double-precision loop reference, over stride / dilation / padding / groups
 // combinations whose sizes hit every vector tail, on every ISA, 1 and 2
 // threads; the result must not depend on the thread count.
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -167,6 +169,65 @@ TEST(conv2d_matches_reference_on_every_isa_and_thread_count) {
       }
     }
   }
+  conv2d_force_algorithm(ConvAlgo::automatic);
+  winograd_force_tile(0);
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
+}
+
+// The input gradient's accumulate mode (add_dx) on every path, ISA and
+// thread count: dx (holding earlier values) + the full result, bit for bit
+// the overwriting mode's result added afterwards, and close to the
+// reference; dx pixels no output reads keep their values; the in-place 1x1
+// path both with a one-block GEMM (beta = 1) and staged (depth > 256).
+TEST(conv2d_input_gradient_accumulate_adds_the_overwritten_result) {
+  std::vector<Conv2dShape> all = cases();
+  all.push_back(shape(2, 3, 4, 8, 264, 1, 1, 0, 1, 1));  // in place, GEMM depth 264 > one block: staged
+  all.push_back(shape(2, 7, 7, 16, 8, 1, 2, 0, 1, 1));   // 1x1 stride 2: odd pixels get no term
+  all.push_back(shape(9, 5, 6, 8, 8, 3, 1, 1, 1, 8));    // depthwise, more images than the accumulate's parts
+  const std::pair<ConvAlgo, size_t> variants[] = {{ConvAlgo::automatic, 0}, {ConvAlgo::im2col, 0}, {ConvAlgo::direct, 0},
+                                                  {ConvAlgo::winograd, 2}, {ConvAlgo::winograd, 4}};
+  std::vector<ConvAlgo> seen;
+  for (const Conv2dShape& s : all) {
+    CHECK(conv2d_check(s) == nullptr);
+    const size_t xs = s.x_size(), ys = s.y_size(), ws = s.w_size();
+    const std::vector<float> w = testing::random_floats(ws, 5), dy = testing::random_floats(ys, 11),
+                             home = testing::random_floats(xs, 13);
+    std::vector<float> x(xs, 0.0f), dx_ref(xs), dw_ref(ws), db_ref(s.out_c);
+    conv2d_backward_reference(s, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data(), false);
+    for (const auto& [algo, tile] : variants)
+      for (auto isa : testing::runnable_isas()) {
+        winograd_force_tile(tile);
+        set_active_isa(isa);
+        conv2d_force_algorithm(algo);
+        seen.push_back(conv2d_input_algorithm(s));
+        std::vector<float> first;
+        for (int threads : {1, 2}) {
+          set_num_threads(threads);
+          std::vector<float> ws_buf(conv2d_workspace_floats(s) + 1, NAN);
+          std::vector<float> over(xs, NAN), added = home;
+          conv2d_backward_input(s, w.data(), dy.data(), over.data(), ws_buf.data());
+          conv2d_backward_input(s, w.data(), dy.data(), added.data(), ws_buf.data(), true);
+          size_t exact = 0;
+          for (size_t i = 0; i < xs; ++i) {
+            const float want = home[i] + over[i];
+            exact += std::memcmp(&added[i], &want, sizeof(float)) == 0;
+            CHECK_NEAR(added[i], home[i] + dx_ref[i], 1e-5 * (1 + std::fabs(home[i] + dx_ref[i])) * std::sqrt(s.kh * s.kw * s.out_c + 1.0));
+          }
+          CHECK(exact == xs);
+          // Through conv2d_backward too (the graph's call), parameter gradients unchanged by add_dx.
+          std::vector<float> added2 = home, dw(ws), db(s.out_c), dw2(ws), db2(s.out_c), scratch(xs);
+          conv2d_backward(s, x.data(), w.data(), dy.data(), scratch.data(), dw.data(), db.data(), false, ws_buf.data());
+          conv2d_backward(s, x.data(), w.data(), dy.data(), added2.data(), dw2.data(), db2.data(), false, ws_buf.data(), true);
+          CHECK(added2 == added && dw2 == dw && db2 == db);
+          if (threads == 1) first = added;
+          else CHECK(added == first);
+        }
+      }
+  }
+  // Every path ran in accumulate mode.
+  for (ConvAlgo a : {ConvAlgo::im2col, ConvAlgo::direct, ConvAlgo::winograd, ConvAlgo::depthwise})
+    CHECK(std::find(seen.begin(), seen.end(), a) != seen.end());
   conv2d_force_algorithm(ConvAlgo::automatic);
   winograd_force_tile(0);
   set_active_isa(best_supported_isa());

@@ -2,13 +2,15 @@
 // 1 and 2 threads: gradients of a small graph with a flatten of a spatial
 // input, a residual Add, a Concatenate and a fused softmax against central
 // differences of the plan's own evaluation-mode loss; accumulation; labels
-// that go bad between validation and use; the ReLU and Conv2D(relu) + MaxPool2D fusions give the unfused bits.
+// that go bad between validation and use; the ReLU and Conv2D(relu) + MaxPool2D fusions and the convolutions'
+// in-place input-gradient fan-in give the unfused bits.
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
 
 #include "../src/core/thread_pool.h"
+#include "../src/kernels/conv/conv2d.h"
 #include "../src/kernels/graph/graph_plan.h"
 #include "../src/simd/dispatch.h"
 #include "test_framework.h"
@@ -440,5 +442,85 @@ TEST(graph_conv_maxpool_stays_unfused_without_relu_or_tiling_windows) {
   for (const ConvNet& net : {ConvNet(1), ConvNet(2, kActLinear)}) {
     GraphPlan plan(net.slots, net.ops, ArenaSizes{ConvNet::kParams, 0}, 1, false, false, true);
     CHECK(plan.fused_count() == 1u);  // the second conv + pool only
+  }
+}
+
+namespace {
+
+// A residual fan-in of convolution input gradients: input [6, 6, 16] -> conv 1x1 (s1) -> conv `first`
+// (s2) and conv 1x1 with the same stride (s3) -> add (s4) -> flatten (s5) -> dense 3 (s6) -> softmax
+// (s7). Backward runs the 1x1 conv first (it writes s1's gradient), then `first`, whose input
+// gradient adds to it: in place with fusions on (Op::adds_dx), through the fan buffer without.
+struct FanNet {
+  std::vector<Shape> slots;
+  std::vector<OpDesc> ops;
+  static constexpr size_t kParams = 4547, kIn = 6 * 6 * 16;
+  FanNet(size_t k, size_t stride, size_t groups) {
+    const size_t o = (6 + 2 * (k / 2) - k) / stride + 1;
+    slots = {Shape{6, 6, 16}, Shape{6, 6, 16}, Shape{o, o, 16}, Shape{o, o, 16}, Shape{o, o, 16}, vec(o * o * 16), vec(3), vec(3)};
+    const double p = static_cast<double>(k / 2), st = static_cast<double>(stride);
+    ops = {
+        op(kOpConv2d, {0}, 1, {{"outC", 16}, {"kh", 1}, {"kw", 1}, {"w", 0}}),
+        op(kOpConv2d, {1}, 2, {{"outC", 16}, {"kh", static_cast<double>(k)}, {"kw", static_cast<double>(k)}, {"sh", st}, {"sw", st},
+                               {"pt", p}, {"pb", p}, {"pl", p}, {"pr", p}, {"groups", static_cast<double>(groups)}, {"w", 256}}),
+        op(kOpConv2d, {1}, 3, {{"outC", 16}, {"kh", 1}, {"kw", 1}, {"sh", st}, {"sw", st}, {"w", 2560}}),
+        op(kOpAdd, {2, 3}, 4, {}),
+        op(kOpFlatten, {4}, 5, {}),
+        op(kOpDense, {5}, 6, {{"in", static_cast<double>(o * o * 16)}, {"out", 3}, {"act", kActLinear}, {"w", 2816}, {"b", 4544}}),
+        op(kOpActivation, {6}, 7, {{"act", kActSoftmax}}),
+    };
+  }
+};
+
+// A training step and an accumulating one from gradients of 99: the gradients, then the two losses.
+std::vector<float> two_steps(GraphPlan& plan, std::vector<float> params, const TrainBatch& batch) {
+  std::vector<float> grads(params.size(), 99.0f);
+  plan.bind(params.data(), grads.data(), nullptr);
+  plan.reserve(TrainBatch::kRows);
+  const double first = plan.train_step(batch.src, batch.opt, false).sum;
+  grads.push_back(static_cast<float>(plan.train_step(batch.src, batch.opt, true).sum));
+  grads.push_back(static_cast<float>(first));
+  return grads;
+}
+
+}  // namespace
+
+// Each convolution path's in-place input-gradient fan-in gives the bits of
+// the separate buffer + add (gradients, losses), on every ISA and thread count.
+TEST(graph_conv_input_gradients_added_in_place_give_the_fan_buffer_bits) {
+  struct Variant {
+    size_t k, stride, groups;
+    ConvAlgo algo;
+    ConvAlgo runs;  // the input-gradient path of the first conv
+  };
+  const Variant variants[] = {
+      {3, 1, 1, ConvAlgo::automatic, ConvAlgo::winograd}, {3, 1, 1, ConvAlgo::direct, ConvAlgo::direct},
+      {3, 1, 1, ConvAlgo::im2col, ConvAlgo::im2col},      {3, 2, 1, ConvAlgo::automatic, ConvAlgo::direct},
+      {3, 2, 1, ConvAlgo::im2col, ConvAlgo::im2col},      {1, 1, 1, ConvAlgo::automatic, ConvAlgo::im2col},
+      {3, 1, 16, ConvAlgo::automatic, ConvAlgo::depthwise},
+  };
+  TrainBatch batch(FanNet::kIn, 23);
+  const size_t rows = TrainBatch::kRows;
+  const std::vector<float> params = testing::random_floats(FanNet::kParams, 29);
+  for (const Variant& v : variants) {
+    const FanNet net(v.k, v.stride, v.groups);
+    on_every_isa_and_thread_count([&] {
+      conv2d_force_algorithm(v.algo);
+      Conv2dShape s;
+      s.batch = rows, s.in_h = s.in_w = 6, s.in_c = s.out_c = 16, s.kh = s.kw = v.k, s.stride_h = s.stride_w = v.stride;
+      s.pad_top = s.pad_bottom = s.pad_left = s.pad_right = v.k / 2, s.groups = v.groups;
+      CHECK(conv2d_input_algorithm(s) == v.runs);
+      std::vector<float> out[2];
+      for (bool fuse : {false, true}) {
+        GraphPlan plan(net.slots, net.ops, ArenaSizes{FanNet::kParams, 0}, 1, false, false, fuse);
+        CHECK(plan.added_in_place_count() == (fuse ? 1u : 0u));
+        out[fuse] = two_steps(plan, params, batch);
+      }
+      size_t nonzero = 0;  // the first convolution's weights get gradients (through the fan-in)
+      for (size_t i = 0; i < 256; ++i) nonzero += out[1][i] != 0.0f;
+      CHECK(nonzero > 200);
+      CHECK(out[0].size() == out[1].size() && std::memcmp(out[0].data(), out[1].data(), out[0].size() * sizeof(float)) == 0);
+      conv2d_force_algorithm(ConvAlgo::automatic);
+    });
   }
 }

@@ -29,7 +29,8 @@ namespace addon {
 namespace {
 
 // SIMDTRAIN_GRAPH_FUSION=0 builds plans without the op fusions of
-// kernels/graph/graph_fusion.h (same results; for A/B timings), read per plan.
+// kernels/graph/graph_fusion.h, the shared Add gradients and the in-place
+// input-gradient fan-in (same results; for A/B timings), read per plan.
 bool fusion_enabled() {
   const char* v = std::getenv("SIMDTRAIN_GRAPH_FUSION");
   return !(v && std::strcmp(v, "0") == 0);

@@ -72,7 +72,7 @@ ConvAlgo conv2d_filter_algorithm(const Conv2dShape& s) {
 // The largest need of any path any ISA may take for this shape.
 size_t conv2d_workspace_floats(const Conv2dShape& s) {
   if (!s.batch) return 0;
-  const size_t depthwise = conv2d_is_depthwise(s) ? kDepthwiseParts * s.w_size() : 0;
+  const size_t depthwise = conv2d_is_depthwise(s) ? depthwise_workspace_floats(s) : 0;
   return std::max({depthwise, im2col_workspace_floats(s), direct_workspace_floats(s), winograd_workspace_floats(s)});
 }
 
@@ -86,12 +86,13 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
   }
 }
 
-void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool add_dx) {
   switch (conv2d_input_algorithm(s)) {
-    case ConvAlgo::depthwise: return depthwise_backward_input(s, w, dy, dx);
-    case ConvAlgo::winograd: return winograd_backward_input(s, w, dy, dx, workspace);
-    case ConvAlgo::direct: return direct_backward_input(s, w, dy, dx, workspace);
-    default: return im2col_backward_input(s, w, dy, dx, workspace);
+    case ConvAlgo::depthwise: return depthwise_backward_input(s, w, dy, dx, add_dx, workspace);
+    case ConvAlgo::winograd: return winograd_backward_input(s, w, dy, dx, workspace, add_dx);
+    case ConvAlgo::direct: return direct_backward_input(s, w, dy, dx, workspace, add_dx);
+    default: return im2col_backward_input(s, w, dy, dx, workspace, add_dx);
   }
 }
 
@@ -112,10 +113,10 @@ void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* d
 }
 
 void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
-                     float* db, bool accumulate, float* workspace) {
+                     float* db, bool accumulate, float* workspace, bool add_dx) {
   // Filter gradient first: its im2col of x is dead once dgrad reuses the buffer.
   conv2d_backward_filter(s, x, dy, dw, db, accumulate, workspace);
-  if (dx) conv2d_backward_input(s, w, dy, dx, workspace);
+  if (dx) conv2d_backward_input(s, w, dy, dx, workspace, add_dx);
 }
 
 }  // namespace simdtrain

@@ -71,16 +71,20 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
 
 // Backward from dy = dL/d(pre-activation output): the caller applies the
 // activation's backward (e.g. nn_act_backward with relu) to dL/dy first.
-//   dx = dL/dx (overwritten), may be null (first layer: not needed)
+//   dx = dL/dx (overwritten, or added to when `add_dx`: every path computes
+//        each element's sum in full, then adds it to dx, the bits of adding
+//        the overwritten result to dx afterwards), may be null (first
+//        layer: not needed)
 //   dw = dL/dw, db = dL/db (may be null): overwritten, or added to when
 //        `accumulate` is true (gradient accumulation across calls)
 // dw and db may be null to skip them (frozen layer).
 void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
-                     float* db, bool accumulate, float* workspace);
+                     float* db, bool accumulate, float* workspace, bool add_dx = false);
 
 // The two halves of conv2d_backward, for callers that need only one (tfjs's
 // Conv2DBackpropInput / Conv2DBackpropFilter).
-void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace);
+void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool add_dx = false);
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
                             bool accumulate, float* workspace);
 

@@ -61,27 +61,50 @@ void depthwise_forward(const Conv2dShape& s, const float* x, const float* w, con
   });
 }
 
-void depthwise_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+namespace {
+
+// dx of image n (image floats at out), overwritten.
+void image_input_grad(const Conv2dShape& s, const float* w, const float* dy, size_t n, float* out) {
   const size_t oh = s.out_h(), ow = s.out_w(), cout = s.out_c, mult = s.out_c / s.in_c;
   const size_t image = s.in_h * s.in_w * s.in_c;
-  parallel_for(s.batch, std::max<size_t>(1, min_rows(s) / std::max<size_t>(oh, 1)), [&](size_t b, size_t e) {
-    for (size_t n = b; n < e; ++n) {
-      std::memset(dx + n * image, 0, image * sizeof(float));
-      for (size_t oy = 0; oy < oh; ++oy)
-        for (size_t ox = 0; ox < ow; ++ox) {
-          const float* g = dy + ((n * oh + oy) * ow + ox) * cout;
-          for_each_tap(s, n, oy, ox, [&](size_t xo, size_t tap) {
-            float* d = dx + xo;
-            const float* wp = w + tap * cout;
-            if (mult == 1) {
-              for (size_t c = 0; c < cout; ++c) d[c] += g[c] * wp[c];
-            } else {
-              for (size_t co = 0; co < cout; ++co) d[co / mult] += g[co] * wp[co];
-            }
-          });
+  std::memset(out, 0, image * sizeof(float));
+  for (size_t oy = 0; oy < oh; ++oy)
+    for (size_t ox = 0; ox < ow; ++ox) {
+      const float* g = dy + ((n * oh + oy) * ow + ox) * cout;
+      for_each_tap(s, n, oy, ox, [&](size_t xo, size_t tap) {
+        float* d = out + (xo - n * image);  // xo counts from image 0
+        const float* wp = w + tap * cout;
+        if (mult == 1) {
+          for (size_t c = 0; c < cout; ++c) d[c] += g[c] * wp[c];
+        } else {
+          for (size_t co = 0; co < cout; ++co) d[co / mult] += g[co] * wp[co];
         }
+      });
     }
-  });
+}
+
+}  // namespace
+
+void depthwise_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, bool accumulate,
+                              float* workspace) {
+  const size_t image = s.in_h * s.in_w * s.in_c;
+  if (!accumulate) {
+    parallel_for(s.batch, std::max<size_t>(1, min_rows(s) / std::max<size_t>(s.out_h(), 1)), [&](size_t b, size_t e) {
+      for (size_t n = b; n < e; ++n) image_input_grad(s, w, dy, n, dx + n * image);
+    });
+    return;
+  }
+  // Accumulate: kDepthwiseParts images at a time into the workspace, then added.
+  for (size_t n0 = 0; n0 < s.batch; n0 += kDepthwiseParts) {
+    const size_t count = std::min(kDepthwiseParts, s.batch - n0);
+    parallel_for(count, 1, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) image_input_grad(s, w, dy, n0 + i, workspace + i * image);
+    });
+    float* out = dx + n0 * image;
+    parallel_for(count * image, 1 << 14, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) out[i] += workspace[i];
+    });
+  }
 }
 
 void depthwise_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,

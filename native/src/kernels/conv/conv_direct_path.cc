@@ -29,13 +29,20 @@ struct Padded {
   size_t floats(size_t batch) const { return any() && batch ? chunk(batch) * image() : 0; }
 };
 
+// Each padded float written once: the border rows and columns cleared, the rest copied.
 void pad_images(const Padded& p, const float* src, size_t count, float* dst) {
+  const size_t row = p.pw() * p.c;
   parallel_for(count, 1, [&](size_t b, size_t e) {
     for (size_t n = b; n < e; ++n) {
       float* img = dst + n * p.image();
-      std::memset(img, 0, p.image() * sizeof(float));
-      for (size_t y = 0; y < p.h; ++y)
-        std::memcpy(img + ((y + p.pt) * p.pw() + p.pl) * p.c, src + (n * p.h + y) * p.w * p.c, p.w * p.c * sizeof(float));
+      std::memset(img, 0, p.pt * row * sizeof(float));
+      std::memset(img + (p.pt + p.h) * row, 0, p.pb * row * sizeof(float));
+      for (size_t y = 0; y < p.h; ++y) {
+        float* out = img + (y + p.pt) * row;
+        std::memset(out, 0, p.pl * p.c * sizeof(float));
+        std::memcpy(out + p.pl * p.c, src + (n * p.h + y) * p.w * p.c, p.w * p.c * sizeof(float));
+        std::memset(out + (p.pl + p.w) * p.c, 0, p.pr * p.c * sizeof(float));
+      }
     }
   });
 }
@@ -196,7 +203,8 @@ namespace {
 // Strided input gradient, class by class in both dimensions (StridedClass).
 // Workspace: [each class's flipped, transposed taps: kh*kw*out_c*in_c in
 // all][padded dy chunk].
-void strided_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+void strided_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                            bool accumulate) {
   const Padded p = strided_dgrad_padding(s);
   const size_t cells = s.stride_h * s.stride_w, co_ci = s.out_c * s.in_c;
   std::vector<StridedClass> cy(s.stride_h), cx(s.stride_w);
@@ -230,11 +238,18 @@ void strided_backward_input(const Conv2dShape& s, const float* w, const float* d
       const size_t ry = c / s.stride_w, rx = c % s.stride_w;
       const StridedClass &a = cy[ry], &b = cx[rx];
       if (!a.rows || !b.rows) continue;
-      if (!a.u || !b.u) {  // no tap reaches these pixels
+      if (!a.u || !b.u) {  // no tap reaches these pixels: +0 (added to dx when accumulating)
         parallel_for(count * a.rows, 1, [&](size_t lo, size_t hi) {
           for (size_t t = lo; t < hi; ++t) {
             float* o = out + (t / a.rows) * dx_image + ((ry + (t % a.rows) * s.stride_h) * s.in_w + rx) * s.in_c;
-            for (size_t q = 0; q < b.rows; ++q) std::memset(o + q * s.stride_w * s.in_c, 0, s.in_c * sizeof(float));
+            for (size_t q = 0; q < b.rows; ++q) {
+              float* px = o + q * s.stride_w * s.in_c;
+              if (!accumulate) {
+                std::memset(px, 0, s.in_c * sizeof(float));
+                continue;
+              }
+              for (size_t c = 0; c < s.in_c; ++c) px[c] += 0.0f;
+            }
           }
         });
         continue;
@@ -250,6 +265,7 @@ void strided_backward_input(const Conv2dShape& s, const float* w, const float* d
       t.y_image = dx_image;
       t.y_row = s.stride_h * s.in_w * s.in_c;
       t.y_px = s.stride_w * s.in_c;
+      t.accumulate = accumulate;
       run_pixels(t, count * a.rows * b.rows);
     }
   }
@@ -258,9 +274,10 @@ void strided_backward_input(const Conv2dShape& s, const float* w, const float* d
 }  // namespace
 
 // Workspace: [flipped filter kh*kw*out_c*in_c][padded dy chunk].
-void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool accumulate) {
   if (!s.batch) return;  // the workspace may be empty
-  if (s.stride_h > 1 || s.stride_w > 1) return strided_backward_input(s, w, dy, dx, workspace);
+  if (s.stride_h > 1 || s.stride_w > 1) return strided_backward_input(s, w, dy, dx, workspace, accumulate);
   const size_t taps = s.kh * s.kw;
   float* wt = workspace;
   for (size_t tap = 0; tap < taps; ++tap)
@@ -269,7 +286,8 @@ void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy
         wt[(tap * s.out_c + co) * s.in_c + ci] = w[((taps - 1 - tap) * s.in_c + ci) * s.out_c + co];
   const Padded p = dgrad_padding(s);
   float* padded = workspace + taps * s.in_c * s.out_c;
-  const ConvDirectPixels t = row_args(s, s.out_c, s.out_c, wt, s.in_c, s.in_w);
+  ConvDirectPixels t = row_args(s, s.out_c, s.out_c, wt, s.in_c, s.in_w);
+  t.accumulate = accumulate;
   direct_batch(p, dy, s.batch, s.in_h, 1, s.dil_h, t, dx, padded);
 }
 

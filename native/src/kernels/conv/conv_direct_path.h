@@ -33,8 +33,9 @@ size_t direct_workspace_floats(const Conv2dShape& s);
 
 void direct_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
                     float* workspace);
-// dx overwritten.
-void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace);
+// dx overwritten, or added to (accumulate: dx + the full result, the bits of adding it afterwards).
+void direct_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool accumulate = false);
 // dw overwritten or added to (accumulate).
 void direct_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
                             float* workspace);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "../../core/thread_pool.h"
 
@@ -69,26 +70,64 @@ void im2col(const Conv2dShape& s, const Geometry& geo, const float* x, size_t m0
   });
 }
 
-// dx += col2im(col) for output pixels [m0, m1), which cover whole images
-// [m0 / pixels, m1 / pixels): one task per image range, so every dx element
-// receives its terms in the same order for any thread count.
-void col2im_add(const Conv2dShape& s, const Geometry& geo, const float* col, size_t m0, size_t m1, float* dx) {
-  const size_t n0 = m0 / geo.pixels, n1 = m1 / geo.pixels;
+// The terms one input row (or column) receives: for each tap i with an
+// output row oy = (iy + pad - i*dil) / stride in range, in i descending
+// (oy ascending) order, the pair (i, oy); rows[begin[iy] .. begin[iy + 1]).
+struct AxisTerms {
+  std::vector<size_t> begin, tap, out;
+  AxisTerms(size_t in, size_t k, size_t stride, size_t pad, size_t dil, size_t out_n) : begin(in + 1, 0) {
+    for (size_t iy = 0; iy < in; ++iy) {
+      begin[iy] = tap.size();
+      for (size_t i = k; i-- > 0;) {
+        const long t = static_cast<long>(iy + pad) - static_cast<long>(i * dil);
+        if (t < 0 || t % static_cast<long>(stride) || static_cast<size_t>(t) / stride >= out_n) continue;
+        tap.push_back(i);
+        out.push_back(static_cast<size_t>(t) / stride);
+      }
+    }
+    begin[in] = tap.size();
+  }
+};
+
+// dx = col2im(col) (or dx += it, accumulate) for output pixels [m0, m1),
+// which cover whole images [m0 / pixels, m1 / pixels). One input row at a
+// time: the row (or, accumulating, a row buffer) is cleared, every term
+// reaching it added in the order of the output pixels (m) that read it,
+// then the buffer added to dx: the bits of adding the rows into a zeroed dx
+// in m order, without clearing all of dx first. One task per image range:
+// the bits do not depend on the threads.
+void col2im(const Conv2dShape& s, const Geometry& geo, const float* col, size_t m0, size_t m1, float* dx,
+            bool accumulate) {
+  const size_t n0 = m0 / geo.pixels, n1 = m1 / geo.pixels, len = s.in_w * s.in_c, cin = s.in_c;
+  const AxisTerms rows(s.in_h, s.kh, s.stride_h, s.pad_top, s.dil_h, geo.oh);
+  const AxisTerms cols(s.in_w, s.kw, s.stride_w, s.pad_left, s.dil_w, geo.ow);
   parallel_for(n1 - n0, 1, [&](size_t b, size_t e) {
-    for_each_pixel(s, geo, (n0 + b) * geo.pixels, (n0 + e) * geo.pixels, [&](size_t m, size_t n, long iy0, long ix0) {
-      const float* row = col + (m - m0) * geo.k;
-      float* img = dx + n * s.in_h * s.in_w * s.in_c;
-      for (size_t g = 0; g < s.groups; ++g)
-        for (size_t i = 0; i < s.kh; ++i) {
-          const long iy = iy0 + static_cast<long>(i * s.dil_h);
-          for (size_t j = 0; j < s.kw; ++j, row += geo.cin_g) {
-            const long ix = ix0 + static_cast<long>(j * s.dil_w);
-            if (iy < 0 || iy >= static_cast<long>(s.in_h) || ix < 0 || ix >= static_cast<long>(s.in_w)) continue;
-            float* dst = img + (iy * s.in_w + ix) * s.in_c + g * geo.cin_g;
-            for (size_t c = 0; c < geo.cin_g; ++c) dst[c] += row[c];
+    std::vector<float> buffer(accumulate ? len : 0);
+    for (size_t n = n0 + b; n < n0 + e; ++n) {
+      const float* image = col + (n * geo.pixels - m0) * geo.k;
+      for (size_t iy = 0; iy < s.in_h; ++iy) {
+        float* dst = dx + (n * s.in_h + iy) * len;
+        float* acc = accumulate ? buffer.data() : dst;
+        std::memset(acc, 0, len * sizeof(float));
+        for (size_t r = rows.begin[iy]; r < rows.begin[iy + 1]; ++r) {
+          const float* out_row = image + rows.out[r] * geo.ow * geo.k + rows.tap[r] * s.kw * geo.cin_g;
+          for (size_t ix = 0; ix < s.in_w; ++ix) {
+            float* __restrict d = acc + ix * s.in_c;
+            for (size_t c = cols.begin[ix]; c < cols.begin[ix + 1]; ++c) {
+              const float* __restrict src = out_row + cols.out[c] * geo.k + cols.tap[c] * geo.cin_g;
+              if (s.groups == 1) {
+                for (size_t q = 0; q < cin; ++q) d[q] += src[q];
+                continue;
+              }
+              for (size_t g = 0; g < s.groups; ++g)
+                for (size_t q = 0; q < geo.cin_g; ++q) d[g * geo.cin_g + q] += src[g * geo.kg + q];
+            }
           }
         }
-    });
+        if (accumulate)
+          for (size_t q = 0; q < len; ++q) dst[q] += acc[q];
+      }
+    }
   });
 }
 
@@ -145,12 +184,21 @@ void im2col_forward(const Conv2dShape& s, const float* x, const float* w, const 
   });
 }
 
-void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+// The depth of the in-place input gradient's GEMM at most this: the GEMM
+// sums it in one block (the smallest KC of any ISA, gemm_blocking.h), so
+// beta = 1 adds dx to the finished sum (accumulate: the bits of adding after).
+constexpr size_t kOneBlockDepth = 256;
+
+void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool accumulate) {
   const Geometry geo = geometry(s);
-  // (An empty batch may pass dx = nullptr: memset of a null pointer is undefined even for 0 bytes.)
-  if (!geo.in_place && s.x_size()) std::memset(dx, 0, s.x_size() * sizeof(float));
+  // In place with accumulate where the GEMM's beta would add before the sum is
+  // complete: each chunk's result goes to a buffer first, then is added.
+  const bool staged = geo.in_place && accumulate && (geo.cout_g > kOneBlockDepth || s.precision != Precision::fp32);
+  std::vector<float> stage;
+  if (staged) stage.resize(std::min(s.batch, geo.chunk_images) * geo.pixels * s.in_c);
   for_each_chunk(s, geo, nullptr, workspace, false, [&](size_t m0, size_t m1, const float*) {
-    float* dcol = geo.in_place ? dx + m0 * s.in_c : workspace;
+    float* dcol = staged ? stage.data() : geo.in_place ? dx + m0 * s.in_c : workspace;
     for (size_t g = 0; g < s.groups; ++g) {
       GemmArgs a = group_gemm(s, m1 - m0, geo.kg, geo.cout_g);
       a.a = dy + m0 * s.out_c + g * geo.cout_g;
@@ -160,9 +208,18 @@ void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy
       a.ldb = s.out_c;
       a.c = dcol + g * geo.kg;
       a.ldc = geo.in_place ? s.in_c : geo.k;
+      a.beta = geo.in_place && accumulate && !staged ? 1.0f : 0.0f;
       sgemm(a);
     }
-    if (!geo.in_place) col2im_add(s, geo, dcol, m0, m1, dx);
+    if (staged) {
+      float* out = dx + m0 * s.in_c;
+      const float* part = stage.data();
+      parallel_for((m1 - m0) * s.in_c, 1 << 14, [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) out[i] += part[i];
+      });
+    } else if (!geo.in_place) {
+      col2im(s, geo, dcol, m0, m1, dx, accumulate);
+    }
   });
 }
 

@@ -6,7 +6,7 @@
 // group, the input patch that output pixel reads, [g][i][j][ci] (kh*kw*cin_g
 // floats per group, zero where the patch leaves the padded input). Then
 //   forward   Y_g   = X_col_g · W_g            (+ bias, relu in the GEMM's store)
-//   dgrad     dX_col_g = dY_g · W_gᵀ, then col2im adds each row back to dx
+//   dgrad     dX_col_g = dY_g · W_gᵀ, then col2im sums the rows' terms of each dx element
 //   wgrad     dW_g (+)= X_col_gᵀ · dY_g
 // with W_g = columns g*cout_g .. of the [kh*kw*cin_g, out_c] filter matrix.
 // The batch is processed in chunks of whole images so the column buffer
@@ -31,8 +31,9 @@ size_t im2col_workspace_floats(const Conv2dShape& s);
 
 void im2col_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
                     float* workspace);
-// dx overwritten.
-void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace);
+// dx overwritten, or added to (accumulate: dx + the full result, the bits of adding it afterwards).
+void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                           bool accumulate = false);
 // dw overwritten or added to (accumulate).
 void im2col_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
                             float* workspace);

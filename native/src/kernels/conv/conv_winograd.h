@@ -42,7 +42,7 @@ struct WinogradTiles {
   size_t taps() const { return (m + 2) * (m + 2); }
 };
 
-// y[n, oy, ox, co] = act(bias[co] + conv) for the output tiles [t0, t1) of
+// y[n, oy, ox, co] = act(bias[co] + conv) (or y += that when accumulate) for the output tiles [t0, t1) of
 // the batch (tile index = (n*th + ty)*tw + tx), tiles of in.m x in.m outputs.
 // F(4x4, 3x3) (Lavin & Gray's points 0, +-1, +-2):
 //   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
@@ -55,6 +55,7 @@ struct WinogradForward {
   size_t cout;
   const float* bias;  // or null
   bool relu;
+  bool accumulate;  // y += act(...) (the tile's values computed in full, then added to y at the store)
   float* y;  // [count, oh, ow, cout]
   size_t t0, t1;
   size_t chunk;  // tiles per chunk

@@ -3,7 +3,7 @@
 // through three steps whose buffers stay in cache:
 //   1. input transform   V[chunk][taps][c]    = B^T d B per tile and channel vector
 //   2. products          M[chunk][taps][cout] = V[k] · U[k] (register-blocked)
-//   3. output transform  y = A^T M A (+ bias, relu), stored where inside
+//   3. output transform  y = A^T M A (+ bias, relu), stored (or added to y) where inside
 // The filter gradient shares step 1, transforms dy into dM[taps][chunk][cout]
 // (tap-major: its products read dM[k] row by row) instead of y, and
 // accumulates dU[k] += V[k]^T · dM[k].
@@ -208,7 +208,8 @@ inline void output_vector4(const WinogradForward& a, const float* mp, size_t ste
     for (size_t j = 0; j < (Full ? 4 : cols); ++j) {
       Vec v = a.bias ? add(o[j], b) : o[j];
       if (a.relu) v = max(v, zero());
-      storeu(y0 + r * row_floats + j * a.cout + co, v);
+      float* out = y0 + r * row_floats + j * a.cout + co;
+      storeu(out, a.accumulate ? add(loadu(out), v) : v);
     }
   }
 }
@@ -256,6 +257,12 @@ void output_transform(const WinogradForward& a, size_t t0, size_t nt, const floa
       }
       if (a.relu) {
         o00 = max(o00, zero()), o01 = max(o01, zero()), o10 = max(o10, zero()), o11 = max(o11, zero());
+      }
+      if (a.accumulate) {
+        o00 = add(loadu(y0 + co), o00);
+        if (col1) o01 = add(loadu(y0 + a.cout + co), o01);
+        if (row1) o10 = add(loadu(y1 + co), o10);
+        if (row1 && col1) o11 = add(loadu(y1 + a.cout + co), o11);
       }
       storeu(y0 + co, o00);
       if (col1) storeu(y0 + a.cout + co, o01);

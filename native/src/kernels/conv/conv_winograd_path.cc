@@ -127,7 +127,7 @@ void transform_filter(size_t m, size_t c, size_t cout, float* u, Tap&& tap) {
 
 // Output tiles of a convolution of `batch` images by the transformed filter u.
 void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t cout, const float* bias, bool relu,
-                 float* y, float* bufs) {
+                 bool accumulate, float* y, float* bufs) {
   const size_t total = batch * in.per_image(), chunk = chunk_tiles(in.c, cout, in.taps());
   const size_t per_slot = chunk_floats(in.c, cout, in.taps());
   parallel_for(kSlots, 1, [&](size_t b, size_t e) {
@@ -138,6 +138,7 @@ void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t c
       a.cout = cout;
       a.bias = bias;
       a.relu = relu;
+      a.accumulate = accumulate;
       a.y = y;
       a.t0 = total * slot / kSlots;
       a.t1 = total * (slot + 1) / kSlots;
@@ -199,12 +200,14 @@ void winograd_forward(const Conv2dShape& s, const float* x, const float* w, cons
   float* u = workspace;
   transform_filter(in.m, cin, cout, u,
                    [&](int i, int j, size_t ci, size_t co) { return w[((i * 3 + j) * cin + ci) * cout + co]; });
-  run_forward(in, s.batch, u, cout, bias, act == Activation::relu, y, workspace + filter_floats(s, in.taps()));
+  run_forward(in, s.batch, u, cout, bias, act == Activation::relu, false, y, workspace + filter_floats(s, in.taps()));
 }
 
 // dx is the convolution of dy, padded by 2 - pad on each side, with the
-// filter flipped and its channels swapped. Workspace as the forward's.
-void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace) {
+// filter flipped and its channels swapped (added to dx at the output
+// transform's store when accumulate). Workspace as the forward's.
+void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                             bool accumulate) {
   if (!s.batch) return;
   const size_t cin = s.in_c, cout = s.out_c;
   WinogradTiles in{dy, s.out_h(), s.out_w(), cout, 2 - static_cast<long>(s.pad_top), 2 - static_cast<long>(s.pad_left),
@@ -214,7 +217,7 @@ void winograd_backward_input(const Conv2dShape& s, const float* w, const float* 
   transform_filter(in.m, cout, cin, u, [&](int i, int j, size_t co, size_t ci) {
     return w[(((2 - i) * 3 + (2 - j)) * cin + ci) * cout + co];
   });
-  run_forward(in, s.batch, u, cin, nullptr, false, dx, workspace + filter_floats(s, in.taps()));
+  run_forward(in, s.batch, u, cin, nullptr, false, accumulate, dx, workspace + filter_floats(s, in.taps()));
 }
 
 namespace {

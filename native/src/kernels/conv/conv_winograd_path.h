@@ -31,8 +31,9 @@ size_t winograd_workspace_floats(const Conv2dShape& s);
 
 void winograd_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
                       float* workspace);
-// dx overwritten.
-void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace);
+// dx overwritten, or added to (accumulate: dx + the full result, the bits of adding it afterwards).
+void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
+                             bool accumulate = false);
 // dw overwritten or added to (accumulate).
 void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
                               float* workspace);

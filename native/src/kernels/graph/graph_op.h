@@ -85,6 +85,9 @@ struct StepCtx {
   uint64_t step = 0;         // training forward passes so far
   bool bf16 = false;         // fit({ precision: 'bf16' }): Dense/Conv2d GEMMs of a training step in bf16
   size_t op_index = 0;
+  // Backward: add_dx[i] != 0 asks to add input i's gradient into dx[i]
+  // instead of overwriting it (only of ops whose adds_dx() is true; null: none).
+  const uint8_t* add_dx = nullptr;
 };
 
 class Op {
@@ -107,6 +110,10 @@ class Op {
   // Whether backward only reads dy (never writes it): the plan may then
   // let dy's buffer be another slot's gradient too (graph_plan.h).
   virtual bool keeps_dy() const { return false; }
+  // Whether backward adds an input's gradient into dx when ctx.add_dx asks
+  // (its full value added to dx at the store: the bits of dx + the
+  // overwritten result), so the plan needs no separate buffer and pass.
+  virtual bool adds_dx() const { return false; }
   // Whether every input's gradient is dy itself, taken or not through one
   // shared function (Add, Add + ReLU): the plan may then pass null for an
   // input whose gradient shares another input's buffer.
@@ -114,8 +121,9 @@ class Op {
 
   // y = f(x); `saved` holds saved_per_row() * rows floats.
   virtual void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) = 0;
-  // Given dy (may be overwritten), writes dx[i] (overwrite, never add; null =
-  // not needed) and this op's parameter gradients (add when ctx.accumulate).
+  // Given dy (may be overwritten), writes dx[i] (overwrite, or add where
+  // ctx.add_dx asks an op whose adds_dx(); null = not needed) and this op's
+  // parameter gradients (add when ctx.accumulate).
   virtual void backward(const StepCtx& ctx, const float* const* x, const float* y, const float* saved, float* dy,
                         float* const* dx) = 0;
 

@@ -83,6 +83,14 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   for (size_t s = 0; s < n; ++s) grad_home_[s] = static_cast<int>(s);
   for (Node& node : ops_) node.shared.assign(node.inputs.size(), false);
   if (fuse) share_add_grads(readers);
+  // An op that can add its input gradient into the slot's gradient does so
+  // (no fan_ part, no add_into pass); the others keep the fan_ path.
+  for (Node& node : ops_) {
+    node.add_home.assign(node.inputs.size(), 0);
+    if (!fuse || !node.op || !node.op->adds_dx()) continue;
+    for (size_t j = 0; j < node.inputs.size(); ++j)
+      node.add_home[j] = node.adds[j] && !node.shared[j] && node.inputs[j] != 0 ? 1 : 0;
+  }
   act_.resize(n);
   grad_.resize(n);
   saved_.resize(ops_.size());
@@ -168,6 +176,13 @@ size_t GraphPlan::shared_grad_count() const {
   return k;
 }
 
+size_t GraphPlan::added_in_place_count() const {
+  size_t k = 0;
+  for (const Node& node : ops_)
+    for (uint8_t add : node.add_home) k += add;
+  return k;
+}
+
 size_t GraphPlan::fused_count() const {
   size_t k = 0;
   for (const Node& node : ops_) k += node.op ? 0 : 1;
@@ -189,7 +204,7 @@ void GraphPlan::reserve(size_t rows) {
     scratch = std::max(scratch, node.op->scratch_floats(rows));
     size_t op_fan = 0;
     for (size_t j = 0; j < node.inputs.size(); ++j) {
-      if (node.adds[j]) op_fan += rows * slots_[node.inputs[j]].size();
+      if (node.adds[j] && !node.add_home[j]) op_fan += rows * slots_[node.inputs[j]].size();
     }
     fan = std::max(fan, op_fan);
   }
@@ -317,14 +332,15 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
     }
     const size_t k = node.inputs.size();
     x.resize(k), dx.resize(k);
-    // An input whose gradient adds to one already written gets its own part of fan_.
+    // An input whose gradient adds to one already written gets its own part
+    // of fan_, unless the op adds it in place (add_home).
     float* fan = fan_.data();
     for (size_t j = 0; j < k; ++j) {
       const int s = node.inputs[j];
       x[j] = act_[s].data();
       if (s == 0 || node.shared[j]) {
         dx[j] = nullptr;
-      } else if (node.adds[j]) {
+      } else if (node.adds[j] && !node.add_home[j]) {
         dx[j] = fan;
         fan += rows * slots_[s].size();
       } else {
@@ -332,10 +348,11 @@ void GraphPlan::backward(size_t rows, const float* d_out, size_t end, bool accum
       }
     }
     ctx.op_index = i;
+    ctx.add_dx = node.add_home.data();
     const float* saved = saved_[i].empty() ? nullptr : saved_[i].data();
     node.op->backward(ctx, x.data(), act_[node.output].data(), saved, grad_of(node.output), dx.data());
     for (size_t j = 0; j < k; ++j) {
-      if (node.adds[j] && dx[j]) add_into(rows * slots_[node.inputs[j]].size(), dx[j], grad_of(node.inputs[j]));
+      if (node.adds[j] && !node.add_home[j] && dx[j]) add_into(rows * slots_[node.inputs[j]].size(), dx[j], grad_of(node.inputs[j]));
     }
     if (hook && hook->ready) hook->ready(hook->ctx, i);
   }

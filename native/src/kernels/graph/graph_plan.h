@@ -15,6 +15,11 @@
 // (so nothing adds to B's gradient before A's producer has read it), A's
 // gradient is B's buffer: the Add writes it once and passes null for A.
 //
+// Fan-in of gradients: the first op (in backward order) to produce a slot's
+// gradient writes it; a later one writes its part to a buffer the plan then
+// adds, or, when the op can (Op::adds_dx) and fusions are on, adds it in
+// place at its own store (same bits).
+//
 // Memory: activations and gradients of every slot for `capacity` rows, the
 // ops' saved tensors, and one scratch buffer as large as the largest op's
 // need; everything is sized by reserve(rows) from the ops and the batch.
@@ -106,6 +111,9 @@ class GraphPlan {
   size_t fused_count() const;
   // Input gradients that share another input's buffer (see above).
   size_t shared_grad_count() const;
+  // Input gradients added to an already written gradient by the op itself
+  // (Op::adds_dx; with fusions on) instead of through a separate buffer.
+  size_t added_in_place_count() const;
   // The output converted to NCHW flatten order (predictions).
   void copy_output(size_t rows, const float* y, float* dst) const;
   // The reverse: an output-shaped array in NCHW order -> the plan's layout.
@@ -127,6 +135,7 @@ class GraphPlan {
     int output = -1;
     std::vector<bool> adds;  // input gradient adds to one written by a later op
     std::vector<bool> shared;  // input gradient is another input's buffer (dx null)
+    std::vector<uint8_t> add_home;  // adds: the op adds it into the slot's gradient itself (Op::adds_dx)
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;

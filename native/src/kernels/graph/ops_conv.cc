@@ -5,7 +5,8 @@
 // im2col; also for a training step whose StepCtx::bf16 is set).
 // Forward:  Z = conv(x, W) + b (ReLU fused into the GEMM store); y = act(Z).
 // Backward: dZ = dy * act'(Z, y) in place (with the bias gradient db when
-// both are there, one pass); dx, dW (and db otherwise) by conv2d_backward.
+// both are there, one pass); dx, dW (and db otherwise) by conv2d_backward,
+// dx added to the input's gradient when the plan asks (adds_dx).
 #include "../conv/conv2d.h"
 #include "../nn/nn_ops.h"
 #include "conv_descs.h"
@@ -23,6 +24,7 @@ class Conv2dOp : public Op {
   // Z kept apart only when act' needs it (leakyRelu, gelu).
   size_t saved_per_row() const override { return act_needs_input(act_) ? out_.size() : 0; }
   size_t scratch_floats(size_t rows) const override { return conv2d_workspace_floats(shape(rows)); }
+  bool adds_dx() const override { return true; }
 
   void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) override {
     float* z = saved ? saved : y;
@@ -43,7 +45,8 @@ class Conv2dOp : public Op {
     } else if (act_ != kActLinear) {
       nn_act_backward(rows, out_.c, saved, y, dy, dy, act_, alpha_);
     }
-    conv2d_backward(shape(ctx), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, db, ctx.accumulate, ctx.scratch);
+    conv2d_backward(shape(ctx), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, db, ctx.accumulate, ctx.scratch,
+                    ctx.add_dx && ctx.add_dx[0]);
   }
 
  private:

@@ -63,14 +63,21 @@ ColumnMoments column_block_moments(size_t rows, size_t c, BlockFn&& fn) {
   const size_t blocks = (rows + kColumnBlockRows - 1) / kColumnBlockRows;
   auto block_rows = [&](size_t b) { return (b + 1) * kColumnBlockRows < rows ? kColumnBlockRows : rows - b * kColumnBlockRows; };
   ColumnMoments out{std::vector<double>(c, 0.0), std::vector<double>(c, 0.0)};
-  for (size_t ch = 0; ch < c; ++ch) {
-    for (size_t b = 0; b < blocks; ++b) {
-      out.sum[ch] += static_cast<double>(block_rows(b)) * partial[b * 3 * c + ch] + partial[b * 3 * c + c + ch];
-    }
-    const double mean = rows ? out.sum[ch] / static_cast<double>(rows) : 0.0;
-    for (size_t b = 0; b < blocks; ++b) {
-      const double d = partial[b * 3 * c + ch] - mean;
-      out.sq[ch] += partial[b * 3 * c + 2 * c + ch] + 2.0 * d * partial[b * 3 * c + c + ch] + static_cast<double>(block_rows(b)) * d * d;
+  // Blocks outer, channels inner (each channel's terms still add in block
+  // order; the partials are read in their layout, not c floats apart).
+  for (size_t b = 0; b < blocks; ++b) {
+    const float* p = partial.data() + b * 3 * c;
+    const double nb = static_cast<double>(block_rows(b));
+    for (size_t ch = 0; ch < c; ++ch) out.sum[ch] += nb * p[ch] + p[c + ch];
+  }
+  std::vector<double> mean(c);
+  for (size_t ch = 0; ch < c; ++ch) mean[ch] = rows ? out.sum[ch] / static_cast<double>(rows) : 0.0;
+  for (size_t b = 0; b < blocks; ++b) {
+    const float* p = partial.data() + b * 3 * c;
+    const double nb = static_cast<double>(block_rows(b));
+    for (size_t ch = 0; ch < c; ++ch) {
+      const double d = p[ch] - mean[ch];
+      out.sq[ch] += p[2 * c + ch] + 2.0 * d * p[c + ch] + nb * d * d;
     }
   }
   return out;
