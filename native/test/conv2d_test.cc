@@ -68,6 +68,8 @@ std::vector<Conv2dShape> cases() {
       shape(1, 11, 13, 16, 8, 1, 3, 0, 1, 1),
       shape(2, 9, 8, 8, 8, 4, 2, 3, 1, 1),
       shape(3, 7, 9, 24, 16, 5, 2, 2, 1, 1),
+      // Direct padded copies in several chunks (one 42x42x48 padded image per chunk).
+      shape(3, 40, 40, 48, 8, 3, 2, 1, 1, 1),
       // Direct forward blocks narrower than the register block: 2 pixels, 1 pixel.
       shape(1, 3, 4, 8, 16, 3, 1, 0, 1, 1),
       shape(1, 3, 3, 8, 24, 3, 1, 0, 1, 1),

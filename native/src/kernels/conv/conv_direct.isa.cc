@@ -141,12 +141,12 @@ inline void wgrad_block(const ConvDirectWgrad& a, size_t k, size_t co0, size_t t
   const float* dyp = a.dy + t0 * a.ow * a.cout + co0;
   const float* img = a.x + (t0 / a.oh) * a.image_floats;
   size_t oy = t0 % a.oh;
-  for (size_t t = t0; t < t1; ++t) {
-    const float* base = img + oy * a.row_stride;
-    if (++oy == a.oh) {
+  for (size_t t = t0; t < t1; ++t, ++oy) {
+    if (oy == a.oh) {  // (advanced only when used: no pointer past the batch)
       oy = 0;
       img += a.image_floats;
     }
+    const float* base = img + oy * a.row_stride;
     for (size_t ox = 0; ox < a.ow; ++ox, base += a.px_stride, dyp += a.cout) {
       Vec g[NV];
       for (size_t v = 0; v < NV; ++v) g[v] = loadu(dyp + v * kLanes);

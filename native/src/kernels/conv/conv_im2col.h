@@ -21,8 +21,7 @@
 namespace simdtrain {
 
 // 2 Mi floats (8 MiB): M = rows of a chunk stays in the thousands for the
-// usual layers, big enough for the GEMM to run at full speed. Also bounds
-// the padded copies of the direct path.
+// usual layers, big enough for the GEMM to run at full speed.
 constexpr size_t kColBudgetFloats = size_t{1} << 21;
 
 // x read in place (1x1, stride 1, unpadded): no workspace.
