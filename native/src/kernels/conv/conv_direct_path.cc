@@ -105,9 +105,17 @@ bool direct_strided_dgrad_shape_ok(const Conv2dShape& s) {
 
 // Output pixels [0, pixels) of tmpl (all fields but p0, p1 set) through the
 // direct kernel, in contiguous ranges per thread.
-void run_pixels(const ConvDirectPixels& tmpl, size_t pixels) {
+// Undilated rows of taps (tap_col == cin: a row's taps are one run of
+// kw*cin inputs, and of filter rows) run as one tap of kw*cin channels: the
+// same sums in the same order, with longer inner loops (the stem's 3
+// channels: 9).
+void run_pixels(ConvDirectPixels tmpl, size_t pixels) {
   const auto& k = direct();
   const size_t work = tmpl.cout * tmpl.kh * tmpl.kw * tmpl.cin;
+  if (tmpl.tap_col == tmpl.cin) {
+    tmpl.cin *= tmpl.kw;
+    tmpl.kw = 1;
+  }
   parallel_for(pixels, std::max<size_t>(16, (size_t{1} << 16) / std::max<size_t>(work, 1)), [&](size_t b, size_t e) {
     ConvDirectPixels a = tmpl;
     a.p0 = b;
