@@ -1,16 +1,19 @@
 // conv2d's GEMM paths (forward, input and filter gradients) against the
 // double-precision loop reference, over stride / dilation / padding / groups
 // combinations whose sizes hit every vector tail, on every ISA, 1 and 2
-// threads; the result must not depend on the thread count.
+// threads; the result must not depend on the thread count; the Winograd
+// input pre-op (a folded BatchNorm + ReLU) against the stored pre-op.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/conv/conv2d.h"
 #include "../src/kernels/conv/conv_winograd_path.h"
+#include "../src/kernels/norm/batchnorm.h"
 #include "../src/simd/cpu_features.h"
 #include "../src/simd/dispatch.h"
 #include "test_framework.h"
@@ -272,4 +275,87 @@ TEST(conv2d_picks_winograd_where_it_applies) {
     conv2d_force_algorithm(ConvAlgo::automatic);
   }
   set_active_isa(best_supported_isa());
+}
+
+// The input pre-op (a BatchNorm + ReLU folded into the Winograd input
+// transform, conv2d.h ConvInputAffine) on every Winograd shape of cases(),
+// each tile forced, every ISA, 1 and 2 threads: the forward and filter
+// gradient give, bit for bit, the plain passes on the pre-op's output
+// stored by the BatchNorm + ReLU kernel (which equals the scalar pre-op
+// below), close to the reference convolution of it; padding stays zero
+// (biases map 0 to positive values); elsewhere the calls throw.
+TEST(conv2d_winograd_input_affine_gives_the_stored_pre_op_bits) {
+  size_t tested = 0;
+  for (const Conv2dShape& s : cases()) {
+    set_active_isa(best_supported_isa());  // the widest vectors: the shape suits every ISA
+    if (!s.batch || !conv2d_input_affine_ok(s)) continue;
+    const size_t xs = s.x_size(), ys = s.y_size(), ws = s.w_size(), c = s.in_c;
+    const size_t rows = s.batch * s.in_h * s.in_w;
+    const std::vector<float> x = testing::random_floats(xs, 31), w = testing::random_floats(ws, 37),
+                             bias = testing::random_floats(s.out_c, 41), dy = testing::random_floats(ys, 43),
+                             shift = testing::random_floats(c, 47), scale = testing::random_floats(c, 53),
+                             beta = testing::random_floats(c, 59);
+    const ConvInputAffine pre{shift.data(), scale.data(), beta.data()};
+    std::vector<float> xp_ref(xs), xp(xs, NAN);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t ch = 0; ch < c; ++ch) {
+        const float v = (x[r * c + ch] - shift[ch]) * scale[ch] + beta[ch];
+        xp_ref[r * c + ch] = v > 0.0f ? v : 0.0f;
+      }
+    batchnorm_relu_apply(rows, c, x.data(), shift.data(), scale.data(), beta.data(), xp.data());
+    CHECK(std::memcmp(xp.data(), xp_ref.data(), xs * sizeof(float)) == 0);
+    std::vector<float> y_ref(ys), dx_ref(xs), dw_ref(ws, 0.25f), db_ref(s.out_c, 0.5f);
+    conv2d_forward_reference(s, xp_ref.data(), w.data(), bias.data(), Activation::relu, y_ref.data());
+    conv2d_backward_reference(s, xp_ref.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data(), true);
+    for (size_t tile : {2, 4})
+      for (auto isa : testing::runnable_isas()) {
+        winograd_force_tile(tile);
+        set_active_isa(isa);
+        std::vector<float> first_y, first_dw;
+        for (int threads : {1, 2}) {
+          set_num_threads(threads);
+          CHECK(conv2d_input_affine_ok(s));
+          std::vector<float> ws_buf(conv2d_workspace_floats(s) + 1, NAN);
+          std::vector<float> y(ys, NAN), y_plain(ys, NAN), dw(ws, 0.25f), dw_plain(ws, 0.25f), db(s.out_c, 0.5f),
+              db_plain(s.out_c, 0.5f);
+          conv2d_forward_affine(s, x.data(), pre, w.data(), bias.data(), Activation::relu, y.data(), ws_buf.data());
+          conv2d_forward(s, xp.data(), w.data(), bias.data(), Activation::relu, y_plain.data(), ws_buf.data());
+          conv2d_backward_filter_affine(s, x.data(), pre, dy.data(), dw.data(), db.data(), true, ws_buf.data());
+          conv2d_backward_filter(s, xp.data(), dy.data(), dw_plain.data(), db_plain.data(), true, ws_buf.data());
+          CHECK(std::memcmp(y.data(), y_plain.data(), ys * sizeof(float)) == 0);
+          CHECK(std::memcmp(dw.data(), dw_plain.data(), ws * sizeof(float)) == 0);
+          CHECK(db == db_plain);
+          check_close(y, y_ref, static_cast<double>(9 * s.in_c));
+          check_close(dw, dw_ref, static_cast<double>(s.batch * s.out_h() * s.out_w()));
+          if (threads == 1) {
+            first_y = y, first_dw = dw;
+          } else {
+            CHECK(y == first_y && dw == first_dw);
+          }
+          ++tested;
+        }
+      }
+  }
+  CHECK(tested >= 8 * 2 * 2);  // every Winograd shape of cases(), both tiles, both thread counts
+  winograd_force_tile(0);
+  // Where a pass would not run Winograd, the pre-op calls refuse.
+  Conv2dShape s = shape(1, 6, 6, 16, 16, 3, 1, 1, 1, 1);
+  std::vector<float> buf(conv2d_workspace_floats(s) + s.x_size() + s.y_size() + s.w_size() + 64, 0.0f);
+  const ConvInputAffine pre{buf.data(), buf.data(), buf.data()};
+  for (ConvAlgo algo : {ConvAlgo::im2col, ConvAlgo::direct}) {
+    conv2d_force_algorithm(algo);
+    CHECK(!conv2d_input_affine_ok(s));
+    bool threw = false;
+    try {
+      conv2d_forward_affine(s, buf.data(), pre, buf.data(), nullptr, Activation::none, buf.data() + 64, buf.data() + 64);
+    } catch (const std::logic_error&) {
+      threw = true;
+    }
+    CHECK(threw);
+  }
+  conv2d_force_algorithm(ConvAlgo::automatic);
+  s.precision = Precision::bf16;
+  CHECK(!conv2d_input_affine_ok(s));
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
 }

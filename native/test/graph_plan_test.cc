@@ -2,7 +2,7 @@
 // 1 and 2 threads: gradients of a small graph with a flatten of a spatial
 // input, a residual Add, a Concatenate and a fused softmax against central
 // differences of the plan's own evaluation-mode loss; accumulation; labels
-// that go bad between validation and use; the ReLU and Conv2D(relu) + MaxPool2D fusions and the convolutions'
+// that go bad between validation and use; the ReLU, Conv2D(relu) + MaxPool2D and BatchNorm + ReLU + Conv2D fusions and the convolutions'
 // in-place input-gradient fan-in give the unfused bits.
 #include <cmath>
 #include <cstring>
@@ -11,6 +11,7 @@
 
 #include "../src/core/thread_pool.h"
 #include "../src/kernels/conv/conv2d.h"
+#include "../src/kernels/conv/conv_winograd_path.h"
 #include "../src/kernels/graph/graph_plan.h"
 #include "../src/simd/dispatch.h"
 #include "test_framework.h"
@@ -523,4 +524,118 @@ TEST(graph_conv_input_gradients_added_in_place_give_the_fan_buffer_bits) {
       conv2d_force_algorithm(ConvAlgo::automatic);
     });
   }
+}
+
+namespace {
+
+// A residual block's conv1 -> BN -> ReLU -> conv2 (the BatchNorm + ReLU +
+// Conv2D fusion, graph_fusion.h): input [7, 5, 16] -> conv 3x3 same, 16
+// filters (s1) -> bn (s2) -> relu (s3) -> conv 3x3 same, 16 filters, bias
+// (s4: partial Winograd tiles of both sizes, borders) -> flatten (s5) ->
+// dense 3 (s6) -> softmax (s7).
+struct BnConvNet {
+  static constexpr size_t kIn = 7 * 5 * 16, kParams = 2304 + 32 + 2320 + 1683, kBuffers = 33;
+  std::vector<Shape> slots = {Shape{7, 5, 16}, Shape{7, 5, 16}, Shape{7, 5, 16}, Shape{7, 5, 16}, Shape{7, 5, 16},
+                              vec(kIn),        vec(3),          vec(3)};
+  std::vector<OpDesc> ops;
+  BnConvNet() {
+    const std::map<std::string, double> conv = {{"outC", 16}, {"kh", 3}, {"kw", 3}, {"pt", 1}, {"pb", 1}, {"pl", 1}, {"pr", 1}};
+    std::map<std::string, double> conv1 = conv, conv2 = conv;
+    conv1["w"] = 0, conv2["w"] = 2336, conv2["b"] = 4640;
+    ops = {
+        op(kOpConv2d, {0}, 1, conv1),
+        op(kOpBatchNorm, {1}, 2, {{"c", 16}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", 2304}, {"beta", 2320}, {"mean", 0}, {"var", 16}, {"nbt", 32}}),
+        op(kOpActivation, {2}, 3, {{"act", kActRelu}}),
+        op(kOpConv2d, {3}, 4, conv2),
+        op(kOpFlatten, {4}, 5, {}),
+        op(kOpDense, {5}, 6, {{"in", static_cast<double>(kIn)}, {"out", 3}, {"act", kActLinear}, {"w", 4656}, {"b", 6336}}),
+        op(kOpActivation, {6}, 7, {{"act", kActSoftmax}}),
+    };
+  }
+  static std::vector<float> buffers() {
+    std::vector<float> b(kBuffers, 0.0f);
+    for (size_t i = 16; i < 32; ++i) b[i] = 1.0f;
+    return b;
+  }
+};
+
+}  // namespace
+
+// The BatchNorm + ReLU + Conv2D fusion gives the unfused plan's bits
+// (gradients, running statistics, losses, evaluation) on every ISA and
+// thread count, each Winograd tile forced; with the algorithm forced to
+// im2col or direct at the build it does not apply (the BatchNorm + ReLU
+// fusion still does); forced after the build, its fallback (the BatchNorm
+// + ReLU output stored to scratch) gives the same bits. Its gradients
+// match central differences of the training-mode loss.
+TEST(graph_batchnorm_relu_conv_fusion_gives_the_unfused_bits_and_finite_difference_gradients) {
+  const BnConvNet net;
+  TrainBatch batch(BnConvNet::kIn, 61);
+  const size_t rows = TrainBatch::kRows;
+  std::vector<float> params = testing::random_floats(BnConvNet::kParams, 67);
+  for (size_t i = 0; i < 4656; ++i) params[i] *= 0.3f;  // moderate activations and logits
+  for (size_t i = 4656; i < BnConvNet::kParams; ++i) params[i] *= 0.05f;
+  // An unfused plan's, a fused plan's outputs: gradients, buffers, predictions, losses.
+  auto run = [&](GraphPlan& plan) {
+    std::vector<float> grads(BnConvNet::kParams, 99.0f), buffers = BnConvNet::buffers(), pred(rows * 3);
+    plan.bind(params.data(), grads.data(), buffers.data());
+    plan.reserve(rows);
+    const LossResult r1 = plan.train_step(batch.src, batch.opt, false);
+    const LossResult r2 = plan.train_step(batch.src, batch.opt, true);
+    const LossResult ev = plan.evaluate(batch.src, rows, batch.opt, true, pred.data());
+    std::vector<float> o = grads;
+    o.insert(o.end(), buffers.begin(), buffers.end());
+    o.insert(o.end(), pred.begin(), pred.end());
+    for (double v : {r1.sum, r2.sum, ev.sum}) o.push_back(static_cast<float>(v));
+    return o;
+  };
+  auto same = [](const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+  };
+  const ArenaSizes sizes{BnConvNet::kParams, BnConvNet::kBuffers};
+  for (size_t tile : {0, 2, 4})
+    on_every_isa_and_thread_count([&] {
+      winograd_force_tile(tile);
+      GraphPlan unfused(net.slots, net.ops, sizes, 1, true, false, false);
+      GraphPlan fused(net.slots, net.ops, sizes, 1, true, false, true);
+      CHECK(fused.fused_count() == 2u);  // the ReLU into the BatchNorm, that into the second conv
+      const std::vector<float> want = run(unfused);
+      CHECK(same(run(fused), want));
+      // The algorithm forced after the build: the fused op's fallback.
+      for (ConvAlgo algo : {ConvAlgo::im2col, ConvAlgo::direct}) {
+        conv2d_force_algorithm(algo);
+        GraphPlan plain(net.slots, net.ops, sizes, 1, true, false, false);
+        GraphPlan late(net.slots, net.ops, sizes, 1, true, false, true);
+        CHECK(late.fused_count() == 1u);  // forced at the build: the BatchNorm + ReLU only
+        const std::vector<float> forced = run(plain);
+        CHECK(same(run(late), forced));
+        CHECK(same(run(fused), forced));
+        conv2d_force_algorithm(ConvAlgo::automatic);
+      }
+      winograd_force_tile(0);
+    });
+  // Finite differences of the training-mode loss on the fused plan (h small:
+  // ReLU kinks): the BatchNorm's gamma and beta, weights of both convolutions, the bias.
+  GraphPlan plan(net.slots, net.ops, sizes, 1, true, false, true);
+  std::vector<float> g(BnConvNet::kParams), scratch(BnConvNet::kParams), buffers = BnConvNet::buffers();
+  plan.bind(params.data(), g.data(), buffers.data());
+  plan.reserve(rows);
+  plan.train_step(batch.src, batch.opt, false);
+  plan.bind(params.data(), scratch.data(), buffers.data());
+  std::vector<size_t> picked = {500, 1500, 3000, 4000};
+  for (size_t i = 0; i < 10; ++i) picked.push_back(i), picked.push_back(2336 + i);  // both convolutions' weights
+  for (size_t i = 2304; i < 2336; ++i) picked.push_back(i);                          // gamma, beta
+  for (size_t i = 4640; i < 4656; ++i) picked.push_back(i);                          // conv2's bias
+  size_t nonzero = 0;
+  for (size_t i : picked) {
+    nonzero += g[i] != 0.0f;
+    const float v = params[i], hi = v + 5e-4f, lo = v - 5e-4f;
+    params[i] = hi;
+    const double up = plan.train_step(batch.src, batch.opt, false).sum / rows;
+    params[i] = lo;
+    const double down = plan.train_step(batch.src, batch.opt, false).sum / rows;
+    params[i] = v;
+    CHECK_NEAR(g[i], (up - down) / (static_cast<double>(hi) - lo), 3e-3);
+  }
+  CHECK(nonzero > 50);
 }

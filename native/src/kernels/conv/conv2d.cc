@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <stdexcept>
 
 #include "../nn/nn_ops.h"
 #include "conv_depthwise.h"
@@ -110,6 +111,23 @@ void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* d
     case ConvAlgo::direct: return direct_backward_filter(s, x, dy, dw, accumulate, workspace);
     default: return im2col_backward_filter(s, x, dy, dw, accumulate, workspace);
   }
+}
+
+bool conv2d_input_affine_ok(const Conv2dShape& s) {
+  return conv2d_forward_algorithm(s) == ConvAlgo::winograd && conv2d_filter_algorithm(s) == ConvAlgo::winograd;
+}
+
+void conv2d_forward_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* w,
+                           const float* bias, Activation act, float* y, float* workspace) {
+  if (!conv2d_input_affine_ok(s)) throw std::logic_error("conv2d_forward_affine: the forward pass is not Winograd");
+  winograd_forward(s, x, w, bias, act, y, workspace, &pre);
+}
+
+void conv2d_backward_filter_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* dy,
+                                   float* dw, float* db, bool accumulate, float* workspace) {
+  if (!conv2d_input_affine_ok(s)) throw std::logic_error("conv2d_backward_filter_affine: the filter gradient is not Winograd");
+  if (db) nn_col_sums(s.batch * s.out_h() * s.out_w(), s.out_c, dy, db, accumulate);
+  if (dw) winograd_backward_filter(s, x, dy, dw, accumulate, workspace, &pre);
 }
 
 void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,

@@ -88,6 +88,25 @@ void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
                             bool accumulate, float* workspace);
 
+// Input pre-op: a BatchNorm + ReLU folded into the convolution's input
+// load (the graph's BatchNorm+ReLU+Conv2D fusion): the convolution reads
+// relu((x - shift[ch]) * scale[ch] + bias[ch]) (sub, mul, add: the
+// BatchNorm + ReLU kernel's float operations, so the same bits as storing
+// that and convolving it) where x is inside the input; padding stays 0.
+// Only the Winograd forward and filter gradient take it: usable where
+// conv2d_input_affine_ok (both passes pick Winograd now); the two calls
+// throw std::logic_error elsewhere.
+struct ConvInputAffine {
+  const float* shift;
+  const float* scale;
+  const float* bias;
+};
+bool conv2d_input_affine_ok(const Conv2dShape& s);
+void conv2d_forward_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* w,
+                           const float* bias, Activation act, float* y, float* workspace);
+void conv2d_backward_filter_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* dy,
+                                   float* dw, float* db, bool accumulate, float* workspace);
+
 // Which algorithm a pass of a shape runs (conv2d.cc says how it chooses).
 enum class ConvAlgo { automatic, im2col, direct, winograd, depthwise };
 ConvAlgo conv2d_forward_algorithm(const Conv2dShape& s);

@@ -36,6 +36,13 @@ struct WinogradTiles {
   long pad_top, pad_left;  // input pixels before the first tile's window (may be < 0)
   size_t oh, ow;           // output size (tiles: ceil(oh/m) x ceil(ow/m) per image)
   size_t m = 2;            // output tile size: 2 (F(2x2, 3x3)) or 4 (F(4x4, 3x3))
+  // Input pre-op (a BatchNorm + ReLU folded into the load, conv2d.h's
+  // ConvInputAffine): each value inside the input becomes relu((v -
+  // shift[ch]) * scale[ch] + bias[ch]) (sub, mul, add, no fma: the
+  // BatchNorm + ReLU kernel's operations); padding stays 0. Null: none.
+  const float* pre_shift = nullptr;
+  const float* pre_scale = nullptr;
+  const float* pre_bias = nullptr;
   size_t th() const { return (oh + m - 1) / m; }
   size_t tw() const { return (ow + m - 1) / m; }
   size_t per_image() const { return th() * tw(); }

@@ -149,8 +149,10 @@ void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t c
   });
 }
 
-WinogradTiles forward_tiles(const Conv2dShape& s, const float* x) {
-  return {x, s.in_h, s.in_w, s.in_c, static_cast<long>(s.pad_top), static_cast<long>(s.pad_left), s.out_h(), s.out_w()};
+WinogradTiles forward_tiles(const Conv2dShape& s, const float* x, const ConvInputAffine* pre) {
+  WinogradTiles t{x, s.in_h, s.in_w, s.in_c, static_cast<long>(s.pad_top), static_cast<long>(s.pad_left), s.out_h(), s.out_w()};
+  if (pre) t.pre_shift = pre->shift, t.pre_scale = pre->scale, t.pre_bias = pre->bias;
+  return t;
 }
 
 size_t filter_floats(const Conv2dShape& s, size_t taps = kWinogradTaps) { return taps * s.in_c * s.out_c; }
@@ -192,10 +194,10 @@ size_t winograd_workspace_floats(const Conv2dShape& s) {
 
 // Workspace: [U][kSlots chunk buffers].
 void winograd_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-                      float* workspace) {
+                      float* workspace, const ConvInputAffine* pre) {
   if (!s.batch) return;
   const size_t cin = s.in_c, cout = s.out_c;
-  WinogradTiles in = forward_tiles(s, x);
+  WinogradTiles in = forward_tiles(s, x, pre);
   in.m = winograd_forward_tile(s);
   float* u = workspace;
   transform_filter(in.m, cin, cout, u,
@@ -299,13 +301,13 @@ void finish_filter_grad(const float* du, size_t un, size_t cin, size_t cout, flo
 
 // Workspace: [kParts partial dU][kParts chunk buffers].
 void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
-                              float* workspace) {
+                              float* workspace, const ConvInputAffine* pre) {
   if (!s.batch) {
     if (!accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
     return;
   }
   const size_t cin = s.in_c, cout = s.out_c;
-  WinogradTiles in = forward_tiles(s, x);
+  WinogradTiles in = forward_tiles(s, x, pre);
   in.m = winograd_forward_tile(s);
   const size_t un = filter_floats(s, in.taps());
   const size_t total = s.batch * in.per_image(), chunk = filter_chunk_tiles(cin, cout, in.taps());

@@ -12,6 +12,13 @@
 // reads the BatchNorm's input and the Add's other input, and writes relu(
 // batchnorm(x) + skip); the BatchNorm's output slot is never stored.
 //
+// A BatchNorm fused with its ReLU whose only reader is a Conv2D is absorbed
+// into the Conv2D (reader = kOpConv2d, after_relu): the fused op runs at the
+// conv's place, reads the BatchNorm's input and applies the BatchNorm +
+// ReLU as the convolution loads it; that output slot is never stored (its
+// gradient neither). The factory returns null unless every pass of the conv
+// runs Winograd (the only kernels taking that pre-op).
+//
 // One table entry per fusion (graph_registry.cc); each fused op lives in its
 // own file and reuses its unfused kernels' arithmetic.
 #pragma once
@@ -35,10 +42,12 @@ struct FusionEntry {
   const char* name;
   FusedFactory make;
   int reader = kOpActivation;  // the reader's op code
+  bool after_relu = false;     // the producer is one already fused with its ReLU Activation
 };
 
-// The entry fusing `producer` with its only reader, or null.
-const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader);
+// The entry fusing `producer` with its only reader, or null; with
+// after_relu, only entries for a producer already fused with its ReLU.
+const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader, bool after_relu = false);
 
 #define SIMDTRAIN_FUSED_FACTORY(fn) \
   std::unique_ptr<Op> fn(const OpDesc&, const OpDesc&, const std::vector<Shape>&, const ArenaSizes&);
@@ -46,6 +55,7 @@ SIMDTRAIN_FUSED_FACTORY(make_batchnorm_relu)  // ops_norm.cc
 SIMDTRAIN_FUSED_FACTORY(make_add_relu)        // ops_add_relu.cc
 SIMDTRAIN_FUSED_FACTORY(make_conv_relu_maxpool)  // ops_conv_pool.cc
 SIMDTRAIN_FUSED_FACTORY(make_batchnorm_add_relu)  // ops_norm.cc
+SIMDTRAIN_FUSED_FACTORY(make_batchnorm_relu_conv)  // ops_bn_relu_conv.cc
 #undef SIMDTRAIN_FUSED_FACTORY
 
 }  // namespace graph

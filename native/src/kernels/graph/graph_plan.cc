@@ -66,7 +66,7 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   }
   if (readers[out_slot_] != 0) throw std::invalid_argument("the output slot must not be read by an op");
   dead_.assign(n, false);
-  if (fuse) fuse_relus(ops, sizes, readers), fuse_into_adds(ops, sizes, readers);
+  if (fuse) fuse_relus(ops, sizes, readers), fuse_into_adds(ops, sizes, readers), fuse_into_convs(ops, sizes, readers);
   // In reverse order, the first op to produce a slot's gradient writes it;
   // every later one (an earlier op) adds to it.
   std::vector<bool> written(n, false);
@@ -135,6 +135,25 @@ void GraphPlan::fuse_into_adds(const std::vector<OpDesc>& ops, ArenaSizes sizes,
       dead_[a] = true;
       break;
     }
+  }
+}
+
+void GraphPlan::fuse_into_convs(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    // A producer fused with its ReLU (its node writes the ReLU's slot).
+    const int s = ops_[i].output;
+    if (!ops_[i].op || s == ops[i].output || s == out_slot_ || readers[s] != 1 || ops[i].inputs.size() != 1) continue;
+    size_t j = i + 1;  // the slot's only reader
+    while (j < ops.size() && std::find(ops[j].inputs.begin(), ops[j].inputs.end(), s) == ops[j].inputs.end()) ++j;
+    if (j == ops.size() || !ops_[j].op || ops_[j].inputs.size() != 1 || ops_[j].output != ops[j].output) continue;
+    const FusionEntry* fusion = find_fusion(ops[i], ops[j], true);
+    if (!fusion) continue;
+    std::unique_ptr<Op> op = fusion->make(ops[i], ops[j], {slots_[ops[i].inputs[0]]}, sizes);
+    if (!op || op->out_shape() != slots_[ops[j].output]) continue;
+    ops_[j].op = std::move(op);
+    ops_[j].inputs = {ops[i].inputs[0]};
+    ops_[i].op.reset();
+    dead_[s] = true;
   }
 }
 

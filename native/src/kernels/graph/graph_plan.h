@@ -145,6 +145,9 @@ class GraphPlan {
   // Then folds a BatchNorm read only by a fused Add + ReLU into that op
   // (graph_fusion.h), which runs at the Add's place.
   void fuse_into_adds(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // And folds a producer fused with its ReLU whose only reader is a Conv2D
+  // into the conv (graph_fusion.h's after_relu entries), at the conv's place.
+  void fuse_into_convs(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
   // Picks the shared gradients described above (grad_home_, Node::shared).
   void share_add_grads(const std::vector<int>& readers);
   float* grad_of(int slot) { return grad_[grad_home_[slot]].data(); }

@@ -31,13 +31,14 @@ const FusionEntry kFusions[] = {
     {kOpAdd, kActRelu, "Add+ReLU", make_add_relu},
     {kOpConv2d, kActRelu, "Conv2D(relu)+MaxPool2D", make_conv_relu_maxpool, kOpMaxPool2d},
     {kOpBatchNorm, kActRelu, "BatchNorm+Add+ReLU", make_batchnorm_add_relu, kOpAdd},
+    {kOpBatchNorm, kActRelu, "BatchNorm+ReLU+Conv2D", make_batchnorm_relu_conv, kOpConv2d, true},
 };
 
 }  // namespace
 
-const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader) {
+const FusionEntry* find_fusion(const OpDesc& producer, const OpDesc& reader, bool after_relu) {
   for (const FusionEntry& e : kFusions) {
-    if (e.code != producer.code || e.reader != reader.code) continue;
+    if (e.code != producer.code || e.reader != reader.code || e.after_relu != after_relu) continue;
     if (reader.code != kOpActivation || (reader.has("act") && reader.attrs.at("act") == e.act)) return &e;
   }
   return nullptr;

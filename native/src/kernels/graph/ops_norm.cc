@@ -18,6 +18,7 @@
 #include "../norm/layernorm.h"
 #include "graph_fusion.h"
 #include "graph_ops.h"
+#include "norm_descs.h"
 
 namespace simdtrain {
 namespace graph {
@@ -105,22 +106,28 @@ class LayerNormOp : public Op {
 std::unique_ptr<Op> batchnorm_op(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes, bool relu,
                                  bool skip = false) {
   if (inputs.size() != (skip ? 2u : 1u)) d.fail("BatchNorm takes one input");
-  const size_t c = inputs[0].c;
-  if (static_cast<size_t>(d.integer("c", 1, 1 << 30)) != c) d.fail("input has " + std::to_string(c) + " channels, the layer expects " + std::to_string(d.integer("c", 1, 1 << 30)));
-  const double eps = d.number("eps"), momentum = d.number("momentum");
-  if (!(eps > 0) || momentum < 0 || momentum > 1) d.fail("eps must be > 0 and momentum in [0, 1]");
-  const long long gamma = d.integer_or("gamma", -1, INT64_MAX / 2, -1), beta = d.integer_or("beta", -1, INT64_MAX / 2, -1);
-  if (gamma >= 0) require_range(d, "gamma", static_cast<size_t>(gamma), c, sizes.params);
-  if (beta >= 0) require_range(d, "beta", static_cast<size_t>(beta), c, sizes.params);
-  const size_t mean = static_cast<size_t>(d.integer("mean", 0, INT64_MAX / 2)), var = static_cast<size_t>(d.integer("var", 0, INT64_MAX / 2));
-  require_range(d, "running_mean", mean, c, sizes.buffers);
-  require_range(d, "running_var", var, c, sizes.buffers);
-  const long long nbt = d.integer_or("nbt", -1, INT64_MAX / 2, -1);
-  if (nbt >= 0) require_range(d, "num_batches_tracked", static_cast<size_t>(nbt), 1, sizes.buffers);
-  return std::make_unique<BatchNormOp>(inputs, static_cast<float>(eps), static_cast<float>(momentum), gamma, beta, mean, var, nbt, relu);
+  const BatchNormDesc b = read_batchnorm(d, inputs[0].c, sizes);
+  return std::make_unique<BatchNormOp>(inputs, b.eps, b.momentum, b.gamma, b.beta, b.mean, b.var, b.nbt, relu);
 }
 
 }  // namespace
+
+BatchNormDesc read_batchnorm(const OpDesc& d, size_t c, const ArenaSizes& sizes) {
+  if (static_cast<size_t>(d.integer("c", 1, 1 << 30)) != c) d.fail("input has " + std::to_string(c) + " channels, the layer expects " + std::to_string(d.integer("c", 1, 1 << 30)));
+  const double eps = d.number("eps"), momentum = d.number("momentum");
+  if (!(eps > 0) || momentum < 0 || momentum > 1) d.fail("eps must be > 0 and momentum in [0, 1]");
+  BatchNormDesc b;
+  b.eps = static_cast<float>(eps), b.momentum = static_cast<float>(momentum);
+  b.gamma = d.integer_or("gamma", -1, INT64_MAX / 2, -1), b.beta = d.integer_or("beta", -1, INT64_MAX / 2, -1);
+  if (b.gamma >= 0) require_range(d, "gamma", static_cast<size_t>(b.gamma), c, sizes.params);
+  if (b.beta >= 0) require_range(d, "beta", static_cast<size_t>(b.beta), c, sizes.params);
+  b.mean = static_cast<size_t>(d.integer("mean", 0, INT64_MAX / 2)), b.var = static_cast<size_t>(d.integer("var", 0, INT64_MAX / 2));
+  require_range(d, "running_mean", b.mean, c, sizes.buffers);
+  require_range(d, "running_var", b.var, c, sizes.buffers);
+  b.nbt = d.integer_or("nbt", -1, INT64_MAX / 2, -1);
+  if (b.nbt >= 0) require_range(d, "num_batches_tracked", static_cast<size_t>(b.nbt), 1, sizes.buffers);
+  return b;
+}
 
 std::unique_ptr<Op> make_batchnorm(const OpDesc& d, const std::vector<Shape>& inputs, const ArenaSizes& sizes) {
   return batchnorm_op(d, inputs, sizes, false);

@@ -66,7 +66,7 @@ void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const 
     std::copy(scale.begin(), scale.end(), relu_affine);
     std::copy(bias.begin(), bias.end(), relu_affine + c);
   }
-  affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu_affine != nullptr, skip);
+  if (y) affine_rows(ops, rows, c, x, mean.data(), scale.data(), bias.data(), y, relu_affine != nullptr, skip);
 }
 
 template <class Ops>
@@ -74,10 +74,7 @@ void forward_eval(const Ops& ops, size_t rows, size_t c, const float* x, const f
                             const float* running_mean, const float* running_var, float eps, float* y, bool relu,
                             const float* skip = nullptr) {
   std::vector<float> scale(c), bias(c);
-  for (size_t ch = 0; ch < c; ++ch) {
-    scale[ch] = (gamma ? gamma[ch] : 1.0f) * static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var[ch]) + eps));
-    bias[ch] = beta ? beta[ch] : 0.0f;
-  }
+  batchnorm_eval_affine(c, gamma, beta, running_var, eps, scale.data(), bias.data());
   affine_rows(ops, rows, c, x, running_mean, scale.data(), bias.data(), y, relu, skip);
 }
 
@@ -115,6 +112,19 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
 }
 
 }  // namespace
+
+void batchnorm_eval_affine(size_t c, const float* gamma, const float* beta, const float* running_var, float eps,
+                           float* scale, float* bias) {
+  for (size_t ch = 0; ch < c; ++ch) {
+    scale[ch] = (gamma ? gamma[ch] : 1.0f) * static_cast<float>(1.0 / std::sqrt(static_cast<double>(running_var[ch]) + eps));
+    bias[ch] = beta ? beta[ch] : 0.0f;
+  }
+}
+
+void batchnorm_relu_apply(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                          float* y) {
+  affine_rows(TableRowOps{}, rows, c, x, shift, scale, bias, y, true);
+}
 
 #define SIMDTRAIN_BATCHNORM_ENTRY_POINTS(suffix, OPS)                                                                    \
   void batchnorm_forward_train##suffix(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,    \

@@ -32,12 +32,23 @@ namespace simdtrain {
 // gamma / beta may be null (affine = false: 1 and 0). running_mean /
 // running_var may be null (track_running_stats = false). save_mean and
 // save_invstd (c floats each) receive the batch statistics for the backward pass.
+// y may be null with relu_affine (the statistics and the ReLU's affine
+// only: the graph's BatchNorm+ReLU+Conv2D fusion applies it as the
+// convolution loads its input).
 void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
                              float* save_invstd, float* y, float* relu_affine = nullptr);
 
 void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
                             const float* running_mean, const float* running_var, float eps, float* y, bool relu = false);
+
+// The evaluation forward's per-channel scale and bias (its shift is
+// running_mean), and the BatchNorm + ReLU's normalize pass given an
+// affine: y = relu((x - shift) * scale + bias), the fused kernels' bits.
+void batchnorm_eval_affine(size_t c, const float* gamma, const float* beta, const float* running_var, float eps,
+                           float* scale, float* bias);
+void batchnorm_relu_apply(size_t rows, size_t c, const float* x, const float* shift, const float* scale, const float* bias,
+                          float* y);
 
 // Training-mode backward (batch statistics from the forward pass):
 //   dbeta  = sum dy,  dgamma = sum dy * xhat

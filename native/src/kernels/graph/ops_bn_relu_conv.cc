@@ -1,0 +1,106 @@
+// BatchNorm + ReLU + Conv2D (the fusion graph_fusion.h picks when a
+// BatchNorm fused with its ReLU has one reader, a linear Conv2D whose
+// forward and filter gradient both run Winograd when the plan is built: a
+// residual block's conv1 -> BN1 -> ReLU -> conv2). Runs at the Conv2D's
+// place, input x = the BatchNorm's input.
+// Forward: the BatchNorm's statistics and its ReLU's affine only (training:
+// batch statistics, running ones updated; evaluation: running ones), then
+// the convolution with that affine and ReLU as its input pre-op (conv2d.h
+// ConvInputAffine): the BatchNorm + ReLU output is never stored.
+// Backward: the conv's filter gradient with the same pre-op, its input
+// gradient to scratch, then the BatchNorm + ReLU backward (which recomputes
+// the ReLU mask from x) from it. Where a pass would not run Winograd at run
+// time (a bf16 step, an algorithm forced after the build), the BatchNorm +
+// ReLU output is written to scratch and the conv reads it. Either way the
+// unfused ops' bits.
+#include "../conv/conv2d.h"
+#include "../nn/nn_table.h"
+#include "../norm/batchnorm.h"
+#include "conv_descs.h"
+#include "graph_fusion.h"
+#include "norm_descs.h"
+
+namespace simdtrain {
+namespace graph {
+namespace {
+
+class BnReluConvOp : public Op {
+ public:
+  BnReluConvOp(std::vector<Shape> in, const BatchNormDesc& bn, const Conv2dDesc& conv)
+      : Op(std::move(in), Shape{conv.shape.out_h(), conv.shape.out_w(), conv.shape.out_c}), bn_(bn), conv_(conv),
+        save_(4 * in_[0].c), eval_(2 * in_[0].c) {}
+
+  // The BatchNorm + ReLU output (fallback) or its gradient (backward), then the conv's workspace.
+  size_t scratch_floats(size_t rows) const override { return y_floats(rows) + conv2d_workspace_floats(conv_shape(rows, false)); }
+
+  void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
+    const size_t rows = ctx.rows * in_[0].h * in_[0].w, c = in_[0].c;
+    ConvInputAffine pre;
+    if (ctx.training) {
+      batchnorm_forward_train(rows, c, x[0], param(ctx, bn_.gamma), param(ctx, bn_.beta), bn_.eps, bn_.momentum,
+                              ctx.buffers + bn_.mean, ctx.buffers + bn_.var, save_.data(), save_.data() + c, nullptr,
+                              save_.data() + 2 * c);
+      if (bn_.nbt >= 0) ctx.buffers[bn_.nbt] += 1.0f;
+      pre = {save_.data(), save_.data() + 2 * c, save_.data() + 3 * c};
+    } else {
+      batchnorm_eval_affine(c, param(ctx, bn_.gamma), param(ctx, bn_.beta), ctx.buffers + bn_.var, bn_.eps, eval_.data(),
+                            eval_.data() + c);
+      pre = {ctx.buffers + bn_.mean, eval_.data(), eval_.data() + c};
+    }
+    const Conv2dShape s = conv_shape(ctx.rows, ctx.bf16);
+    const float* w = ctx.params + conv_.w;
+    const float* bias = conv_.b >= 0 ? ctx.params + conv_.b : nullptr;
+    float* ws = ctx.scratch + y_floats(ctx.rows);
+    if (conv2d_input_affine_ok(s)) return conv2d_forward_affine(s, x[0], pre, w, bias, Activation::none, y, ws);
+    batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, ctx.scratch);
+    conv2d_forward(s, ctx.scratch, w, bias, Activation::none, y, ws);
+  }
+
+  void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
+    const size_t rows = ctx.rows * in_[0].h * in_[0].w, c = in_[0].c;
+    const ConvInputAffine pre{save_.data(), save_.data() + 2 * c, save_.data() + 3 * c};
+    const Conv2dShape s = conv_shape(ctx.rows, ctx.bf16);
+    float* g = ctx.scratch;  // the BatchNorm + ReLU output's gradient (first its output, without Winograd)
+    float* ws = ctx.scratch + y_floats(ctx.rows);
+    float* db = conv_.b >= 0 ? ctx.grads + conv_.b : nullptr;
+    if (conv2d_input_affine_ok(s)) {
+      conv2d_backward_filter_affine(s, x[0], pre, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws);
+    } else {
+      batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, g);
+      conv2d_backward_filter(s, g, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws);
+    }
+    conv2d_backward_input(s, ctx.params + conv_.w, dy, g, ws);
+    batchnorm_backward(rows, c, x[0], g, param(ctx, bn_.gamma), save_.data(), save_.data() + c, dx[0],
+                       grad(ctx, bn_.gamma), grad(ctx, bn_.beta), ctx.accumulate, save_.data() + 2 * c);
+  }
+
+ private:
+  static const float* param(const StepCtx& ctx, long long off) { return off >= 0 ? ctx.params + off : nullptr; }
+  static float* grad(const StepCtx& ctx, long long off) { return off >= 0 ? ctx.grads + off : nullptr; }
+  size_t y_floats(size_t rows) const { return rows * in_[0].size(); }
+  Conv2dShape conv_shape(size_t rows, bool bf16) const {
+    Conv2dShape s = conv_.shape;
+    s.batch = rows;
+    if (bf16) s.precision = Precision::bf16;
+    return s;
+  }
+
+  BatchNormDesc bn_;
+  Conv2dDesc conv_;
+  std::vector<float> save_;  // batch mean, invstd, then the ReLU's scale and bias (the last training forward)
+  std::vector<float> eval_;  // the evaluation forward's scale and bias
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_batchnorm_relu_conv(const OpDesc& bn, const OpDesc& conv, const std::vector<Shape>& inputs,
+                                             const ArenaSizes& sizes) {
+  if (inputs.size() != 1) return nullptr;
+  const BatchNormDesc b = read_batchnorm(bn, inputs[0].c, sizes);
+  const Conv2dDesc cd = read_conv2d(conv, inputs, sizes);  // the BatchNorm keeps its input's shape
+  if (cd.act != kActLinear || !conv2d_input_affine_ok(cd.shape)) return nullptr;
+  return std::make_unique<BnReluConvOp>(inputs, b, cd);
+}
+
+}  // namespace graph
+}  // namespace simdtrain
