@@ -88,6 +88,10 @@ std::vector<Conv2dShape> cases() {
       shape(2, 10, 9, 64, 64, 3, 1, 1, 1, 1),
       // Winograd filter-gradient parts of several chunks (more than 36 tiles each).
       shape(4, 32, 32, 16, 16, 3, 1, 1, 1, 1),
+      // F(4x4, 3x3) output transforms of channel vectors in pairs and an odd
+      // last one (SSE2: 12 = 3 vectors, 4 = 1; scalar: 5 channels, 3).
+      shape(2, 9, 10, 4, 12, 3, 1, 1, 1, 1),
+      shape(1, 8, 9, 3, 5, 3, 1, 1, 1, 1),
   };
   Conv2dShape s = shape(2, 7, 8, 3, 7, 2, 1, 0, 1, 1);  // 'same' with an even kernel
   s.kh = 2;
