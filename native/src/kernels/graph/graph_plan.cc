@@ -67,6 +67,7 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   if (readers[out_slot_] != 0) throw std::invalid_argument("the output slot must not be read by an op");
   dead_.assign(n, false);
   if (fuse) fuse_relus(ops, sizes, readers), fuse_into_adds(ops, sizes, readers), fuse_into_convs(ops, sizes, readers);
+  if (fuse) link_stats(readers);
   // In reverse order, the first op to produce a slot's gradient writes it;
   // every later one (an earlier op) adds to it.
   std::vector<bool> written(n, false);
@@ -157,6 +158,21 @@ void GraphPlan::fuse_into_convs(const std::vector<OpDesc>& ops, ArenaSizes sizes
   }
 }
 
+void GraphPlan::link_stats(const std::vector<int>& readers) {
+  std::vector<int> producer(slots_.size(), -1);
+  for (size_t i = 0; i < ops_.size(); ++i)
+    if (ops_[i].op) producer[ops_[i].output] = static_cast<int>(i);
+  for (Node& node : ops_) {
+    if (!node.op || !node.op->takes_stats() || node.inputs.empty()) continue;
+    const int a = node.inputs[0], p = a > 0 ? producer[a] : -1;
+    if (p < 0 || readers[a] != 1 || !ops_[p].op->gives_stats()) continue;
+    auto h = std::make_shared<HandedStats>();
+    ops_[p].op->link_stats(h, true);
+    node.op->link_stats(h, false);
+    ++linked_stats_;
+  }
+}
+
 void GraphPlan::share_add_grads(const std::vector<int>& readers) {
   std::vector<int> producer(slots_.size(), -1);
   for (size_t i = 0; i < ops_.size(); ++i)
@@ -201,6 +217,8 @@ size_t GraphPlan::added_in_place_count() const {
     for (uint8_t add : node.add_home) k += add;
   return k;
 }
+
+size_t GraphPlan::handed_stats_count() const { return linked_stats_; }
 
 size_t GraphPlan::fused_count() const {
   size_t k = 0;
