@@ -139,6 +139,12 @@ class GraphPlan {
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;
+  // The three fusion passes below, in order.
+  void fuse_all(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Node `into` runs `op` (reading `inputs`, writing `output`) in place of itself
+  // and node `gone`; slot `dead` is never stored. False (nothing changed) when
+  // the fusion declined (`op` null) or its output shape is not `output`'s.
+  bool absorb(size_t into, size_t gone, std::unique_ptr<Op> op, std::vector<int> inputs, int output, int dead);
   // Replaces each (producer, ReLU) pair graph_fusion.h covers by the fused
   // op; the slot between them becomes dead (never stored).
   void fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
