@@ -142,6 +142,12 @@ class GraphPlan {
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;
+  // The three fusion passes below, in order.
+  void fuse_all(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Node `into` runs `op` (reading `inputs`, writing `output`) in place of itself
+  // and node `gone`; slot `dead` is never stored. False (nothing changed) when
+  // the fusion declined (`op` null) or its output shape is not `output`'s.
+  bool absorb(size_t into, size_t gone, std::unique_ptr<Op> op, std::vector<int> inputs, int output, int dead);
   // Replaces each (producer, ReLU) pair graph_fusion.h covers by the fused
   // op; the slot between them becomes dead (never stored).
   void fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
@@ -151,6 +157,8 @@ class GraphPlan {
   // And folds a producer fused with its ReLU whose only reader is a Conv2D
   // into the conv (graph_fusion.h's after_relu entries), at the conv's place.
   void fuse_into_convs(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Each slot's writer among the ops left after fusion (-1: none).
+  std::vector<int> live_producers() const;
   // Links each op that takes_stats to its input 0's producer when that
   // gives_stats and the slot has no other reader (Op::link_stats).
   void link_stats(const std::vector<int>& readers);
