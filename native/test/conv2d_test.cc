@@ -2,10 +2,13 @@
 // double-precision loop reference, over stride / dilation / padding / groups
 // combinations whose sizes hit every vector tail, on every ISA, 1 and 2
 // threads; the result must not depend on the thread count; the Winograd
-// input pre-op (a folded BatchNorm + ReLU) against the stored pre-op.
+// input pre-op (a folded BatchNorm + ReLU) against the stored pre-op; the
+// output row blocks handed over to a callback.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -88,6 +91,11 @@ std::vector<Conv2dShape> cases() {
       shape(2, 10, 9, 64, 64, 3, 1, 1, 1, 1),
       // Winograd filter-gradient parts of several chunks (more than 36 tiles each).
       shape(4, 32, 32, 16, 16, 3, 1, 1, 1, 1),
+      // F(4x4, 3x3) input transform: tile rows of 10 tiles (runs of 8 + 2), 24
+      // channels (vector groups of 2 + 1 on AVX2, 4 + 2 on SSE2), chunks starting
+      // mid row; padding 3 (the input gradient's windows start inside dy).
+      shape(2, 6, 38, 24, 16, 3, 1, 1, 1, 1),
+      shape(1, 9, 9, 16, 16, 3, 1, 3, 1, 1),
       // F(4x4, 3x3) output transforms of channel vectors in pairs and an odd
       // last one (SSE2: 12 = 3 vectors, 4 = 1; scalar: 5 channels, 3).
       shape(2, 9, 10, 4, 12, 3, 1, 1, 1, 1),
@@ -360,6 +368,101 @@ TEST(conv2d_winograd_input_affine_gives_the_stored_pre_op_bits) {
   conv2d_force_algorithm(ConvAlgo::automatic);
   s.precision = Precision::bf16;
   CHECK(!conv2d_input_affine_ok(s));
+  set_active_isa(best_supported_isa());
+  set_num_threads(2);
+}
+
+// Output row blocks (conv2d.h ConvRowBlocks, the graph's Conv2D + BatchNorm
+// statistics): on every shape of cases() plus shapes of several chunks per
+// thread range and tile rows across range boundaries, each algorithm and
+// Winograd tile forced, every ISA, 1 and 2 threads, blocks of 1, 7, 64 and
+// 1000 rows: the forward, the pre-op forward and the input gradient (added
+// to dx) call fn once per block with its exact row range, after the block's
+// final values are stored (what fn sees equals the finished output), and
+// give the bits of the pass without blocks.
+namespace {
+struct BlockLog {
+  size_t rows, total, c;
+  const float* out;
+  std::vector<float> seen;
+  std::unique_ptr<std::atomic<int>[]> calls;
+  bool ranges_ok = true;
+  BlockLog(size_t block_rows, size_t total_rows, size_t channels, const float* o)
+      : rows(block_rows), total(total_rows), c(channels), out(o), seen(total_rows * channels, NAN),
+        calls(new std::atomic<int>[(total_rows + block_rows - 1) / block_rows]) {
+    for (size_t k = 0; k < count(); ++k) calls[k] = 0;
+  }
+  size_t count() const { return (total + rows - 1) / rows; }
+  ConvRowBlocks blocks() {
+    return {rows, [](void* p, size_t r0, size_t r1) {
+              auto& l = *static_cast<BlockLog*>(p);
+              const size_t k = r0 / l.rows;
+              if (r0 % l.rows || r1 != std::min(l.total, r0 + l.rows)) l.ranges_ok = false;
+              if (k < l.count()) ++l.calls[k];
+              std::copy(l.out + r0 * l.c, l.out + r1 * l.c, l.seen.data() + r0 * l.c);
+            },
+            this};
+  }
+  bool once_each_final() const {
+    for (size_t k = 0; k < count(); ++k)
+      if (calls[k] != 1) return false;
+    return ranges_ok && std::memcmp(seen.data(), out, seen.size() * sizeof(float)) == 0;
+  }
+};
+}  // namespace
+
+TEST(conv2d_row_blocks_are_handed_over_once_each_after_their_final_values) {
+  std::vector<Conv2dShape> all = cases();
+  all.push_back(shape(2, 30, 31, 32, 32, 3, 1, 1, 1, 1));  // several chunks per thread range, partial tiles
+  all.push_back(shape(3, 9, 10, 16, 8, 3, 1, 0, 1, 1));    // a few tiles per range, rows across ranges
+  const std::pair<ConvAlgo, size_t> variants[] = {{ConvAlgo::automatic, 0}, {ConvAlgo::im2col, 0}, {ConvAlgo::direct, 0},
+                                                  {ConvAlgo::winograd, 2}, {ConvAlgo::winograd, 4}};
+  size_t winograd_forward = 0, winograd_input = 0, affine = 0;
+  for (const Conv2dShape& s : all) {
+    const size_t xs = s.x_size(), ys = s.y_size(), ws = s.w_size();
+    if (!s.batch) continue;
+    const std::vector<float> x = testing::random_floats(xs, 61), w = testing::random_floats(ws, 67),
+                             bias = testing::random_floats(s.out_c, 71), dy = testing::random_floats(ys, 73),
+                             home = testing::random_floats(xs, 79), pc = testing::random_floats(3 * s.in_c, 83);
+    const ConvInputAffine pre{pc.data(), pc.data() + s.in_c, pc.data() + 2 * s.in_c};
+    const size_t out_rows = s.batch * s.out_h() * s.out_w(), in_rows = s.batch * s.in_h * s.in_w;
+    for (const auto& [algo, tile] : variants)
+      for (auto isa : testing::runnable_isas()) {
+        winograd_force_tile(tile);
+        set_active_isa(isa);
+        conv2d_force_algorithm(algo);
+        winograd_forward += conv2d_forward_algorithm(s) == ConvAlgo::winograd;
+        winograd_input += conv2d_input_algorithm(s) == ConvAlgo::winograd;
+        for (int threads : {1, 2}) {
+          set_num_threads(threads);
+          std::vector<float> ws_buf(conv2d_workspace_floats(s) + 1, NAN);
+          std::vector<float> y(ys, NAN), dx = home, y_aff(ys, NAN);
+          conv2d_forward(s, x.data(), w.data(), bias.data(), Activation::none, y.data(), ws_buf.data());
+          conv2d_backward_input(s, w.data(), dy.data(), dx.data(), ws_buf.data(), true);
+          const bool aff = conv2d_input_affine_ok(s);
+          if (aff) conv2d_forward_affine(s, x.data(), pre, w.data(), bias.data(), Activation::none, y_aff.data(), ws_buf.data());
+          for (size_t rows : {1, 7, 64, 1000}) {
+            std::vector<float> y2(ys, NAN), dx2 = home, y_aff2(ys, NAN);
+            BlockLog fwd(rows, out_rows, s.out_c, y2.data()), inp(rows, in_rows, s.in_c, dx2.data());
+            BlockLog fwd_aff(rows, out_rows, s.out_c, y_aff2.data());
+            const ConvRowBlocks fb = fwd.blocks(), ib = inp.blocks(), ab = fwd_aff.blocks();
+            conv2d_forward(s, x.data(), w.data(), bias.data(), Activation::none, y2.data(), ws_buf.data(), &fb);
+            conv2d_backward_input(s, w.data(), dy.data(), dx2.data(), ws_buf.data(), true, &ib);
+            CHECK(fwd.once_each_final() && inp.once_each_final());
+            CHECK(std::memcmp(y2.data(), y.data(), ys * sizeof(float)) == 0);
+            CHECK(std::memcmp(dx2.data(), dx.data(), xs * sizeof(float)) == 0);
+            if (!aff) continue;
+            conv2d_forward_affine(s, x.data(), pre, w.data(), bias.data(), Activation::none, y_aff2.data(), ws_buf.data(), &ab);
+            CHECK(fwd_aff.once_each_final());
+            CHECK(std::memcmp(y_aff2.data(), y_aff.data(), ys * sizeof(float)) == 0);
+            ++affine;
+          }
+        }
+      }
+  }
+  CHECK(winograd_forward > 0 && winograd_input > 0 && affine > 0);
+  conv2d_force_algorithm(ConvAlgo::automatic);
+  winograd_force_tile(0);
   set_active_isa(best_supported_isa());
   set_num_threads(2);
 }

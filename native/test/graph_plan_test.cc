@@ -566,7 +566,8 @@ struct BnConvNet {
 // thread count, each Winograd tile forced; with the algorithm forced to
 // im2col or direct at the build it does not apply (the BatchNorm + ReLU
 // fusion still does); forced after the build, its fallback (the BatchNorm
-// + ReLU output stored to scratch) gives the same bits. Its gradients
+// + ReLU output stored to scratch) gives the same bits. conv1 hands the
+// BatchNorm its statistics (handed_stats.h) in both. Its gradients
 // match central differences of the training-mode loss.
 TEST(graph_batchnorm_relu_conv_fusion_gives_the_unfused_bits_and_finite_difference_gradients) {
   const BnConvNet net;
@@ -599,6 +600,7 @@ TEST(graph_batchnorm_relu_conv_fusion_gives_the_unfused_bits_and_finite_differen
       GraphPlan unfused(net.slots, net.ops, sizes, 1, true, false, false);
       GraphPlan fused(net.slots, net.ops, sizes, 1, true, false, true);
       CHECK(fused.fused_count() == 2u);  // the ReLU into the BatchNorm, that into the second conv
+      CHECK(fused.handed_stats_count() == 1u && unfused.handed_stats_count() == 0u);  // conv1 hands BN its statistics
       const std::vector<float> want = run(unfused);
       CHECK(same(run(fused), want));
       // The algorithm forced after the build: the fused op's fallback.
@@ -607,6 +609,7 @@ TEST(graph_batchnorm_relu_conv_fusion_gives_the_unfused_bits_and_finite_differen
         GraphPlan plain(net.slots, net.ops, sizes, 1, true, false, false);
         GraphPlan late(net.slots, net.ops, sizes, 1, true, false, true);
         CHECK(late.fused_count() == 1u);  // forced at the build: the BatchNorm + ReLU only
+        CHECK(late.handed_stats_count() == 1u);  // conv1 (not Winograd: after its pass) still hands them over
         const std::vector<float> forced = run(plain);
         CHECK(same(run(late), forced));
         CHECK(same(run(fused), forced));

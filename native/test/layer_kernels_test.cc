@@ -490,6 +490,61 @@ TEST(normalization_vector_kernels_match_the_scalar_reference_bit_for_bit) {
   }
 }
 
+// Statistics and backward sums handed over block by block (batchnorm.h:
+// the graph's Conv2D + BatchNorm), the blocks filled in reverse order: the
+// training forward (plain, with the kept ReLU affine, with Add + ReLU) and
+// the backward (plain and through the ReLU) give the reference's bits of
+// their own passes over x, on every ISA and 1 / 2 threads.
+TEST(batchnorm_handed_block_statistics_and_sums_give_the_own_pass_bits) {
+  for (size_t c : kChannels) {
+    for (size_t rows : {1, 5, 64, 67, 130}) {
+      View x(rows * c, 91), dy(rows * c, 93), skip(rows * c, 95), gamma(c, 97), beta(c, 99);
+      for (size_t i = 0; i < rows * c; ++i) x.p[i] = x.p[i] * 2.0f + 3.0f;
+      const size_t br = batchnorm_stats_block_rows();
+      CHECK(br == 64);
+      auto bn = [&](bool handed, bool ref) {
+        View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), kept(2 * c, 0), y(rows * c, 0), rm2(c, 29), rv2(c, 31),
+            sm2(c, 0), si2(c, 0), y2(rows * c, 0), dx(rows * c, 0), dx2(rows * c, 0), dg(c, 33), db(c, 35);
+        std::vector<float> stats(batchnorm_stats_floats(rows, c), NAN), sums(batchnorm_grad_sums_floats(rows, c), NAN),
+            sums_relu(sums.size(), NAN);
+        CHECK(stats.size() == (rows + br - 1) / br * 3 * c && sums.size() == (rows + br - 1) / br * 2 * c);
+        for (size_t k = (rows + br - 1) / br; handed && k-- > 0;)
+          batchnorm_block_stats(c, x.p, k * br, std::min(rows, (k + 1) * br), stats.data());
+        const float* st = handed ? stats.data() : nullptr;
+        if (ref) {
+          batchnorm_forward_train_reference(rows, c, x.p, gamma.p, beta.p, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p, kept.p);
+          batchnorm_add_relu_forward_train_reference(rows, c, x.p, skip.p, gamma.p, beta.p, 1e-5f, 0.1f, rm2.p, rv2.p, sm2.p,
+                                                     si2.p, y2.p);
+        } else {
+          batchnorm_forward_train_handed(rows, c, x.p, gamma.p, beta.p, 1e-5f, 0.1f, rm.p, rv.p, sm.p, si.p, y.p, kept.p, st);
+          batchnorm_add_relu_forward_train_handed(rows, c, x.p, skip.p, gamma.p, beta.p, 1e-5f, 0.1f, rm2.p, rv2.p, sm2.p, si2.p,
+                                           y2.p, st);
+        }
+        for (size_t k = (rows + br - 1) / br; handed && k-- > 0;) {
+          const size_t r1 = std::min(rows, (k + 1) * br);
+          batchnorm_block_grad_sums(c, x.p, dy.p, sm.p, kept.p, k * br, r1, sums_relu.data());
+          batchnorm_block_grad_sums(c, x.p, dy.p, sm.p, nullptr, k * br, r1, sums.data());
+        }
+        if (ref) {
+          batchnorm_backward_reference(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx.p, dg.p, db.p, true, kept.p);
+          batchnorm_backward_reference(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx2.p, nullptr, nullptr, false, nullptr);
+        } else {
+          batchnorm_backward_handed(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx.p, dg.p, db.p, true, kept.p,
+                                    handed ? sums_relu.data() : nullptr);
+          batchnorm_backward_handed(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx2.p, nullptr, nullptr, false, nullptr,
+                                    handed ? sums.data() : nullptr);
+        }
+        std::vector<float> out;
+        for (const View* v : {&rm, &rv, &sm, &si, &rm2, &rv2, &sm2, &si2, &dg, &db}) out.insert(out.end(), v->p, v->p + c);
+        out.insert(out.end(), kept.p, kept.p + 2 * c);
+        for (const View* v : {&y, &y2, &dx, &dx2}) out.insert(out.end(), v->p, v->p + rows * c);
+        return out;
+      };
+      vs_reference(12 * c + 4 * rows * c, [&] { return bn(false, true); }, [&] { return bn(true, false); });
+    }
+  }
+}
+
 // The ReLU fusions (graph_fusion.h): the fused reference equals BatchNorm's
 // reference followed by the ReLU, bit for bit, and every ISA's fused kernels
 // equal the fused reference on 1 and 2 threads.

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "../../core/thread_pool.h"
 #include "../nn/nn_ops.h"
 #include "conv_depthwise.h"
 #include "conv_direct_path.h"
@@ -52,6 +53,14 @@ bool direct_filter_preferred(const Conv2dShape& s) {
 // where the filter is k x k: ResNet-20's 3x3 stride 2, 51-79 vs 42-69 GFLOPS
 // (Zen 3 AVX2). Strided 1x1 ones keep im2col (a GEMM and a strided scatter:
 // equal within noise, 24-54 vs 27-56).
+// The paths without their own hand-over: every block after the pass.
+void conv_row_blocks_after(const ConvRowBlocks& b, size_t rows) {
+  if (!b.rows) return;
+  parallel_for((rows + b.rows - 1) / b.rows, 64, [&](size_t b0, size_t b1) {
+    for (size_t k = b0; k < b1; ++k) b.fn(b.ctx, k * b.rows, std::min(rows, (k + 1) * b.rows));
+  });
+}
+
 bool direct_input_preferred(const Conv2dShape& s) { return (s.stride_h == 1 && s.stride_w == 1) || s.kh * s.kw > 1; }
 
 }  // namespace
@@ -78,23 +87,25 @@ size_t conv2d_workspace_floats(const Conv2dShape& s) {
 }
 
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-                    float* workspace) {
+                    float* workspace, const ConvRowBlocks* blocks) {
   switch (conv2d_forward_algorithm(s)) {
-    case ConvAlgo::depthwise: return depthwise_forward(s, x, w, bias, act, y);
-    case ConvAlgo::winograd: return winograd_forward(s, x, w, bias, act, y, workspace);
-    case ConvAlgo::direct: return direct_forward(s, x, w, bias, act, y, workspace);
-    default: return im2col_forward(s, x, w, bias, act, y, workspace);
+    case ConvAlgo::depthwise: depthwise_forward(s, x, w, bias, act, y); break;
+    case ConvAlgo::winograd: return winograd_forward(s, x, w, bias, act, y, workspace, nullptr, blocks);
+    case ConvAlgo::direct: direct_forward(s, x, w, bias, act, y, workspace); break;
+    default: im2col_forward(s, x, w, bias, act, y, workspace);
   }
+  if (blocks) conv_row_blocks_after(*blocks, s.batch * s.out_h() * s.out_w());
 }
 
 void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
-                           bool add_dx) {
+                           bool add_dx, const ConvRowBlocks* blocks) {
   switch (conv2d_input_algorithm(s)) {
-    case ConvAlgo::depthwise: return depthwise_backward_input(s, w, dy, dx, add_dx, workspace);
-    case ConvAlgo::winograd: return winograd_backward_input(s, w, dy, dx, workspace, add_dx);
-    case ConvAlgo::direct: return direct_backward_input(s, w, dy, dx, workspace, add_dx);
-    default: return im2col_backward_input(s, w, dy, dx, workspace, add_dx);
+    case ConvAlgo::depthwise: depthwise_backward_input(s, w, dy, dx, add_dx, workspace); break;
+    case ConvAlgo::winograd: return winograd_backward_input(s, w, dy, dx, workspace, add_dx, blocks);
+    case ConvAlgo::direct: direct_backward_input(s, w, dy, dx, workspace, add_dx); break;
+    default: im2col_backward_input(s, w, dy, dx, workspace, add_dx);
   }
+  if (blocks) conv_row_blocks_after(*blocks, s.batch * s.in_h * s.in_w);
 }
 
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
@@ -118,9 +129,9 @@ bool conv2d_input_affine_ok(const Conv2dShape& s) {
 }
 
 void conv2d_forward_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* w,
-                           const float* bias, Activation act, float* y, float* workspace) {
+                           const float* bias, Activation act, float* y, float* workspace, const ConvRowBlocks* blocks) {
   if (!conv2d_input_affine_ok(s)) throw std::logic_error("conv2d_forward_affine: the forward pass is not Winograd");
-  winograd_forward(s, x, w, bias, act, y, workspace, &pre);
+  winograd_forward(s, x, w, bias, act, y, workspace, &pre, blocks);
 }
 
 void conv2d_backward_filter_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* dy,

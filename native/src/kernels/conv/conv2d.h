@@ -64,10 +64,24 @@ void conv2d_same_padding(size_t in, size_t k, size_t stride, size_t dil, size_t*
 // (e.g. 1x1 stride-1 unpadded convolutions read x in place).
 size_t conv2d_workspace_floats(const Conv2dShape& s);
 
+// Output blocks (the graph's Conv2D + BatchNorm statistics): fn(ctx, r0, r1)
+// runs once for each block [r0, r1) of `rows` output rows (a row = one
+// output pixel's channels, rows numbered n*out_h*out_w + oy*out_w + ox; the
+// last block may be shorter) once that block's final values are stored. The
+// Winograd passes call it right after the chunk of tiles that completes the
+// block (still in cache; blocks whose tiles two thread ranges share, after
+// the pass), the other paths after the pass. From any thread, in no fixed
+// order; the pass's results do not change.
+struct ConvRowBlocks {
+  size_t rows;
+  void (*fn)(void* ctx, size_t r0, size_t r1);
+  void* ctx;
+};
+
 // y = act(conv(x, w) + b). bias may be null. act: none or relu (fused into the
-// GEMM's store).
+// GEMM's store). blocks: see ConvRowBlocks (null: none).
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-                    float* workspace);
+                    float* workspace, const ConvRowBlocks* blocks = nullptr);
 
 // Backward from dy = dL/d(pre-activation output): the caller applies the
 // activation's backward (e.g. nn_act_backward with relu) to dL/dy first.
@@ -83,8 +97,9 @@ void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const
 
 // The two halves of conv2d_backward, for callers that need only one (tfjs's
 // Conv2DBackpropInput / Conv2DBackpropFilter).
+// blocks: over dx's rows (n*in_h*in_w + y*in_w + x), see ConvRowBlocks.
 void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
-                           bool add_dx = false);
+                           bool add_dx = false, const ConvRowBlocks* blocks = nullptr);
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
                             bool accumulate, float* workspace);
 
@@ -103,7 +118,8 @@ struct ConvInputAffine {
 };
 bool conv2d_input_affine_ok(const Conv2dShape& s);
 void conv2d_forward_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* w,
-                           const float* bias, Activation act, float* y, float* workspace);
+                           const float* bias, Activation act, float* y, float* workspace,
+                           const ConvRowBlocks* blocks = nullptr);
 void conv2d_backward_filter_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* dy,
                                    float* dw, float* db, bool accumulate, float* workspace);
 

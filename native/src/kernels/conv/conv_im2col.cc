@@ -35,6 +35,17 @@ Geometry geometry(const Conv2dShape& s) {
   return g;
 }
 
+// The depth of the in-place input gradient's GEMM at most this: the GEMM
+// sums it in one block (the smallest KC of any ISA, gemm_blocking.h), so
+// beta = 1 adds dx to the finished sum (accumulate: the bits of adding after).
+constexpr size_t kOneBlockDepth = 256;
+
+// Whether an in-place input gradient that accumulates goes through a stage
+// buffer: where the GEMM's beta would add dx before the sum is complete.
+bool stages_input_grad(const Conv2dShape& s, const Geometry& geo) {
+  return geo.in_place && (geo.cout_g > kOneBlockDepth || s.precision != Precision::fp32);
+}
+
 // Calls fn(m, iy_base, ix_base) for output pixels m in [m0, m1) of the whole
 // batch (iy_base = oy*stride - pad_top, may be negative).
 template <class Fn>
@@ -95,19 +106,20 @@ struct AxisTerms {
 // reaching it added in the order of the output pixels (m) that read it,
 // then the buffer added to dx: the bits of adding the rows into a zeroed dx
 // in m order, without clearing all of dx first. One task per image range:
-// the bits do not depend on the threads.
+// the bits do not depend on the threads. rows: a row buffer per image of the
+// chunk (in_w * in_c floats each), used when accumulating.
 void col2im(const Conv2dShape& s, const Geometry& geo, const float* col, size_t m0, size_t m1, float* dx,
-            bool accumulate) {
+            bool accumulate, float* rows_buf) {
   const size_t n0 = m0 / geo.pixels, n1 = m1 / geo.pixels, len = s.in_w * s.in_c, cin = s.in_c;
   const AxisTerms rows(s.in_h, s.kh, s.stride_h, s.pad_top, s.dil_h, geo.oh);
   const AxisTerms cols(s.in_w, s.kw, s.stride_w, s.pad_left, s.dil_w, geo.ow);
   parallel_for(n1 - n0, 1, [&](size_t b, size_t e) {
-    std::vector<float> buffer(accumulate ? len : 0);
     for (size_t n = n0 + b; n < n0 + e; ++n) {
       const float* image = col + (n * geo.pixels - m0) * geo.k;
+      float* buffer = rows_buf + (n - n0) * len;
       for (size_t iy = 0; iy < s.in_h; ++iy) {
         float* dst = dx + (n * s.in_h + iy) * len;
-        float* acc = accumulate ? buffer.data() : dst;
+        float* acc = accumulate ? buffer : dst;
         std::memset(acc, 0, len * sizeof(float));
         for (size_t r = rows.begin[iy]; r < rows.begin[iy + 1]; ++r) {
           const float* out_row = image + rows.out[r] * geo.ow * geo.k + rows.tap[r] * s.kw * geo.cin_g;
@@ -162,7 +174,9 @@ bool im2col_in_place(const Conv2dShape& s) { return geometry(s).in_place; }
 
 size_t im2col_workspace_floats(const Conv2dShape& s) {
   const Geometry geo = geometry(s);
-  return geo.in_place || !s.batch ? 0 : geo.chunk_images * geo.pixels * geo.k;
+  if (!s.batch) return 0;
+  if (geo.in_place) return stages_input_grad(s, geo) ? geo.chunk_images * geo.pixels * s.in_c : 0;
+  return geo.chunk_images * (geo.pixels * geo.k + s.in_w * s.in_c);
 }
 
 void im2col_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
@@ -184,21 +198,14 @@ void im2col_forward(const Conv2dShape& s, const float* x, const float* w, const 
   });
 }
 
-// The depth of the in-place input gradient's GEMM at most this: the GEMM
-// sums it in one block (the smallest KC of any ISA, gemm_blocking.h), so
-// beta = 1 adds dx to the finished sum (accumulate: the bits of adding after).
-constexpr size_t kOneBlockDepth = 256;
-
 void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
                            bool accumulate) {
   const Geometry geo = geometry(s);
   // In place with accumulate where the GEMM's beta would add before the sum is
   // complete: each chunk's result goes to a buffer first, then is added.
-  const bool staged = geo.in_place && accumulate && (geo.cout_g > kOneBlockDepth || s.precision != Precision::fp32);
-  std::vector<float> stage;
-  if (staged) stage.resize(std::min(s.batch, geo.chunk_images) * geo.pixels * s.in_c);
+  const bool staged = accumulate && stages_input_grad(s, geo);
   for_each_chunk(s, geo, nullptr, workspace, false, [&](size_t m0, size_t m1, const float*) {
-    float* dcol = staged ? stage.data() : geo.in_place ? dx + m0 * s.in_c : workspace;
+    float* dcol = staged ? workspace : geo.in_place ? dx + m0 * s.in_c : workspace;
     for (size_t g = 0; g < s.groups; ++g) {
       GemmArgs a = group_gemm(s, m1 - m0, geo.kg, geo.cout_g);
       a.a = dy + m0 * s.out_c + g * geo.cout_g;
@@ -213,12 +220,12 @@ void im2col_backward_input(const Conv2dShape& s, const float* w, const float* dy
     }
     if (staged) {
       float* out = dx + m0 * s.in_c;
-      const float* part = stage.data();
+      const float* part = workspace;
       parallel_for((m1 - m0) * s.in_c, 1 << 14, [&](size_t b, size_t e) {
         for (size_t i = b; i < e; ++i) out[i] += part[i];
       });
     } else if (!geo.in_place) {
-      col2im(s, geo, dcol, m0, m1, dx, accumulate);
+      col2im(s, geo, dcol, m0, m1, dx, accumulate, workspace + geo.chunk_images * geo.pixels * geo.k);
     }
   });
 }

@@ -24,7 +24,9 @@ namespace simdtrain {
 // usual layers, big enough for the GEMM to run at full speed.
 constexpr size_t kColBudgetFloats = size_t{1} << 21;
 
-// x read in place (1x1, stride 1, unpadded): no workspace.
+// x read in place (1x1, stride 1, unpadded): no column buffer (an input
+// gradient that accumulates may need a stage buffer). The workspace also holds
+// col2im's row buffers.
 bool im2col_in_place(const Conv2dShape& s);
 size_t im2col_workspace_floats(const Conv2dShape& s);
 

@@ -125,11 +125,37 @@ void transform_filter(size_t m, size_t c, size_t cout, float* u, Tap&& tap) {
   });
 }
 
+// The output row blocks of ConvRowBlocks against the tiles: block k's rows
+// lie in the tile rows whose tiles are [lo(k), hi(k)) (whole tile rows, a
+// superset). The slot whose tile range holds lo(k) hands block k over after
+// the chunk that reaches hi(k) when hi(k) is within its range; the rest
+// (blocks across two slots) after the pass.
+struct RowBlocks {
+  const ConvRowBlocks* b;
+  size_t rows, oh, ow, m, th, tw;
+  size_t count() const { return (rows + b->rows - 1) / b->rows; }
+  size_t tile_row(size_t r) const { return (r / (oh * ow)) * th + (r % (oh * ow)) / ow / m; }
+  size_t lo(size_t k) const { return tile_row(k * b->rows) * tw; }
+  size_t hi(size_t k) const { return (tile_row(std::min(rows, (k + 1) * b->rows) - 1) + 1) * tw; }
+  void run(size_t k) const { b->fn(b->ctx, k * b->rows, std::min(rows, (k + 1) * b->rows)); }
+  // The first block with lo(k) >= t, from the first row of tile t's tile row.
+  size_t first(size_t t) const {
+    const size_t tr = t / tw, r = (tr / th) * oh * ow + std::min((tr % th) * m, oh) * ow;
+    size_t k = std::min(count(), r / b->rows);
+    while (k > 0 && lo(k - 1) >= t) --k;
+    while (k < count() && lo(k) < t) ++k;
+    return k;
+  }
+};
+
 // Output tiles of a convolution of `batch` images by the transformed filter u.
 void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t cout, const float* bias, bool relu,
-                 bool accumulate, float* y, float* bufs) {
+                 bool accumulate, float* y, float* bufs, const ConvRowBlocks* blocks = nullptr) {
   const size_t total = batch * in.per_image(), chunk = chunk_tiles(in.c, cout, in.taps());
   const size_t per_slot = chunk_floats(in.c, cout, in.taps());
+  const RowBlocks rb{blocks, batch * in.oh * in.ow, in.oh, in.ow, in.m, in.th(), in.tw()};
+  const bool hand = blocks && blocks->rows && rb.rows;
+  auto slot_range = [&](size_t slot) { return std::pair<size_t, size_t>{total * slot / kSlots, total * (slot + 1) / kSlots}; };
   parallel_for(kSlots, 1, [&](size_t b, size_t e) {
     for (size_t slot = b; slot < e; ++slot) {
       WinogradForward a{};
@@ -140,13 +166,33 @@ void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t c
       a.relu = relu;
       a.accumulate = accumulate;
       a.y = y;
-      a.t0 = total * slot / kSlots;
-      a.t1 = total * (slot + 1) / kSlots;
+      const auto [t0, t1] = slot_range(slot);
       a.chunk = chunk;
       a.buf = bufs + slot * per_slot;
-      if (a.t0 < a.t1) kernels().forward(a);
+      if (t0 >= t1) continue;
+      if (!hand) {
+        a.t0 = t0, a.t1 = t1;
+        kernels().forward(a);
+        continue;
+      }
+      size_t k = rb.first(t0);  // lo and hi are nondecreasing in k
+      for (size_t t = t0; t < t1; t += chunk) {
+        a.t0 = t, a.t1 = std::min(t1, t + chunk);
+        kernels().forward(a);
+        for (; k < rb.count() && rb.lo(k) < t1 && rb.hi(k) <= a.t1; ++k) rb.run(k);
+      }
     }
   });
+  if (!hand) return;
+  // Blocks whose tile rows cross a slot boundary.
+  for (size_t slot = 0; slot < kSlots; ++slot) {
+    const auto [t0, t1] = slot_range(slot);
+    if (t0 >= t1 || t1 == total) continue;
+    size_t k = rb.first(t1);
+    while (k > 0 && rb.hi(k - 1) > t1) --k;
+    for (; k < rb.count() && rb.lo(k) < t1; ++k)
+      if (rb.lo(k) >= t0 && rb.hi(k) > t1) rb.run(k);
+  }
 }
 
 WinogradTiles forward_tiles(const Conv2dShape& s, const float* x, const ConvInputAffine* pre) {
@@ -194,7 +240,7 @@ size_t winograd_workspace_floats(const Conv2dShape& s) {
 
 // Workspace: [U][kSlots chunk buffers].
 void winograd_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-                      float* workspace, const ConvInputAffine* pre) {
+                      float* workspace, const ConvInputAffine* pre, const ConvRowBlocks* blocks) {
   if (!s.batch) return;
   const size_t cin = s.in_c, cout = s.out_c;
   WinogradTiles in = forward_tiles(s, x, pre);
@@ -202,14 +248,15 @@ void winograd_forward(const Conv2dShape& s, const float* x, const float* w, cons
   float* u = workspace;
   transform_filter(in.m, cin, cout, u,
                    [&](int i, int j, size_t ci, size_t co) { return w[((i * 3 + j) * cin + ci) * cout + co]; });
-  run_forward(in, s.batch, u, cout, bias, act == Activation::relu, false, y, workspace + filter_floats(s, in.taps()));
+  run_forward(in, s.batch, u, cout, bias, act == Activation::relu, false, y, workspace + filter_floats(s, in.taps()),
+              blocks);
 }
 
 // dx is the convolution of dy, padded by 2 - pad on each side, with the
 // filter flipped and its channels swapped (added to dx at the output
 // transform's store when accumulate). Workspace as the forward's.
 void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
-                             bool accumulate) {
+                             bool accumulate, const ConvRowBlocks* blocks) {
   if (!s.batch) return;
   const size_t cin = s.in_c, cout = s.out_c;
   WinogradTiles in{dy, s.out_h(), s.out_w(), cout, 2 - static_cast<long>(s.pad_top), 2 - static_cast<long>(s.pad_left),
@@ -219,7 +266,7 @@ void winograd_backward_input(const Conv2dShape& s, const float* w, const float* 
   transform_filter(in.m, cout, cin, u, [&](int i, int j, size_t co, size_t ci) {
     return w[(((2 - i) * 3 + (2 - j)) * cin + ci) * cout + co];
   });
-  run_forward(in, s.batch, u, cin, nullptr, false, accumulate, dx, workspace + filter_floats(s, in.taps()));
+  run_forward(in, s.batch, u, cin, nullptr, false, accumulate, dx, workspace + filter_floats(s, in.taps()), blocks);
 }
 
 namespace {

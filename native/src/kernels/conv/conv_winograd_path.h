@@ -29,12 +29,12 @@ size_t winograd_input_tile(const Conv2dShape& s);
 // Workspace any pass may need on any ISA (0 for shapes it never takes).
 size_t winograd_workspace_floats(const Conv2dShape& s);
 
-// pre: the input pre-op (conv2d.h), or null.
+// pre: the input pre-op (conv2d.h), or null. blocks: conv2d.h's ConvRowBlocks (null: none).
 void winograd_forward(const Conv2dShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-                      float* workspace, const ConvInputAffine* pre = nullptr);
+                      float* workspace, const ConvInputAffine* pre = nullptr, const ConvRowBlocks* blocks = nullptr);
 // dx overwritten, or added to (accumulate: dx + the full result, the bits of adding it afterwards).
 void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
-                             bool accumulate = false);
+                             bool accumulate = false, const ConvRowBlocks* blocks = nullptr);
 // dw overwritten or added to (accumulate).
 void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
                               float* workspace, const ConvInputAffine* pre = nullptr);

@@ -90,6 +90,17 @@ struct StepCtx {
   const uint8_t* add_dx = nullptr;
 };
 
+// A BatchNorm's training statistics of its input, taken by the input's
+// producer (a convolution) block by block as it writes it (conv2d.h's
+// ConvRowBlocks, batchnorm.h's batchnorm_block_stats): the plan links the
+// two ops with one of these (graph_plan.h), handed_stats.h fills and takes it.
+struct HandedStats {
+  std::vector<float> stats;
+  const float* x = nullptr;  // the tensor they describe, [rows, c]
+  size_t rows = 0, c = 0;
+  bool ready = false;  // set by the producer's training forward, cleared by the reader
+};
+
 class Op {
  public:
   Op(std::vector<Shape> in, Shape out) : in_(std::move(in)), out_(out) {}
@@ -118,6 +129,12 @@ class Op {
   // shared function (Add, Add + ReLU): the plan may then pass null for an
   // input whose gradient shares another input's buffer.
   virtual bool same_input_grads() const { return false; }
+  // Whether the training forward can take its output's BatchNorm
+  // statistics as it writes it (gives), or takes input 0's from a
+  // HandedStats when its producer filled them (takes); the plan links them.
+  virtual bool gives_stats() const { return false; }
+  virtual bool takes_stats() const { return false; }
+  void link_stats(std::shared_ptr<HandedStats> s, bool output) { (output ? out_stats_ : in_stats_) = std::move(s); }
 
   // y = f(x); `saved` holds saved_per_row() * rows floats.
   virtual void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) = 0;
@@ -130,6 +147,7 @@ class Op {
  protected:
   std::vector<Shape> in_;
   Shape out_;
+  std::shared_ptr<HandedStats> in_stats_, out_stats_;  // null unless linked
 };
 
 using OpFactory = std::unique_ptr<Op> (*)(const OpDesc& desc, const std::vector<Shape>& inputs, const ArenaSizes& sizes);

@@ -66,7 +66,7 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   }
   if (readers[out_slot_] != 0) throw std::invalid_argument("the output slot must not be read by an op");
   dead_.assign(n, false);
-  if (fuse) fuse_relus(ops, sizes, readers), fuse_into_adds(ops, sizes, readers), fuse_into_convs(ops, sizes, readers);
+  if (fuse) fuse_all(ops, sizes, readers), link_stats(readers);
   // In reverse order, the first op to produce a slot's gradient writes it;
   // every later one (an earlier op) adds to it.
   std::vector<bool> written(n, false);
@@ -96,23 +96,44 @@ GraphPlan::GraphPlan(std::vector<Shape> slots, const std::vector<OpDesc>& ops, A
   saved_.resize(ops_.size());
 }
 
+namespace {
+
+// The op after `from` that reads `slot` (its only reader), or ops.size().
+size_t only_reader(const std::vector<OpDesc>& ops, int slot, size_t from) {
+  size_t j = from + 1;
+  while (j < ops.size() && std::find(ops[j].inputs.begin(), ops[j].inputs.end(), slot) == ops[j].inputs.end()) ++j;
+  return j;
+}
+
+}  // namespace
+
+void GraphPlan::fuse_all(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers) {
+  fuse_relus(ops, sizes, readers);
+  fuse_into_adds(ops, sizes, readers);
+  fuse_into_convs(ops, sizes, readers);
+}
+
+bool GraphPlan::absorb(size_t into, size_t gone, std::unique_ptr<Op> op, std::vector<int> inputs, int output, int dead) {
+  if (!op || op->out_shape() != slots_[output]) return false;
+  ops_[into].op = std::move(op);
+  ops_[into].inputs = std::move(inputs);
+  ops_[into].output = output;
+  ops_[gone].op.reset();
+  dead_[dead] = true;
+  return true;
+}
+
 void GraphPlan::fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers) {
   for (size_t i = 0; i < ops.size(); ++i) {
     const int s = ops[i].output;
     if (!ops_[i].op || s == out_slot_ || readers[s] != 1) continue;
-    size_t j = i + 1;  // the slot's only reader
-    while (j < ops.size() && std::find(ops[j].inputs.begin(), ops[j].inputs.end(), s) == ops[j].inputs.end()) ++j;
+    const size_t j = only_reader(ops, s, i);
     if (j == ops.size() || ops[j].inputs.size() != 1) continue;
     const FusionEntry* fusion = find_fusion(ops[i], ops[j]);
     if (!fusion) continue;
     std::vector<Shape> in;
     for (int k : ops[i].inputs) in.push_back(slots_[k]);
-    std::unique_ptr<Op> op = fusion->make(ops[i], ops[j], in, sizes);
-    if (!op || op->out_shape() != slots_[ops[j].output]) continue;
-    ops_[i].op = std::move(op);
-    ops_[i].output = ops[j].output;
-    ops_[j].op.reset();
-    dead_[s] = true;
+    absorb(i, j, fusion->make(ops[i], ops[j], in, sizes), ops_[i].inputs, ops[j].output, s);
   }
 }
 
@@ -128,12 +149,7 @@ void GraphPlan::fuse_into_adds(const std::vector<OpDesc>& ops, ArenaSizes sizes,
       const FusionEntry* fusion = find_fusion(ops[p], ops[j]);
       if (!fusion) continue;
       std::unique_ptr<Op> op = fusion->make(ops[p], ops[j], {slots_[ops[p].inputs[0]], slots_[other]}, sizes);
-      if (!op || op->out_shape() != slots_[ops_[j].output]) continue;
-      ops_[j].op = std::move(op);
-      ops_[j].inputs = {ops[p].inputs[0], other};
-      ops_[p].op.reset();
-      dead_[a] = true;
-      break;
+      if (absorb(j, static_cast<size_t>(p), std::move(op), {ops[p].inputs[0], other}, ops_[j].output, a)) break;
     }
   }
 }
@@ -143,24 +159,36 @@ void GraphPlan::fuse_into_convs(const std::vector<OpDesc>& ops, ArenaSizes sizes
     // A producer fused with its ReLU (its node writes the ReLU's slot).
     const int s = ops_[i].output;
     if (!ops_[i].op || s == ops[i].output || s == out_slot_ || readers[s] != 1 || ops[i].inputs.size() != 1) continue;
-    size_t j = i + 1;  // the slot's only reader
-    while (j < ops.size() && std::find(ops[j].inputs.begin(), ops[j].inputs.end(), s) == ops[j].inputs.end()) ++j;
+    const size_t j = only_reader(ops, s, i);
     if (j == ops.size() || !ops_[j].op || ops_[j].inputs.size() != 1 || ops_[j].output != ops[j].output) continue;
     const FusionEntry* fusion = find_fusion(ops[i], ops[j], true);
     if (!fusion) continue;
-    std::unique_ptr<Op> op = fusion->make(ops[i], ops[j], {slots_[ops[i].inputs[0]]}, sizes);
-    if (!op || op->out_shape() != slots_[ops[j].output]) continue;
-    ops_[j].op = std::move(op);
-    ops_[j].inputs = {ops[i].inputs[0]};
-    ops_[i].op.reset();
-    dead_[s] = true;
+    absorb(j, i, fusion->make(ops[i], ops[j], {slots_[ops[i].inputs[0]]}, sizes), {ops[i].inputs[0]}, ops[j].output, s);
+  }
+}
+
+std::vector<int> GraphPlan::live_producers() const {
+  std::vector<int> producer(slots_.size(), -1);
+  for (size_t i = 0; i < ops_.size(); ++i)
+    if (ops_[i].op) producer[ops_[i].output] = static_cast<int>(i);
+  return producer;
+}
+
+void GraphPlan::link_stats(const std::vector<int>& readers) {
+  const std::vector<int> producer = live_producers();
+  for (Node& node : ops_) {
+    if (!node.op || !node.op->takes_stats() || node.inputs.empty()) continue;
+    const int a = node.inputs[0], p = a > 0 ? producer[a] : -1;
+    if (p < 0 || readers[a] != 1 || !ops_[p].op->gives_stats()) continue;
+    auto h = std::make_shared<HandedStats>();
+    ops_[p].op->link_stats(h, true);
+    node.op->link_stats(h, false);
+    ++linked_stats_;
   }
 }
 
 void GraphPlan::share_add_grads(const std::vector<int>& readers) {
-  std::vector<int> producer(slots_.size(), -1);
-  for (size_t i = 0; i < ops_.size(); ++i)
-    if (ops_[i].op) producer[ops_[i].output] = static_cast<int>(i);
+  const std::vector<int> producer = live_producers();
   // Whether every op reading `slot` other than op `skip` comes at or before op `last`.
   auto readers_by = [&](int slot, size_t skip, int last) {
     for (size_t r = 0; r < ops_.size(); ++r) {
@@ -201,6 +229,8 @@ size_t GraphPlan::added_in_place_count() const {
     for (uint8_t add : node.add_home) k += add;
   return k;
 }
+
+size_t GraphPlan::handed_stats_count() const { return linked_stats_; }
 
 size_t GraphPlan::fused_count() const {
   size_t k = 0;

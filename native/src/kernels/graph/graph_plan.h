@@ -109,6 +109,9 @@ class GraphPlan {
   size_t op_count() const { return ops_.size(); }
   // Ops a fusion folded into an earlier op (they keep their index, run nothing).
   size_t fused_count() const;
+  // BatchNorms whose training statistics their input's producer (a
+  // convolution) takes as it writes it (Op::gives_stats; with fusions on).
+  size_t handed_stats_count() const;
   // Input gradients that share another input's buffer (see above).
   size_t shared_grad_count() const;
   // Input gradients added to an already written gradient by the op itself
@@ -139,6 +142,12 @@ class GraphPlan {
     int act = -1;            // Activation ops: the code (for loss fusion)
   };
   void check_rows(const BatchSource& src) const;
+  // The three fusion passes below, in order.
+  void fuse_all(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Node `into` runs `op` (reading `inputs`, writing `output`) in place of itself
+  // and node `gone`; slot `dead` is never stored. False (nothing changed) when
+  // the fusion declined (`op` null) or its output shape is not `output`'s.
+  bool absorb(size_t into, size_t gone, std::unique_ptr<Op> op, std::vector<int> inputs, int output, int dead);
   // Replaces each (producer, ReLU) pair graph_fusion.h covers by the fused
   // op; the slot between them becomes dead (never stored).
   void fuse_relus(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
@@ -148,6 +157,11 @@ class GraphPlan {
   // And folds a producer fused with its ReLU whose only reader is a Conv2D
   // into the conv (graph_fusion.h's after_relu entries), at the conv's place.
   void fuse_into_convs(const std::vector<OpDesc>& ops, ArenaSizes sizes, const std::vector<int>& readers);
+  // Each slot's writer among the ops left after fusion (-1: none).
+  std::vector<int> live_producers() const;
+  // Links each op that takes_stats to its input 0's producer when that
+  // gives_stats and the slot has no other reader (Op::link_stats).
+  void link_stats(const std::vector<int>& readers);
   // Picks the shared gradients described above (grad_home_, Node::shared).
   void share_add_grads(const std::vector<int>& readers);
   float* grad_of(int slot) { return grad_[grad_home_[slot]].data(); }
@@ -163,6 +177,7 @@ class GraphPlan {
   bool input_nchw_ = false, output_nchw_ = false;
   size_t capacity_ = 0;
   size_t id_limit_ = 0;  // 0: float input
+  size_t linked_stats_ = 0;  // handed_stats_count
   uint64_t seed_ = 0, step_ = 0;
   bool step_bf16_ = false;  // set for the duration of a bf16 train_step
   float* params_ = nullptr;

@@ -8,16 +8,20 @@
 // the convolution with that affine and ReLU as its input pre-op (conv2d.h
 // ConvInputAffine): the BatchNorm + ReLU output is never stored.
 // Backward: the conv's filter gradient with the same pre-op, its input
-// gradient to scratch, then the BatchNorm + ReLU backward (which recomputes
-// the ReLU mask from x) from it. Where a pass would not run Winograd at run
+// gradient to scratch (the BatchNorm's sums of each block taken as it is
+// written: conv2d.h's ConvRowBlocks), then the BatchNorm + ReLU backward
+// (which recomputes the ReLU mask from x) from it. Where a pass would not run Winograd at run
 // time (a bf16 step, an algorithm forced after the build), the BatchNorm +
 // ReLU output is written to scratch and the conv reads it. Either way the
-// unfused ops' bits.
+// unfused ops' bits. Linked by the plan (handed_stats.h), the BatchNorm takes
+// its statistics from the producer of x, and the conv hands its output's
+// to the BatchNorm reading it.
 #include "../conv/conv2d.h"
 #include "../nn/nn_table.h"
 #include "../norm/batchnorm.h"
 #include "conv_descs.h"
 #include "graph_fusion.h"
+#include "handed_stats.h"
 #include "norm_descs.h"
 
 namespace simdtrain {
@@ -32,14 +36,16 @@ class BnReluConvOp : public Op {
 
   // The BatchNorm + ReLU output (fallback) or its gradient (backward), then the conv's workspace.
   size_t scratch_floats(size_t rows) const override { return y_floats(rows) + conv2d_workspace_floats(conv_shape(rows, false)); }
+  bool gives_stats() const override { return true; }
+  bool takes_stats() const override { return true; }
 
   void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
     const size_t rows = ctx.rows * in_[0].h * in_[0].w, c = in_[0].c;
     ConvInputAffine pre;
     if (ctx.training) {
-      batchnorm_forward_train(rows, c, x[0], param(ctx, bn_.gamma), param(ctx, bn_.beta), bn_.eps, bn_.momentum,
-                              ctx.buffers + bn_.mean, ctx.buffers + bn_.var, save_.data(), save_.data() + c, nullptr,
-                              save_.data() + 2 * c);
+      batchnorm_forward_train_handed(rows, c, x[0], param(ctx, bn_.gamma), param(ctx, bn_.beta), bn_.eps, bn_.momentum,
+                                     ctx.buffers + bn_.mean, ctx.buffers + bn_.var, save_.data(), save_.data() + c, nullptr,
+                                     save_.data() + 2 * c, take_stats(in_stats_.get(), x[0], rows, c));
       if (bn_.nbt >= 0) ctx.buffers[bn_.nbt] += 1.0f;
       pre = {save_.data(), save_.data() + 2 * c, save_.data() + 3 * c};
     } else {
@@ -51,9 +57,17 @@ class BnReluConvOp : public Op {
     const float* w = ctx.params + conv_.w;
     const float* bias = conv_.b >= 0 ? ctx.params + conv_.b : nullptr;
     float* ws = ctx.scratch + y_floats(ctx.rows);
-    if (conv2d_input_affine_ok(s)) return conv2d_forward_affine(s, x[0], pre, w, bias, Activation::none, y, ws);
-    batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, ctx.scratch);
-    conv2d_forward(s, ctx.scratch, w, bias, Activation::none, y, ws);
+    ConvRowBlocks blocks{};
+    const bool give = out_stats_ && ctx.training;
+    if (give) blocks = stats_blocks(*out_stats_, y, ctx.rows * out_.h * out_.w, out_.c);
+    else if (out_stats_) out_stats_->ready = false;
+    if (conv2d_input_affine_ok(s)) {
+      conv2d_forward_affine(s, x[0], pre, w, bias, Activation::none, y, ws, give ? &blocks : nullptr);
+    } else {
+      batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, ctx.scratch);
+      conv2d_forward(s, ctx.scratch, w, bias, Activation::none, y, ws, give ? &blocks : nullptr);
+    }
+    if (give) out_stats_->ready = true;
   }
 
   void backward(const StepCtx& ctx, const float* const* x, const float*, const float*, float* dy, float* const* dx) override {
@@ -69,9 +83,22 @@ class BnReluConvOp : public Op {
       batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, g);
       conv2d_backward_filter(s, g, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws);
     }
-    conv2d_backward_input(s, ctx.params + conv_.w, dy, g, ws);
-    batchnorm_backward(rows, c, x[0], g, param(ctx, bn_.gamma), save_.data(), save_.data() + c, dx[0],
-                       grad(ctx, bn_.gamma), grad(ctx, bn_.beta), ctx.accumulate, save_.data() + 2 * c);
+    // The BatchNorm's sums of each block of g taken as the conv writes it (still in cache).
+    sums_.resize(batchnorm_grad_sums_floats(rows, c));
+    struct Hand {
+      size_t c;
+      const float *x, *g, *save;
+      float* sums;
+    } hand{c, x[0], g, save_.data(), sums_.data()};
+    const ConvRowBlocks blocks{batchnorm_stats_block_rows(), [](void* p, size_t r0, size_t r1) {
+                                 const Hand& h = *static_cast<const Hand*>(p);
+                                 batchnorm_block_grad_sums(h.c, h.x, h.g, h.save, h.save + 2 * h.c, r0, r1, h.sums);
+                               },
+                               &hand};
+    conv2d_backward_input(s, ctx.params + conv_.w, dy, g, ws, false, &blocks);
+    batchnorm_backward_handed(rows, c, x[0], g, param(ctx, bn_.gamma), save_.data(), save_.data() + c, dx[0],
+                              grad(ctx, bn_.gamma), grad(ctx, bn_.beta), ctx.accumulate, save_.data() + 2 * c,
+                              sums_.data());
   }
 
  private:
@@ -89,6 +116,7 @@ class BnReluConvOp : public Op {
   Conv2dDesc conv_;
   std::vector<float> save_;  // batch mean, invstd, then the ReLU's scale and bias (the last training forward)
   std::vector<float> eval_;  // the evaluation forward's scale and bias
+  std::vector<float> sums_;  // the backward's BatchNorm sums, per block
 };
 
 }  // namespace

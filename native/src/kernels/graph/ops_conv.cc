@@ -7,10 +7,13 @@
 // Backward: dZ = dy * act'(Z, y) in place (with the bias gradient db when
 // both are there, one pass); dx, dW (and db otherwise) by conv2d_backward,
 // dx added to the input's gradient when the plan asks (adds_dx).
+// A linear Conv2D read by a BatchNorm takes that BatchNorm's training
+// statistics as it writes y when the plan links them (handed_stats.h).
 #include "../conv/conv2d.h"
 #include "../nn/nn_ops.h"
 #include "conv_descs.h"
 #include "graph_ops.h"
+#include "handed_stats.h"
 
 namespace simdtrain {
 namespace graph {
@@ -25,12 +28,18 @@ class Conv2dOp : public Op {
   size_t saved_per_row() const override { return act_needs_input(act_) ? out_.size() : 0; }
   size_t scratch_floats(size_t rows) const override { return conv2d_workspace_floats(shape(rows)); }
   bool adds_dx() const override { return true; }
+  bool gives_stats() const override { return act_ == kActLinear; }
 
   void forward(const StepCtx& ctx, const float* const* x, float* y, float* saved) override {
     float* z = saved ? saved : y;
     const float* bias = b_ >= 0 ? ctx.params + b_ : nullptr;
+    ConvRowBlocks blocks{};
+    const bool give = out_stats_ && ctx.training && act_ == kActLinear;
+    if (give) blocks = stats_blocks(*out_stats_, y, ctx.rows * out_.h * out_.w, out_.c);
+    else if (out_stats_) out_stats_->ready = false;
     conv2d_forward(shape(ctx), x[0], ctx.params + w_, bias, act_ == kActRelu ? Activation::relu : Activation::none, z,
-                   ctx.scratch);
+                   ctx.scratch, give ? &blocks : nullptr);
+    if (give) out_stats_->ready = true;
     if (act_ != kActLinear && act_ != kActRelu) nn_bias_act(ctx.rows * out_.h * out_.w, out_.c, z, nullptr, y, act_, alpha_);
   }
 

@@ -18,6 +18,7 @@
 #include "../norm/layernorm.h"
 #include "graph_fusion.h"
 #include "graph_ops.h"
+#include "handed_stats.h"
 #include "norm_descs.h"
 
 namespace simdtrain {
@@ -34,20 +35,24 @@ class BatchNormOp : public Op {
       : Op(in, in[0]), eps_(eps), momentum_(momentum), gamma_(gamma), beta_(beta), mean_(mean), var_(var), nbt_(nbt),
         relu_(relu && in.size() == 1), skip_(in.size() == 2), save_((relu_ ? 4 : 2) * in[0].c) {}
 
+  bool takes_stats() const override { return true; }  // the training statistics of x (handed_stats.h)
+
   // y = gamma * (x - mean) * invstd + beta over rows = B*H*W (relu(y) when fused)
   void forward(const StepCtx& ctx, const float* const* x, float* y, float*) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
+    const float* stats = ctx.training ? take_stats(in_stats_.get(), x[0], rows, c) : nullptr;
     if (skip_ && ctx.training) {
-      batchnorm_add_relu_forward_train(rows, c, x[0], x[1], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_,
-                                       momentum_, ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y);
+      batchnorm_add_relu_forward_train_handed(rows, c, x[0], x[1], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_,
+                                       momentum_, ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y,
+                                       stats);
       if (nbt_ >= 0) ctx.buffers[nbt_] += 1.0f;
     } else if (skip_) {
       batchnorm_add_relu_forward_eval(rows, c, x[0], x[1], maybe(ctx.params, gamma_), maybe(ctx.params, beta_),
                                       ctx.buffers + mean_, ctx.buffers + var_, eps_, y);
     } else if (ctx.training) {
-      batchnorm_forward_train(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, momentum_,
-                              ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y,
-                              relu_ ? save_.data() + 2 * c : nullptr);
+      batchnorm_forward_train_handed(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), eps_, momentum_,
+                                     ctx.buffers + mean_, ctx.buffers + var_, save_.data(), save_.data() + c, y,
+                                     relu_ ? save_.data() + 2 * c : nullptr, stats);
       if (nbt_ >= 0) ctx.buffers[nbt_] += 1.0f;
     } else {
       batchnorm_forward_eval(rows, c, x[0], maybe(ctx.params, gamma_), maybe(ctx.params, beta_), ctx.buffers + mean_,

@@ -39,13 +39,15 @@ void affine_rows(const Ops& ops, size_t rows, size_t c, const float* x, const fl
 template <class Ops>
 void forward_train(const Ops& ops, size_t rows, size_t c, const float* x, const float* gamma, const float* beta, float eps,
                              float momentum, float* running_mean, float* running_var, float* save_mean,
-                             float* save_invstd, float* y, float* relu_affine, const float* skip = nullptr) {
+                             float* save_invstd, float* y, float* relu_affine, const float* skip = nullptr,
+                             const float* stats = nullptr) {
   const double n = static_cast<double>(rows);
   // One pass: per-block means and deviations from them (no cancellation
-  // when |mean| >> std), combined in double.
-  const ColumnMoments mo = column_block_moments(rows, c, [&](size_t r0, size_t r1, float* acc) {
-    ops.block_moments(r1 - r0, c, x + r0 * c, acc, acc + c, acc + 2 * c);
-  });
+  // when |mean| >> std), combined in double; or those blocks' statistics handed over.
+  const ColumnMoments mo = stats ? column_moments_of(rows, c, stats)
+                                 : column_block_moments(rows, c, [&](size_t r0, size_t r1, float* acc) {
+                                     ops.block_moments(r1 - r0, c, x + r0 * c, acc, acc + c, acc + 2 * c);
+                                   });
   const std::vector<double>&sum = mo.sum, &sq = mo.sq;
   std::vector<float> mean(c), scale(c), bias(c);
   for (size_t ch = 0; ch < c; ++ch) mean[ch] = rows ? static_cast<float>(sum[ch] / n) : 0.0f;
@@ -81,12 +83,15 @@ void forward_eval(const Ops& ops, size_t rows, size_t c, const float* x, const f
 template <class Ops>
 void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                        bool accumulate, const float* relu_affine, const float* z = nullptr, float* g_out = nullptr) {
+                        bool accumulate, const float* relu_affine, const float* z = nullptr, float* g_out = nullptr,
+                        const float* handed = nullptr) {
   // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the fused ReLU with relu_affine;
   // with z (the Add + ReLU fusion), through the ReLU whose output is z, stored in g_out, which the dx pass then reads
   const float* rs = relu_affine;
   const float* rb = relu_affine ? relu_affine + c : nullptr;
-  const std::vector<double> sums = column_block_sums(rows, c, 2, [&](size_t r0, size_t r1, float* acc) {
+  // (or those blocks' sums handed over)
+  const std::vector<double> sums = handed ? column_sums_of(rows, c, 2, handed)
+                                          : column_block_sums(rows, c, 2, [&](size_t r0, size_t r1, float* acc) {
     if (z) ops.add_dy_dev_mask(r1 - r0, c, x + r0 * c, z + r0 * c, dy + r0 * c, save_mean, g_out + r0 * c, acc, acc + c);
     else if (rs) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, rs, rb, acc, acc + c);
     else ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
@@ -112,6 +117,43 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
 }
 
 }  // namespace
+
+size_t batchnorm_stats_block_rows() { return kColumnBlockRows; }
+size_t batchnorm_stats_floats(size_t rows, size_t c) { return (rows + kColumnBlockRows - 1) / kColumnBlockRows * 3 * c; }
+void batchnorm_block_stats(size_t c, const float* x, size_t r0, size_t r1, float* stats) {
+  float* acc = stats + r0 / kColumnBlockRows * 3 * c;
+  TableRowOps{}.block_moments(r1 - r0, c, x + r0 * c, acc, acc + c, acc + 2 * c);
+}
+
+size_t batchnorm_grad_sums_floats(size_t rows, size_t c) { return (rows + kColumnBlockRows - 1) / kColumnBlockRows * 2 * c; }
+void batchnorm_block_grad_sums(size_t c, const float* x, const float* dy, const float* save_mean,
+                               const float* relu_affine, size_t r0, size_t r1, float* sums) {
+  float* acc = sums + r0 / kColumnBlockRows * 2 * c;
+  std::fill(acc, acc + 2 * c, 0.0f);
+  const TableRowOps ops;
+  if (relu_affine) ops.add_dy_dev_relu(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, relu_affine, relu_affine + c, acc, acc + c);
+  else ops.add_dy_dev(r1 - r0, c, x + r0 * c, dy + r0 * c, save_mean, acc, acc + c);
+}
+
+void batchnorm_forward_train_handed(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+                                    float eps, float momentum, float* running_mean, float* running_var, float* save_mean,
+                                    float* save_invstd, float* y, float* relu_affine, const float* stats) {
+  forward_train(TableRowOps{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd,
+                y, relu_affine, nullptr, stats);
+}
+void batchnorm_add_relu_forward_train_handed(size_t rows, size_t c, const float* x, const float* skip, const float* gamma,
+                                             const float* beta, float eps, float momentum, float* running_mean,
+                                             float* running_var, float* save_mean, float* save_invstd, float* y,
+                                             const float* stats) {
+  forward_train(TableRowOps{}, rows, c, x, gamma, beta, eps, momentum, running_mean, running_var, save_mean, save_invstd,
+                y, nullptr, skip, stats);
+}
+void batchnorm_backward_handed(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
+                               const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
+                               bool accumulate, const float* relu_affine, const float* sums) {
+  backward(TableRowOps{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, relu_affine,
+           nullptr, nullptr, sums);
+}
 
 void batchnorm_eval_affine(size_t c, const float* gamma, const float* beta, const float* running_var, float eps,
                            float* scale, float* bias) {

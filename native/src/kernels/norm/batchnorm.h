@@ -39,6 +39,26 @@ void batchnorm_forward_train(size_t rows, size_t c, const float* x, const float*
                              float momentum, float* running_mean, float* running_var, float* save_mean,
                              float* save_invstd, float* y, float* relu_affine = nullptr);
 
+// The training forward's statistics handed over block by block while
+// another pass writes x (the graph's Conv2D + BatchNorm: conv2d.h's
+// ConvRowBlocks with batchnorm_stats_block_rows() rows, each block read
+// while it is still in cache): batchnorm_block_stats fills the part of
+// `stats` (batchnorm_stats_floats(rows, c) floats) of the block [r0, r1)
+// (r0 a multiple of the block rows, r1 = min(r0 + block rows, rows)) from x,
+// the whole [rows, c] matrix. The *_handed forms take them (stats null:
+// their own pass over x, as the plain forms). The forward's own pass runs
+// the same kernel on the same blocks: the same bits.
+size_t batchnorm_stats_block_rows();
+size_t batchnorm_stats_floats(size_t rows, size_t c);
+void batchnorm_block_stats(size_t c, const float* x, size_t r0, size_t r1, float* stats);
+void batchnorm_forward_train_handed(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
+                                    float eps, float momentum, float* running_mean, float* running_var, float* save_mean,
+                                    float* save_invstd, float* y, float* relu_affine, const float* stats);
+void batchnorm_add_relu_forward_train_handed(size_t rows, size_t c, const float* x, const float* skip, const float* gamma,
+                                             const float* beta, float eps, float momentum, float* running_mean,
+                                             float* running_var, float* save_mean, float* save_invstd, float* y,
+                                             const float* stats);
+
 void batchnorm_forward_eval(size_t rows, size_t c, const float* x, const float* gamma, const float* beta,
                             const float* running_mean, const float* running_var, float eps, float* y, bool relu = false);
 
@@ -58,6 +78,20 @@ void batchnorm_relu_apply(size_t rows, size_t c, const float* x, const float* sh
 void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
                         bool accumulate, const float* relu_affine = nullptr);
+
+// The backward's sums handed over the same way while another pass writes dy
+// (the graph's BatchNorm + ReLU + Conv2D: the conv's input gradient, in
+// blocks of batchnorm_stats_block_rows() rows): fills the part of `sums`
+// (batchnorm_grad_sums_floats(rows, c) floats) of the block [r0, r1) from x
+// and dy (whole matrices; relu_affine as batchnorm_backward's);
+// batchnorm_backward_handed takes them (null: its own pass). The same
+// kernel on the same blocks as batchnorm_backward's own pass: the same bits.
+size_t batchnorm_grad_sums_floats(size_t rows, size_t c);
+void batchnorm_block_grad_sums(size_t c, const float* x, const float* dy, const float* save_mean,
+                               const float* relu_affine, size_t r0, size_t r1, float* sums);
+void batchnorm_backward_handed(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
+                               const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
+                               bool accumulate, const float* relu_affine, const float* sums);
 
 // BatchNorm followed by a residual Add and ReLU (the graph's fusion,
 // graph_fusion.h): y = relu(batchnorm(x) + skip) in the normalize pass (the

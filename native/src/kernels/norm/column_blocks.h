@@ -36,14 +36,18 @@ std::vector<float> column_block_partials(size_t rows, size_t c, size_t sums, Row
 // fn(r0, r1, acc) adds the `sums` per-channel terms of rows [r0, r1), row
 // by row in order, to acc[s*c + ch] (float); returns the totals
 // out[s*c + ch] in double.
-template <class RowFn>
-std::vector<double> column_block_sums(size_t rows, size_t c, size_t sums, RowFn&& fn) {
-  const std::vector<float> partial = column_block_partials(rows, c, sums, fn);
-  const size_t width = sums * c, blocks = width ? partial.size() / width : 0;
+// The totals of the blocks' partials (sums * c floats per block, as fn adds them).
+inline std::vector<double> column_sums_of(size_t rows, size_t c, size_t sums, const float* partial) {
+  const size_t width = sums * c, blocks = (rows + kColumnBlockRows - 1) / kColumnBlockRows;
   std::vector<double> out(width, 0.0);
   for (size_t b = 0; b < blocks; ++b)
     for (size_t i = 0; i < width; ++i) out[i] += partial[b * width + i];
   return out;
+}
+
+template <class RowFn>
+std::vector<double> column_block_sums(size_t rows, size_t c, size_t sums, RowFn&& fn) {
+  return column_sums_of(rows, c, sums, column_block_partials(rows, c, sums, fn).data());
 }
 
 // Per-channel sum and sum of squared deviations from the mean, in one pass
@@ -57,23 +61,22 @@ std::vector<double> column_block_sums(size_t rows, size_t c, size_t sums, RowFn&
 struct ColumnMoments {
   std::vector<double> sum, sq;
 };
-template <class BlockFn>
-ColumnMoments column_block_moments(size_t rows, size_t c, BlockFn&& fn) {
-  const std::vector<float> partial = column_block_partials(rows, c, 3, fn);
+// From the blocks' partials (3c floats per block, as fn writes them).
+inline ColumnMoments column_moments_of(size_t rows, size_t c, const float* partial) {
   const size_t blocks = (rows + kColumnBlockRows - 1) / kColumnBlockRows;
   auto block_rows = [&](size_t b) { return (b + 1) * kColumnBlockRows < rows ? kColumnBlockRows : rows - b * kColumnBlockRows; };
   ColumnMoments out{std::vector<double>(c, 0.0), std::vector<double>(c, 0.0)};
   // Blocks outer, channels inner (each channel's terms still add in block
   // order; the partials are read in their layout, not c floats apart).
   for (size_t b = 0; b < blocks; ++b) {
-    const float* p = partial.data() + b * 3 * c;
+    const float* p = partial + b * 3 * c;
     const double nb = static_cast<double>(block_rows(b));
     for (size_t ch = 0; ch < c; ++ch) out.sum[ch] += nb * p[ch] + p[c + ch];
   }
   std::vector<double> mean(c);
   for (size_t ch = 0; ch < c; ++ch) mean[ch] = rows ? out.sum[ch] / static_cast<double>(rows) : 0.0;
   for (size_t b = 0; b < blocks; ++b) {
-    const float* p = partial.data() + b * 3 * c;
+    const float* p = partial + b * 3 * c;
     const double nb = static_cast<double>(block_rows(b));
     for (size_t ch = 0; ch < c; ++ch) {
       const double d = p[ch] - mean[ch];
@@ -81,6 +84,11 @@ ColumnMoments column_block_moments(size_t rows, size_t c, BlockFn&& fn) {
     }
   }
   return out;
+}
+
+template <class BlockFn>
+ColumnMoments column_block_moments(size_t rows, size_t c, BlockFn&& fn) {
+  return column_moments_of(rows, c, column_block_partials(rows, c, 3, fn).data());
 }
 
 }  // namespace simdtrain
