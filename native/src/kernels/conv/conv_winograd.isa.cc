@@ -7,6 +7,8 @@
 // The filter gradient shares step 1, transforms dy into dM[taps][chunk][cout]
 // (tap-major: its products read dM[k] row by row) instead of y, and
 // accumulates dU[k] += V[k]^T · dM[k].
+#include <algorithm>
+
 #include "../../simd/target.h"
 #include "conv_winograd.h"
 
@@ -82,31 +84,20 @@ inline void two_pass(Load&& load, Tf&& tf, float* out, size_t step) {
   }
 }
 
-// B^T d B of one channel vector of a 6x6 window, as transform_window.
-template <class Load>
-inline void transform_window6(Load&& load, float* out, size_t step) {
-  two_pass<6, 6>(load, [](const Vec* d, Vec* o) { bt6(d, o); }, out, step);
-}
-
-// The window transform of tiles of M x M outputs.
-template <size_t M, class Load>
-inline void transform_any(Load&& load, float* out, size_t step) {
-  if constexpr (M == 4) transform_window6(load, out, step);
-  else transform_window(load, out, step);
-}
-
 // relu(v) as the BatchNorm + ReLU kernel computes it: v if v > 0 or NaN, else +0
 // (an ordered v <= 0 is false for NaN, true for -0).
 inline Vec pre_relu(Vec v) { return select(cmp_le(v, zero()), zero(), v); }
 
 // Step 1 for tiles [t0, t0 + nt): v[(i*taps + k)*c + ci], a tile's taps
 // together (one run of stores; measured 3-6 % faster forward and input
-// gradients than tap-major V and M on ResNet's layers). Windows inside
-// the input load without checks; the others read zero outside. With Pre,
-// each value inside the input goes through the pre-op (WinogradTiles).
-template <size_t M, bool Pre>
-void input_transform_t(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
-  constexpr long N = M + 2;
+// gradients than tap-major V and M on ResNet's layers). With Pre, each
+// value inside the input goes through the pre-op (WinogradTiles); values
+// outside the input are zero.
+//
+// F(2x2, 3x3): window by window; windows inside the input load without checks.
+template <bool Pre>
+void input_transform2(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
+  constexpr long N = 4;
   const long h = static_cast<long>(g.h), w = static_cast<long>(g.w);
   const size_t c = g.c, row = g.w * c, step = c;
   for (size_t i = 0; i < nt; ++i) {
@@ -126,9 +117,9 @@ void input_transform_t(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
       };
       if (inside) {
         const float* base = img + (static_cast<size_t>(p.iy0) * g.w + static_cast<size_t>(p.ix0)) * c + ci;
-        transform_any<M>([&](int r, int s) { return op(loadu(base + r * row + s * c)); }, out + ci, step);
+        transform_window([&](int r, int s) { return op(loadu(base + r * row + s * c)); }, out + ci, step);
       } else {
-        transform_any<M>(
+        transform_window(
             [&](int r, int s) {
               return row_ok[r] && col_ok[s] ? op(loadu(img + ((p.iy0 + r) * w + (p.ix0 + s)) * static_cast<long>(c) + ci))
                                             : zero();
@@ -139,10 +130,108 @@ void input_transform_t(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
   }
 }
 
+// F(4x4, 3x3): B^T d B = (B^T (B^T d)^T)^T, a column pass (bt6 of each
+// column of the 6x6 window) then a row pass (bt6 of each row of that).
+// Windows of neighbouring tiles of a tile row share 2 of their 6 columns,
+// so the tiles go in runs of up to kRunTiles of one tile row (a chunk may
+// start or end mid row): per channel vector, the column pass runs once per
+// input column of the run ((4 run + 2) columns instead of 6 run: fewer
+// loads, pre-ops and passes) into col, which the row pass of each window
+// reads. Each window value is still bt6 of bt6 of the same inputs (columns
+// outside the input: bt6 of zeros), so the bits are those of a
+// window-by-window transform. The channel vectors go in groups of up to
+// kGroup (64 bytes): the row pass writes each 64-byte piece of a tile's V
+// at once (one write-allocate per cache line; measured slower without).
+constexpr size_t kRunTiles = 8;
+constexpr size_t kGroup = kLanes >= 16 ? 1 : 16 / kLanes;  // col: kGroup x 34 x 6 vectors, <= 16 KiB
+
+template <bool Pre>
+void input_transform4(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
+  constexpr long kCols = 4 * static_cast<long>(kRunTiles) + 2;
+  const long h = static_cast<long>(g.h), w = static_cast<long>(g.w), cs = static_cast<long>(g.c), row = w * cs;
+  const size_t c = g.c, tw = g.tw(), per = g.per_image();
+  Vec col[kGroup][kCols][6];
+  for (size_t i = 0; i < nt;) {
+    const TilePos p = tile_pos(g, t0 + i);
+    size_t run = tw - (t0 + i) % per % tw;  // tiles left in this tile row
+    if (run > nt - i) run = nt - i;
+    if (run > kRunTiles) run = kRunTiles;
+    const long cols = 4 * static_cast<long>(run) + 2;
+    // Columns [lo, hi) of the run lie inside the input.
+    const long lo = std::min(cols, std::max(0L, -p.ix0)), hi = std::max(lo, std::min(cols, w - p.ix0));
+    bool row_ok[6], all_rows = true;
+    for (int r = 0; r < 6; ++r) {
+      row_ok[r] = p.iy0 + r >= 0 && p.iy0 + r < h;
+      all_rows = all_rows && row_ok[r];
+    }
+    const float* img = g.x + p.n * g.h * g.w * c;
+    float* out = v + i * 36 * c;
+    // The next tile row's new rows (iy0 + 6 .. iy0 + 9), or after an image's
+    // last tile row the next image's first rows where its tiles are in this
+    // call: prefetched (offsets from img) while this run reads its columns.
+    long pf[6];
+    int npf = 0;
+    const size_t ty = (t0 + i) % per / tw;
+    if (ty + 1 < g.th()) {
+      for (long r = p.iy0 + 6; r < p.iy0 + 10; ++r)
+        if (r >= 0 && r < h) pf[npf++] = r * row;
+    } else if ((p.n + 1) * per < t0 + nt) {
+      for (long r = -g.pad_top; r < 6 - g.pad_top; ++r)
+        if (r >= 0 && r < h) pf[npf++] = (h + r) * row;
+    }
+    for (size_t c0 = 0; c0 < c; c0 += kGroup * kLanes) {
+      const size_t nv = std::min(kGroup, (c - c0) / kLanes);
+      for (size_t q = 0; q < nv; ++q) {
+        const size_t ci = c0 + q * kLanes;
+        Vec sh = zero(), sc = zero(), bi = zero();
+        if constexpr (Pre) sh = loadu(g.pre_shift + ci), sc = loadu(g.pre_scale + ci), bi = loadu(g.pre_bias + ci);
+        auto op = [&](Vec d) {
+          if constexpr (Pre) return pre_relu(add(mul(sub(d, sh), sc), bi));
+          else return d;
+        };
+        for (long x = 0; x < cols; ++x) {
+          Vec d[6];
+          if (x >= lo && x < hi) {
+            const long off = (p.iy0 * w + p.ix0 + x) * cs + static_cast<long>(ci);
+            if (q == 0)
+              for (int k = 0; k < npf; ++k) __builtin_prefetch(img + pf[k] + (p.ix0 + x) * cs + static_cast<long>(ci));
+            if (all_rows) {
+              const float* src = img + off;
+              for (int r = 0; r < 6; ++r, src += row) d[r] = op(loadu(src));
+            } else {
+              for (int r = 0; r < 6; ++r) d[r] = row_ok[r] ? op(loadu(img + off + r * row)) : zero();
+            }
+          } else {
+            for (int r = 0; r < 6; ++r) d[r] = zero();
+          }
+          bt6(d, col[q][x]);
+        }
+      }
+      for (size_t j = 0; j < run; ++j) {
+        float* o = out + j * 36 * c + c0;
+        for (int r = 0; r < 6; ++r)
+          for (size_t q = 0; q < nv; ++q) {
+            Vec d[6], e[6];
+            for (int s = 0; s < 6; ++s) d[s] = col[q][4 * j + s][r];
+            bt6(d, e);
+            float* dst = o + r * 6 * c + q * kLanes;
+            for (int k = 0; k < 6; ++k, dst += c) storeu(dst, e[k]);
+          }
+      }
+    }
+    i += run;
+  }
+}
+
 template <size_t M>
 void input_transform(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
-  if (g.pre_shift) input_transform_t<M, true>(g, t0, nt, v);
-  else input_transform_t<M, false>(g, t0, nt, v);
+  if constexpr (M == 4) {
+    if (g.pre_shift) input_transform4<true>(g, t0, nt, v);
+    else input_transform4<false>(g, t0, nt, v);
+  } else {
+    if (g.pre_shift) input_transform2<true>(g, t0, nt, v);
+    else input_transform2<false>(g, t0, nt, v);
+  }
 }
 
 // Step 2: m[i*ldm + co] = Σ_ci v[i*ldv + ci] u[ci, co] for rows [i0, i0 + MR), NV vectors at co0.
