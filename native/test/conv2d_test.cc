@@ -91,9 +91,10 @@ std::vector<Conv2dShape> cases() {
       shape(2, 10, 9, 64, 64, 3, 1, 1, 1, 1),
       // Winograd filter-gradient parts of several chunks (more than 36 tiles each).
       shape(4, 32, 32, 16, 16, 3, 1, 1, 1, 1),
-      // F(4x4, 3x3) input transform: tile rows of 10 tiles (runs of 8 + 2), 24
-      // channels (vector groups of 2 + 1 on AVX2, 4 + 2 on SSE2), chunks starting
-      // mid row; padding 3 (the input gradient's windows start inside dy).
+      // F(4x4, 3x3) input transform: tile rows of 10 tiles (42 columns through
+      // its ring of 8), 24 channels (vector groups of 2 + 1 on AVX2, 4 + 2 on
+      // SSE2), chunks starting mid row; padding 3 (the input gradient's windows
+      // start inside dy).
       shape(2, 6, 38, 24, 16, 3, 1, 1, 1, 1),
       shape(1, 9, 9, 16, 16, 3, 1, 3, 1, 1),
       // F(4x4, 3x3) output transforms of channel vectors in pairs and an odd
@@ -385,7 +386,10 @@ TEST(conv2d_winograd_input_affine_gives_the_stored_pre_op_bits) {
 // 1000 rows: the forward, the pre-op forward and the input gradient (added
 // to dx) call fn once per block with its exact row range, after the block's
 // final values are stored (what fn sees equals the finished output), and
-// give the bits of the pass without blocks.
+// give the bits of the pass without blocks; the filter gradient (plain, with
+// a bias gradient, with the pre-op, and conv2d_backward's both passes) with
+// dy written block by block by fn (NaN before) calls it once per block,
+// before reading those rows: the bits of the pass on the whole dy.
 namespace {
 struct BlockLog {
   size_t rows, total, c;
@@ -413,6 +417,25 @@ struct BlockLog {
     for (size_t k = 0; k < count(); ++k)
       if (calls[k] != 1) return false;
     return ranges_ok && std::memcmp(seen.data(), out, seen.size() * sizeof(float)) == 0;
+  }
+  // The filter gradient's dy blocks: fn writes the block's rows of `from` to `to` (NaN until then).
+  const float* from = nullptr;
+  float* to = nullptr;
+  ConvRowBlocks fill(const float* src, float* dst) {
+    from = src, to = dst;
+    return {rows, [](void* p, size_t r0, size_t r1) {
+              auto& l = *static_cast<BlockLog*>(p);
+              const size_t k = r0 / l.rows;
+              if (r0 % l.rows || r1 != std::min(l.total, r0 + l.rows)) l.ranges_ok = false;
+              if (k < l.count()) ++l.calls[k];
+              std::copy(l.from + r0 * l.c, l.from + r1 * l.c, l.to + r0 * l.c);
+            },
+            this};
+  }
+  bool once_each() const {
+    for (size_t k = 0; k < count(); ++k)
+      if (calls[k] != 1) return false;
+    return ranges_ok;
   }
 };
 }  // namespace
@@ -447,6 +470,10 @@ TEST(conv2d_row_blocks_are_handed_over_once_each_after_their_final_values) {
           conv2d_backward_input(s, w.data(), dy.data(), dx.data(), ws_buf.data(), true);
           const bool aff = conv2d_input_affine_ok(s);
           if (aff) conv2d_forward_affine(s, x.data(), pre, w.data(), bias.data(), Activation::none, y_aff.data(), ws_buf.data());
+          std::vector<float> dw(ws), db(s.out_c), dw_aff(ws), dxb(xs);
+          conv2d_backward_filter(s, x.data(), dy.data(), dw.data(), db.data(), false, ws_buf.data());
+          if (aff) conv2d_backward_filter_affine(s, x.data(), pre, dy.data(), dw_aff.data(), nullptr, false, ws_buf.data());
+          conv2d_backward(s, x.data(), w.data(), dy.data(), dxb.data(), dw.data(), nullptr, true, ws_buf.data());
           for (size_t rows : {1, 7, 64, 1000}) {
             std::vector<float> y2(ys, NAN), dx2 = home, y_aff2(ys, NAN);
             BlockLog fwd(rows, out_rows, s.out_c, y2.data()), inp(rows, in_rows, s.in_c, dx2.data());
@@ -457,7 +484,34 @@ TEST(conv2d_row_blocks_are_handed_over_once_each_after_their_final_values) {
             CHECK(fwd.once_each_final() && inp.once_each_final());
             CHECK(std::memcmp(y2.data(), y.data(), ys * sizeof(float)) == 0);
             CHECK(std::memcmp(dx2.data(), dx.data(), xs * sizeof(float)) == 0);
+            // dy written on demand: without and with the bias gradient, through conv2d_backward (dw accumulated).
+            for (bool with_db : {false, true}) {
+              std::vector<float> dy2(ys, NAN), dw2(ws), db2(s.out_c);
+              BlockLog fill(rows, out_rows, s.out_c, nullptr);
+              const ConvRowBlocks yb = fill.fill(dy.data(), dy2.data());
+              conv2d_backward_filter(s, x.data(), dy2.data(), dw2.data(), with_db ? db2.data() : nullptr, false, ws_buf.data(), &yb);
+              CHECK(fill.once_each() && std::memcmp(dy2.data(), dy.data(), ys * sizeof(float)) == 0);
+              std::vector<float> dw_want(ws);
+              conv2d_backward_filter(s, x.data(), dy.data(), dw_want.data(), nullptr, false, ws_buf.data());
+              CHECK(std::memcmp(dw2.data(), dw_want.data(), ws * sizeof(float)) == 0);
+              if (with_db) CHECK(db2 == db);
+            }
+            {
+              std::vector<float> dy2(ys, NAN), dx3(xs), dw3(ws);
+              BlockLog fill(rows, out_rows, s.out_c, nullptr);
+              const ConvRowBlocks yb = fill.fill(dy.data(), dy2.data());
+              conv2d_backward_filter(s, x.data(), dy.data(), dw3.data(), nullptr, false, ws_buf.data());
+              conv2d_backward(s, x.data(), w.data(), dy2.data(), dx3.data(), dw3.data(), nullptr, true, ws_buf.data(), false, &yb);
+              CHECK(fill.once_each() && dx3 == dxb && dw3 == dw);
+            }
             if (!aff) continue;
+            {
+              std::vector<float> dy2(ys, NAN), dw2(ws);
+              BlockLog fill(rows, out_rows, s.out_c, nullptr);
+              const ConvRowBlocks yb = fill.fill(dy.data(), dy2.data());
+              conv2d_backward_filter_affine(s, x.data(), pre, dy2.data(), dw2.data(), nullptr, false, ws_buf.data(), &yb);
+              CHECK(fill.once_each() && std::memcmp(dw2.data(), dw_aff.data(), ws * sizeof(float)) == 0);
+            }
             conv2d_forward_affine(s, x.data(), pre, w.data(), bias.data(), Activation::none, y_aff2.data(), ws_buf.data(), &ab);
             CHECK(fwd_aff.once_each_final());
             CHECK(std::memcmp(y_aff2.data(), y_aff.data(), ys * sizeof(float)) == 0);

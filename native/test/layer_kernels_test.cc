@@ -494,7 +494,9 @@ TEST(normalization_vector_kernels_match_the_scalar_reference_bit_for_bit) {
 // the graph's Conv2D + BatchNorm), the blocks filled in reverse order: the
 // training forward (plain, with the kept ReLU affine, with Add + ReLU) and
 // the backward (plain and through the ReLU) give the reference's bits of
-// their own passes over x, on every ISA and 1 / 2 threads.
+// their own passes over x, on every ISA and 1 / 2 threads; so do the
+// backward's dx passes deferred (through the ReLU, in place over dy, and
+// the Add + ReLU form) and run in blocks of 7 rows, last first.
 TEST(batchnorm_handed_block_statistics_and_sums_give_the_own_pass_bits) {
   for (size_t c : kChannels) {
     for (size_t rows : {1, 5, 64, 67, 130}) {
@@ -504,7 +506,12 @@ TEST(batchnorm_handed_block_statistics_and_sums_give_the_own_pass_bits) {
       CHECK(br == 64);
       auto bn = [&](bool handed, bool ref) {
         View rm(c, 29), rv(c, 31), sm(c, 0), si(c, 0), kept(2 * c, 0), y(rows * c, 0), rm2(c, 29), rv2(c, 31),
-            sm2(c, 0), si2(c, 0), y2(rows * c, 0), dx(rows * c, 0), dx2(rows * c, 0), dg(c, 33), db(c, 35);
+            sm2(c, 0), si2(c, 0), y2(rows * c, 0), dx(rows * c, 0), dx2(rows * c, 0), dg(c, 33), db(c, 35),
+            inplace(rows * c, 0), gm(rows * c, 0), dx3(rows * c, 0), dg3(c, 37), db3(c, 39);
+        std::copy(dy.p, dy.p + rows * c, inplace.p);
+        auto run = [&](const BatchNormDxPass& pass) {
+          for (size_t k = (rows + 6) / 7; k-- > 0;) batchnorm_dx_rows(pass, 7 * k, std::min(rows, 7 * k + 7));
+        };
         std::vector<float> stats(batchnorm_stats_floats(rows, c), NAN), sums(batchnorm_grad_sums_floats(rows, c), NAN),
             sums_relu(sums.size(), NAN);
         CHECK(stats.size() == (rows + br - 1) / br * 3 * c && sums.size() == (rows + br - 1) / br * 2 * c);
@@ -528,19 +535,30 @@ TEST(batchnorm_handed_block_statistics_and_sums_give_the_own_pass_bits) {
         if (ref) {
           batchnorm_backward_reference(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx.p, dg.p, db.p, true, kept.p);
           batchnorm_backward_reference(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx2.p, nullptr, nullptr, false, nullptr);
+          batchnorm_backward_reference(rows, c, x.p, inplace.p, gamma.p, sm.p, si.p, inplace.p, nullptr, nullptr, false, kept.p);
+          batchnorm_add_relu_backward_reference(rows, c, x.p, y2.p, dy.p, gamma.p, sm2.p, si2.p, gm.p, dx3.p, dg3.p, db3.p,
+                                                true);
         } else {
+          BatchNormDxPass pass, pass_inplace, pass_add;
           batchnorm_backward_handed(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx.p, dg.p, db.p, true, kept.p,
-                                    handed ? sums_relu.data() : nullptr);
+                                    handed ? sums_relu.data() : nullptr, &pass);
+          run(pass);
           batchnorm_backward_handed(rows, c, x.p, dy.p, gamma.p, sm.p, si.p, dx2.p, nullptr, nullptr, false, nullptr,
                                     handed ? sums.data() : nullptr);
+          batchnorm_backward_handed(rows, c, x.p, inplace.p, gamma.p, sm.p, si.p, inplace.p, nullptr, nullptr, false, kept.p,
+                                    nullptr, &pass_inplace);
+          run(pass_inplace);
+          batchnorm_add_relu_backward_deferred(rows, c, x.p, y2.p, dy.p, gamma.p, sm2.p, si2.p, gm.p, dx3.p, dg3.p, db3.p,
+                                               true, &pass_add);
+          run(pass_add);
         }
         std::vector<float> out;
-        for (const View* v : {&rm, &rv, &sm, &si, &rm2, &rv2, &sm2, &si2, &dg, &db}) out.insert(out.end(), v->p, v->p + c);
+        for (const View* v : {&rm, &rv, &sm, &si, &rm2, &rv2, &sm2, &si2, &dg, &db, &dg3, &db3}) out.insert(out.end(), v->p, v->p + c);
         out.insert(out.end(), kept.p, kept.p + 2 * c);
-        for (const View* v : {&y, &y2, &dx, &dx2}) out.insert(out.end(), v->p, v->p + rows * c);
+        for (const View* v : {&y, &y2, &dx, &dx2, &inplace, &gm, &dx3}) out.insert(out.end(), v->p, v->p + rows * c);
         return out;
       };
-      vs_reference(12 * c + 4 * rows * c, [&] { return bn(false, true); }, [&] { return bn(true, false); });
+      vs_reference(14 * c + 7 * rows * c, [&] { return bn(false, true); }, [&] { return bn(true, false); });
     }
   }
 }

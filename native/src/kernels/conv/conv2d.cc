@@ -109,7 +109,9 @@ void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy
 }
 
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
-                            bool accumulate, float* workspace) {
+                            bool accumulate, float* workspace, const ConvRowBlocks* dy_blocks) {
+  const bool winograd = dw && s.batch && !db && conv2d_filter_algorithm(s) == ConvAlgo::winograd;
+  if (dy_blocks && !winograd) conv_row_blocks_after(*dy_blocks, s.batch * s.out_h() * s.out_w()), dy_blocks = nullptr;
   if (db) nn_col_sums(s.batch * s.out_h() * s.out_w(), s.out_c, dy, db, accumulate);
   if (!dw) return;
   if (!s.batch) {
@@ -118,7 +120,7 @@ void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* d
   }
   switch (conv2d_filter_algorithm(s)) {
     case ConvAlgo::depthwise: return depthwise_backward_filter(s, x, dy, dw, accumulate, workspace);
-    case ConvAlgo::winograd: return winograd_backward_filter(s, x, dy, dw, accumulate, workspace);
+    case ConvAlgo::winograd: return winograd_backward_filter(s, x, dy, dw, accumulate, workspace, nullptr, dy_blocks);
     case ConvAlgo::direct: return direct_backward_filter(s, x, dy, dw, accumulate, workspace);
     default: return im2col_backward_filter(s, x, dy, dw, accumulate, workspace);
   }
@@ -135,16 +137,18 @@ void conv2d_forward_affine(const Conv2dShape& s, const float* x, const ConvInput
 }
 
 void conv2d_backward_filter_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* dy,
-                                   float* dw, float* db, bool accumulate, float* workspace) {
+                                   float* dw, float* db, bool accumulate, float* workspace,
+                                   const ConvRowBlocks* dy_blocks) {
   if (!conv2d_input_affine_ok(s)) throw std::logic_error("conv2d_backward_filter_affine: the filter gradient is not Winograd");
+  if (dy_blocks && (db || !dw || !s.batch)) conv_row_blocks_after(*dy_blocks, s.batch * s.out_h() * s.out_w()), dy_blocks = nullptr;
   if (db) nn_col_sums(s.batch * s.out_h() * s.out_w(), s.out_c, dy, db, accumulate);
-  if (dw) winograd_backward_filter(s, x, dy, dw, accumulate, workspace, &pre);
+  if (dw) winograd_backward_filter(s, x, dy, dw, accumulate, workspace, &pre, dy_blocks);
 }
 
 void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
-                     float* db, bool accumulate, float* workspace, bool add_dx) {
+                     float* db, bool accumulate, float* workspace, bool add_dx, const ConvRowBlocks* dy_blocks) {
   // Filter gradient first: its im2col of x is dead once dgrad reuses the buffer.
-  conv2d_backward_filter(s, x, dy, dw, db, accumulate, workspace);
+  conv2d_backward_filter(s, x, dy, dw, db, accumulate, workspace, dy_blocks);
   if (dx) conv2d_backward_input(s, w, dy, dx, workspace, add_dx);
 }
 

@@ -92,8 +92,16 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const 
 //   dw = dL/dw, db = dL/db (may be null): overwritten, or added to when
 //        `accumulate` is true (gradient accumulation across calls)
 // dw and db may be null to skip them (frozen layer).
+// dy_blocks: dy written block by block on demand (the graph's BatchNorm ->
+// Conv2D backward): fn(ctx, r0, r1) runs once for each block of dy's rows
+// (as ConvRowBlocks numbers the output's) and must write those rows; the
+// Winograd filter gradient calls it for the rows of each chunk of tiles
+// just before reading them (blocks two thread ranges share, before the
+// pass), the other paths (and any pass with db) for every block first.
+// Null: dy is written already.
 void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
-                     float* db, bool accumulate, float* workspace, bool add_dx = false);
+                     float* db, bool accumulate, float* workspace, bool add_dx = false,
+                     const ConvRowBlocks* dy_blocks = nullptr);
 
 // The two halves of conv2d_backward, for callers that need only one (tfjs's
 // Conv2DBackpropInput / Conv2DBackpropFilter).
@@ -101,7 +109,7 @@ void conv2d_backward(const Conv2dShape& s, const float* x, const float* w, const
 void conv2d_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
                            bool add_dx = false, const ConvRowBlocks* blocks = nullptr);
 void conv2d_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, float* db,
-                            bool accumulate, float* workspace);
+                            bool accumulate, float* workspace, const ConvRowBlocks* dy_blocks = nullptr);
 
 // Input pre-op: a BatchNorm + ReLU folded into the convolution's input
 // load (the graph's BatchNorm+ReLU+Conv2D fusion): the convolution reads
@@ -121,7 +129,8 @@ void conv2d_forward_affine(const Conv2dShape& s, const float* x, const ConvInput
                            const float* bias, Activation act, float* y, float* workspace,
                            const ConvRowBlocks* blocks = nullptr);
 void conv2d_backward_filter_affine(const Conv2dShape& s, const float* x, const ConvInputAffine& pre, const float* dy,
-                                   float* dw, float* db, bool accumulate, float* workspace);
+                                   float* dw, float* db, bool accumulate, float* workspace,
+                                   const ConvRowBlocks* dy_blocks = nullptr);
 
 // Which algorithm a pass of a shape runs (conv2d.cc says how it chooses).
 enum class ConvAlgo { automatic, im2col, direct, winograd, depthwise };

@@ -127,9 +127,10 @@ void transform_filter(size_t m, size_t c, size_t cout, float* u, Tap&& tap) {
 
 // The output row blocks of ConvRowBlocks against the tiles: block k's rows
 // lie in the tile rows whose tiles are [lo(k), hi(k)) (whole tile rows, a
-// superset). The slot whose tile range holds lo(k) hands block k over after
-// the chunk that reaches hi(k) when hi(k) is within its range; the rest
-// (blocks across two slots) after the pass.
+// superset). The thread range whose tiles hold lo(k) owns block k when
+// hi(k) is within its range: the forward hands it over after the chunk
+// that reaches hi(k), the filter gradient writes it before the first chunk
+// reading it; the rest (blocks across two ranges) after / before the pass.
 struct RowBlocks {
   const ConvRowBlocks* b;
   size_t rows, oh, ow, m, th, tw;
@@ -145,6 +146,15 @@ struct RowBlocks {
     while (k > 0 && lo(k - 1) >= t) --k;
     while (k < count() && lo(k) < t) ++k;
     return k;
+  }
+  // The blocks starting in tiles [t0, t1) whose tile rows reach past t1.
+  void each_across(std::pair<size_t, size_t> range, size_t total) const {
+    const auto [t0, t1] = range;
+    if (t0 >= t1 || t1 == total) return;
+    size_t k = first(t1);
+    while (k > 0 && hi(k - 1) > t1) --k;
+    for (; k < count() && lo(k) < t1; ++k)
+      if (lo(k) >= t0 && hi(k) > t1) run(k);
   }
 };
 
@@ -183,16 +193,7 @@ void run_forward(const WinogradTiles& in, size_t batch, const float* u, size_t c
       }
     }
   });
-  if (!hand) return;
-  // Blocks whose tile rows cross a slot boundary.
-  for (size_t slot = 0; slot < kSlots; ++slot) {
-    const auto [t0, t1] = slot_range(slot);
-    if (t0 >= t1 || t1 == total) continue;
-    size_t k = rb.first(t1);
-    while (k > 0 && rb.hi(k - 1) > t1) --k;
-    for (; k < rb.count() && rb.lo(k) < t1; ++k)
-      if (rb.lo(k) >= t0 && rb.hi(k) > t1) rb.run(k);
-  }
+  for (size_t slot = 0; hand && slot < kSlots; ++slot) rb.each_across(slot_range(slot), total);
 }
 
 WinogradTiles forward_tiles(const Conv2dShape& s, const float* x, const ConvInputAffine* pre) {
@@ -348,7 +349,7 @@ void finish_filter_grad(const float* du, size_t un, size_t cin, size_t cout, flo
 
 // Workspace: [kParts partial dU][kParts chunk buffers].
 void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
-                              float* workspace, const ConvInputAffine* pre) {
+                              float* workspace, const ConvInputAffine* pre, const ConvRowBlocks* dy_blocks) {
   if (!s.batch) {
     if (!accumulate) std::memset(dw, 0, s.w_size() * sizeof(float));
     return;
@@ -362,6 +363,13 @@ void winograd_backward_filter(const Conv2dShape& s, const float* x, const float*
   float* du = workspace;
   float* bufs = workspace + kParts * un;
   std::memset(du, 0, kParts * un * sizeof(float));
+  // dy on demand: the blocks whose tile rows cross two parts first; then
+  // each part writes the blocks it alone reads just before the chunk that
+  // first reads them (chunk by chunk: the same per-part sums).
+  const RowBlocks rb{dy_blocks, s.batch * in.oh * in.ow, in.oh, in.ow, in.m, in.th(), in.tw()};
+  const bool hand = dy_blocks && dy_blocks->rows && rb.rows;
+  auto part_range = [&](size_t part) { return std::pair<size_t, size_t>{total * part / kParts, total * (part + 1) / kParts}; };
+  for (size_t part = 0; hand && part < kParts; ++part) rb.each_across(part_range(part), total);
   parallel_for(kParts, 1, [&](size_t b, size_t e) {
     for (size_t part = b; part < e; ++part) {
       WinogradFilter a{};
@@ -369,11 +377,22 @@ void winograd_backward_filter(const Conv2dShape& s, const float* x, const float*
       a.dy = dy;
       a.cout = cout;
       a.du = du + part * un;
-      a.t0 = total * part / kParts;
-      a.t1 = total * (part + 1) / kParts;
+      const auto [t0, t1] = part_range(part);
       a.chunk = chunk;
       a.buf = bufs + part * per;
-      if (a.t0 < a.t1) kernels().filter(a);
+      if (t0 >= t1) continue;
+      if (!hand) {
+        a.t0 = t0, a.t1 = t1;
+        kernels().filter(a);
+        continue;
+      }
+      size_t k = rb.first(t0);
+      for (size_t t = t0; t < t1; t += chunk) {
+        a.t0 = t, a.t1 = std::min(t1, t + chunk);
+        for (; k < rb.count() && rb.lo(k) < a.t1; ++k)
+          if (rb.hi(k) <= t1) rb.run(k);
+        kernels().filter(a);
+      }
     }
   });
   if (in.m == 4) finish_filter_grad<6>(du, un, cin, cout, dw, accumulate);

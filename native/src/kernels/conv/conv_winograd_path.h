@@ -35,8 +35,9 @@ void winograd_forward(const Conv2dShape& s, const float* x, const float* w, cons
 // dx overwritten, or added to (accumulate: dx + the full result, the bits of adding it afterwards).
 void winograd_backward_input(const Conv2dShape& s, const float* w, const float* dy, float* dx, float* workspace,
                              bool accumulate = false, const ConvRowBlocks* blocks = nullptr);
-// dw overwritten or added to (accumulate).
+// dw overwritten or added to (accumulate). dy_blocks: conv2d.h's (dy written on demand), or null.
 void winograd_backward_filter(const Conv2dShape& s, const float* x, const float* dy, float* dw, bool accumulate,
-                              float* workspace, const ConvInputAffine* pre = nullptr);
+                              float* workspace, const ConvInputAffine* pre = nullptr,
+                              const ConvRowBlocks* dy_blocks = nullptr);
 
 }  // namespace simdtrain

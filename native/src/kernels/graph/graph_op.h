@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace simdtrain {
+struct BatchNormDxPass;  // kernels/norm/batchnorm.h
 namespace graph {
 
 // Op codes shared with lib/native_codes.ts (OP_CODES). Append only.
@@ -92,13 +93,17 @@ struct StepCtx {
 
 // A BatchNorm's training statistics of its input, taken by the input's
 // producer (a convolution) block by block as it writes it (conv2d.h's
-// ConvRowBlocks, batchnorm.h's batchnorm_block_stats): the plan links the
-// two ops with one of these (graph_plan.h), handed_stats.h fills and takes it.
+// ConvRowBlocks, batchnorm.h's batchnorm_block_stats), and backward the
+// BatchNorm's dx pass, which that convolution's filter gradient runs block
+// by block as it reads it (batchnorm.h's BatchNormDxPass): the plan links
+// the two ops with one of these (graph_plan.h), handed_stats.h fills and
+// takes it.
 struct HandedStats {
   std::vector<float> stats;
   const float* x = nullptr;  // the tensor they describe, [rows, c]
   size_t rows = 0, c = 0;
   bool ready = false;  // set by the producer's training forward, cleared by the reader
+  std::shared_ptr<BatchNormDxPass> dx;  // the reader's backward left it to the producer's, or null
 };
 
 class Op {

@@ -32,5 +32,36 @@ inline const float* take_stats(HandedStats* h, const float* x, size_t rows, size
   return h->stats.data();
 }
 
+// Backward: the BatchNorm's dx pass left to the producer (null: h not
+// linked; the BatchNorm then runs it itself).
+inline BatchNormDxPass* defer_dx(HandedStats* h) {
+  if (!h) return nullptr;
+  h->dx = std::make_shared<BatchNormDxPass>();
+  return h->dx.get();
+}
+
+// The producer's backward, before its filter gradient: the left dx pass as
+// that pass's dy blocks when it writes dy (*given; the pass is then done
+// by the end of the filter gradient), else none, any left pass run first.
+// Either way nothing stays left past the producer's backward.
+inline ConvRowBlocks dx_blocks(HandedStats* h, const float* dy, size_t rows, bool* given) {
+  *given = false;
+  if (!h || !h->dx) return {};
+  std::shared_ptr<BatchNormDxPass> pass = std::move(h->dx);
+  h->dx.reset();
+  if (pass->dx != dy) {
+    batchnorm_dx_run(*pass, rows);
+    return {};
+  }
+  *given = true;
+  h->dx = pass;  // kept alive through the filter gradient
+  return {batchnorm_stats_block_rows(),
+          [](void* p, size_t r0, size_t r1) { batchnorm_dx_rows(*static_cast<const BatchNormDxPass*>(p), r0, r1); },
+          pass.get()};
+}
+inline void done_dx(HandedStats* h) {
+  if (h) h->dx.reset();
+}
+
 }  // namespace graph
 }  // namespace simdtrain

@@ -8,9 +8,10 @@
 // the convolution with that affine and ReLU as its input pre-op (conv2d.h
 // ConvInputAffine): the BatchNorm + ReLU output is never stored.
 // Backward: the conv's filter gradient with the same pre-op, its input
-// gradient to scratch (the BatchNorm's sums of each block taken as it is
-// written: conv2d.h's ConvRowBlocks), then the BatchNorm + ReLU backward
-// (which recomputes the ReLU mask from x) from it. Where a pass would not run Winograd at run
+// gradient to the BatchNorm's input gradient buffer (the BatchNorm's sums
+// of each block taken as it is written: conv2d.h's ConvRowBlocks), then the
+// BatchNorm + ReLU backward (which recomputes the ReLU mask from x) from it,
+// its dx pass in place. Where a pass would not run Winograd at run
 // time (a bf16 step, an algorithm forced after the build), the BatchNorm +
 // ReLU output is written to scratch and the conv reads it. Either way the
 // unfused ops' bits. Linked by the plan (handed_stats.h), the BatchNorm takes
@@ -74,15 +75,21 @@ class BnReluConvOp : public Op {
     const size_t rows = ctx.rows * in_[0].h * in_[0].w, c = in_[0].c;
     const ConvInputAffine pre{save_.data(), save_.data() + 2 * c, save_.data() + 3 * c};
     const Conv2dShape s = conv_shape(ctx.rows, ctx.bf16);
-    float* g = ctx.scratch;  // the BatchNorm + ReLU output's gradient (first its output, without Winograd)
+    // g: the BatchNorm + ReLU output's gradient, in dx[0] when there (the dx pass then runs in place, element by
+    // element); without Winograd, scratch first holds that output.
+    float* g = dx[0] ? dx[0] : ctx.scratch;
     float* ws = ctx.scratch + y_floats(ctx.rows);
     float* db = conv_.b >= 0 ? ctx.grads + conv_.b : nullptr;
+    bool given = false;  // dy written block by block by the linked BatchNorm's dx pass (handed_stats.h)
+    const ConvRowBlocks dy_blocks = dx_blocks(out_stats_.get(), dy, ctx.rows * out_.h * out_.w, &given);
     if (conv2d_input_affine_ok(s)) {
-      conv2d_backward_filter_affine(s, x[0], pre, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws);
+      conv2d_backward_filter_affine(s, x[0], pre, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws,
+                                    given ? &dy_blocks : nullptr);
     } else {
-      batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, g);
-      conv2d_backward_filter(s, g, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws);
+      batchnorm_relu_apply(rows, c, x[0], pre.shift, pre.scale, pre.bias, ctx.scratch);
+      conv2d_backward_filter(s, ctx.scratch, dy, ctx.grads + conv_.w, db, ctx.accumulate, ws, given ? &dy_blocks : nullptr);
     }
+    done_dx(out_stats_.get());
     // The BatchNorm's sums of each block of g taken as the conv writes it (still in cache).
     sums_.resize(batchnorm_grad_sums_floats(rows, c));
     struct Hand {
@@ -96,9 +103,10 @@ class BnReluConvOp : public Op {
                                },
                                &hand};
     conv2d_backward_input(s, ctx.params + conv_.w, dy, g, ws, false, &blocks);
+    // Linked, the dx pass is left to x's producer, a convolution, whose filter gradient runs it.
     batchnorm_backward_handed(rows, c, x[0], g, param(ctx, bn_.gamma), save_.data(), save_.data() + c, dx[0],
                               grad(ctx, bn_.gamma), grad(ctx, bn_.beta), ctx.accumulate, save_.data() + 2 * c,
-                              sums_.data());
+                              sums_.data(), dx[0] ? defer_dx(in_stats_.get()) : nullptr);
   }
 
  private:

@@ -54,8 +54,11 @@ class Conv2dOp : public Op {
     } else if (act_ != kActLinear) {
       nn_act_backward(rows, out_.c, saved, y, dy, dy, act_, alpha_);
     }
+    bool given = false;  // dy written block by block by the linked BatchNorm's dx pass (handed_stats.h)
+    const ConvRowBlocks dy_blocks = dx_blocks(out_stats_.get(), dy, rows, &given);
     conv2d_backward(shape(ctx), x[0], ctx.params + w_, dy, dx[0], ctx.grads + w_, db, ctx.accumulate, ctx.scratch,
-                    ctx.add_dx && ctx.add_dx[0]);
+                    ctx.add_dx && ctx.add_dx[0], given ? &dy_blocks : nullptr);
+    done_dx(out_stats_.get());
   }
 
  private:

@@ -64,14 +64,17 @@ class BatchNormOp : public Op {
 
   void backward(const StepCtx& ctx, const float* const* x, const float* y, const float*, float* dy, float* const* dx) override {
     const size_t rows = ctx.rows * out_.h * out_.w, c = out_.c;
+    // Linked (handed_stats.h), the dx pass is left to x's producer, a convolution, whose filter gradient runs it.
+    BatchNormDxPass* defer = dx[0] ? defer_dx(in_stats_.get()) : nullptr;
     if (skip_) {
-      batchnorm_add_relu_backward(rows, c, x[0], y, dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c,
-                                  dx[1] ? dx[1] : dy, dx[0], maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate);
+      batchnorm_add_relu_backward_deferred(rows, c, x[0], y, dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c,
+                                           dx[1] ? dx[1] : dy, dx[0], maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_),
+                                           ctx.accumulate, defer);
       return;
     }
-    batchnorm_backward(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],
-                       maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate,
-                       relu_ ? save_.data() + 2 * c : nullptr);
+    batchnorm_backward_handed(rows, c, x[0], dy, maybe(ctx.params, gamma_), save_.data(), save_.data() + c, dx[0],
+                              maybe(ctx.grads, gamma_), maybe(ctx.grads, beta_), ctx.accumulate,
+                              relu_ ? save_.data() + 2 * c : nullptr, nullptr, defer);
   }
 
  private:

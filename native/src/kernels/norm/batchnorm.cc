@@ -84,7 +84,7 @@ template <class Ops>
 void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                         const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
                         bool accumulate, const float* relu_affine, const float* z = nullptr, float* g_out = nullptr,
-                        const float* handed = nullptr) {
+                        const float* handed = nullptr, BatchNormDxPass* defer = nullptr) {
   // sums[ch] = sum dy, sums[c + ch] = sum dy * (x - mean); dy through the fused ReLU with relu_affine;
   // with z (the Add + ReLU fusion), through the ReLU whose output is z, stored in g_out, which the dx pass then reads
   const float* rs = relu_affine;
@@ -109,6 +109,11 @@ void backward(const Ops& ops, size_t rows, size_t c, const float* x, const float
   }
   if (!dx) return;
   if (z) dy = g_out;
+  if (defer) {
+    defer->c = c, defer->x = x, defer->dy = dy, defer->mean = save_mean, defer->relu_affine = relu_affine, defer->dx = dx;
+    defer->k1 = std::move(k1), defer->k2 = std::move(k2), defer->mean_dy = std::move(mean_dy);
+    return;
+  }
   // dx = k1 * (dy - mean(dy) - (x - mean) * k2)
   parallel_for(rows, min_rows(c), [&](size_t b, size_t e) {
     if (rs) ops.bn_dx_relu(e - b, c, x + b * c, dy + b * c, save_mean, rs, rb, k1.data(), k2.data(), mean_dy.data(), dx + b * c);
@@ -150,9 +155,29 @@ void batchnorm_add_relu_forward_train_handed(size_t rows, size_t c, const float*
 }
 void batchnorm_backward_handed(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                                const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                               bool accumulate, const float* relu_affine, const float* sums) {
+                               bool accumulate, const float* relu_affine, const float* sums, BatchNormDxPass* defer) {
   backward(TableRowOps{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, relu_affine,
-           nullptr, nullptr, sums);
+           nullptr, nullptr, sums, defer);
+}
+void batchnorm_add_relu_backward_deferred(size_t rows, size_t c, const float* x, const float* z, const float* dy,
+                                          const float* gamma, const float* save_mean, const float* save_invstd,
+                                          float* g, float* dx, float* dgamma, float* dbeta, bool accumulate,
+                                          BatchNormDxPass* defer) {
+  backward(TableRowOps{}, rows, c, x, dy, gamma, save_mean, save_invstd, dx, dgamma, dbeta, accumulate, nullptr, z, g,
+           nullptr, defer);
+}
+void batchnorm_dx_run(const BatchNormDxPass& p, size_t rows) {
+  parallel_for(rows, min_rows(p.c), [&](size_t b, size_t e) { batchnorm_dx_rows(p, b, e); });
+}
+void batchnorm_dx_rows(const BatchNormDxPass& p, size_t r0, size_t r1) {
+  const size_t c = p.c, off = r0 * c;
+  const TableRowOps ops;
+  if (p.relu_affine) {
+    ops.bn_dx_relu(r1 - r0, c, p.x + off, p.dy + off, p.mean, p.relu_affine, p.relu_affine + c, p.k1.data(), p.k2.data(),
+                   p.mean_dy.data(), p.dx + off);
+  } else {
+    ops.bn_dx(r1 - r0, c, p.x + off, p.dy + off, p.mean, p.k1.data(), p.k2.data(), p.mean_dy.data(), p.dx + off);
+  }
 }
 
 void batchnorm_eval_affine(size_t c, const float* gamma, const float* beta, const float* running_var, float eps,

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 namespace simdtrain {
 
@@ -86,12 +87,37 @@ void batchnorm_backward(size_t rows, size_t c, const float* x, const float* dy, 
 // and dy (whole matrices; relu_affine as batchnorm_backward's);
 // batchnorm_backward_handed takes them (null: its own pass). The same
 // kernel on the same blocks as batchnorm_backward's own pass: the same bits.
+struct BatchNormDxPass;  // below
 size_t batchnorm_grad_sums_floats(size_t rows, size_t c);
 void batchnorm_block_grad_sums(size_t c, const float* x, const float* dy, const float* save_mean,
                                const float* relu_affine, size_t r0, size_t r1, float* sums);
 void batchnorm_backward_handed(size_t rows, size_t c, const float* x, const float* dy, const float* gamma,
                                const float* save_mean, const float* save_invstd, float* dx, float* dgamma, float* dbeta,
-                               bool accumulate, const float* relu_affine, const float* sums);
+                               bool accumulate, const float* relu_affine, const float* sums,
+                               BatchNormDxPass* defer = nullptr);
+
+// The backward's dx pass deferred (the graph's BatchNorm whose input a
+// Conv2D writes: that conv's filter gradient writes each block of dx just
+// before it reads it as its dy, conv2d.h's ConvRowBlocks): with `defer`,
+// the backward does everything but that pass and describes it there (its
+// pointers must stay valid until it has run); batchnorm_dx_rows writes dx
+// rows [r0, r1). Element by element, the bits of the undeferred pass
+// whatever the split.
+struct BatchNormDxPass {
+  size_t c = 0;
+  const float* x = nullptr;
+  const float* dy = nullptr;  // the Add + ReLU form: its masked gradient g
+  const float* mean = nullptr;
+  const float* relu_affine = nullptr;
+  float* dx = nullptr;
+  std::vector<float> k1, k2, mean_dy;
+};
+void batchnorm_add_relu_backward_deferred(size_t rows, size_t c, const float* x, const float* z, const float* dy,
+                                          const float* gamma, const float* save_mean, const float* save_invstd,
+                                          float* g, float* dx, float* dgamma, float* dbeta, bool accumulate,
+                                          BatchNormDxPass* defer);
+void batchnorm_dx_rows(const BatchNormDxPass& pass, size_t r0, size_t r1);
+void batchnorm_dx_run(const BatchNormDxPass& pass, size_t rows);  // every row, split across threads
 
 // BatchNorm followed by a residual Add and ReLU (the graph's fusion,
 // graph_fusion.h): y = relu(batchnorm(x) + skip) in the normalize pass (the
