@@ -91,9 +91,10 @@ std::vector<Conv2dShape> cases() {
       shape(2, 10, 9, 64, 64, 3, 1, 1, 1, 1),
       // Winograd filter-gradient parts of several chunks (more than 36 tiles each).
       shape(4, 32, 32, 16, 16, 3, 1, 1, 1, 1),
-      // F(4x4, 3x3) input transform: tile rows of 10 tiles (runs of 8 + 2), 24
-      // channels (vector groups of 2 + 1 on AVX2, 4 + 2 on SSE2), chunks starting
-      // mid row; padding 3 (the input gradient's windows start inside dy).
+      // F(4x4, 3x3) input transform: tile rows of 10 tiles (42 columns through
+      // its ring of 8), 24 channels (vector groups of 2 + 1 on AVX2, 4 + 2 on
+      // SSE2), chunks starting mid row; padding 3 (the input gradient's windows
+      // start inside dy).
       shape(2, 6, 38, 24, 16, 3, 1, 1, 1, 1),
       shape(1, 9, 9, 16, 16, 3, 1, 3, 1, 1),
   };
