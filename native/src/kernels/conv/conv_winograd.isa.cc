@@ -256,6 +256,29 @@ inline void product_block(const float* v, size_t ldv, const float* u, float* m, 
     for (size_t q = 0; q < NV; ++q) storeu(m + (i0 + r) * ldm + co0 + q * kLanes, acc[r][q]);
 }
 
+// product_block with c == C, its channel loop unrolled in full (the same
+// operations in the same order).
+template <size_t MR, size_t NV, size_t C>
+inline void product_block_c(const float* v, size_t ldv, const float* u, float* m, size_t ldm, size_t cout, size_t i0,
+                            size_t co0) {
+  Vec acc[MR][NV];
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t q = 0; q < NV; ++q) acc[r][q] = zero();
+  const float* vp = v + i0 * ldv;
+  const float* up = u + co0;
+#pragma GCC unroll 32
+  for (size_t ci = 0; ci < C; ++ci, up += cout) {
+    Vec uv[NV];
+    for (size_t q = 0; q < NV; ++q) uv[q] = loadu(up + q * kLanes);
+    for (size_t r = 0; r < MR; ++r) {
+      const Vec b = set1(vp[r * ldv + ci]);
+      for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, uv[q], acc[r][q]);
+    }
+  }
+  for (size_t r = 0; r < MR; ++r)
+    for (size_t q = 0; q < NV; ++q) storeu(m + (i0 + r) * ldm + co0 + q * kLanes, acc[r][q]);
+}
+
 // Rows [0, rows) in blocks of MR; a last partial block is shifted up to end
 // at `rows` (rows computed twice get the same bits).
 template <size_t MR, size_t NV>
@@ -265,10 +288,25 @@ void product_rows(const float* v, size_t ldv, const float* u, float* m, size_t l
     product_block<MR, NV>(v, ldv, u, m, ldm, c, cout, i + MR <= rows ? i : rows - MR, co0);
 }
 
+template <size_t MR, size_t NV, size_t C>
+void product_rows_c(const float* v, size_t ldv, const float* u, float* m, size_t ldm, size_t cout, size_t rows,
+                    size_t co0) {
+  for (size_t i = 0; i < rows; i += MR)
+    product_block_c<MR, NV, C>(v, ldv, u, m, ldm, cout, i + MR <= rows ? i : rows - MR, co0);
+}
+
 template <size_t NV>
 void product_nv(const float* v, size_t ldv, const float* u, float* m, size_t ldm, size_t c, size_t cout, size_t rows,
                 size_t co0) {
   constexpr size_t M = max_mr<NV>();
+  // 6 x 2 blocks of 16 or 32 input channels (ResNet's first two stages) with
+  // the channel loop unrolled: on Zen 3 AVX2 (3x3, batch 128, 1 thread) the
+  // products 0.87x / 0.92x, forward and input gradient 0.91x / 0.94x; 64
+  // channels unrolled measured slower (1.06x).
+  if constexpr (M == 6 && NV == 2) {
+    if (rows >= M && c == 16) return product_rows_c<M, NV, 16>(v, ldv, u, m, ldm, cout, rows, co0);
+    if (rows >= M && c == 32) return product_rows_c<M, NV, 32>(v, ldv, u, m, ldm, cout, rows, co0);
+  }
   if (rows >= M) return product_rows<M, NV>(v, ldv, u, m, ldm, c, cout, rows, co0);
   if constexpr (M > 4) {
     if (rows >= 4) return product_rows<4, NV>(v, ldv, u, m, ldm, c, cout, rows, co0);
