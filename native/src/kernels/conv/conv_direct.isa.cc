@@ -129,9 +129,12 @@ void pixels(const ConvDirectPixels& a) {
 // Rows [k, k + MR) x vectors [co0, co0 + NV*kLanes) of dW over output rows
 // [t0, t1) of the batch (t = image*oh + oy): started from zero (first) or from
 // what the previous rows stored, so each dW element still sums its terms in
-// pixel order (the same bits as one pass over all rows).
+// pixel order (the same bits as one pass over all rows). The first `skip`
+// rows are not stored (a shifted last block's rows another block already
+// stored for these output rows: stored again, a chunk's terms would count twice).
 template <size_t MR, size_t NV>
-inline void wgrad_block(const ConvDirectWgrad& a, size_t k, size_t co0, size_t t0, size_t t1, bool first) {
+inline void wgrad_block(const ConvDirectWgrad& a, size_t k, size_t co0, size_t t0, size_t t1, bool first,
+                        size_t skip) {
   Vec acc[MR][NV];
   float* dwp = a.dw + k * a.cout + co0;
   for (size_t r = 0; r < MR; ++r)
@@ -156,16 +159,18 @@ inline void wgrad_block(const ConvDirectWgrad& a, size_t k, size_t co0, size_t t
       }
     }
   }
-  for (size_t r = 0; r < MR; ++r)
+  for (size_t r = skip; r < MR; ++r)
     for (size_t v = 0; v < NV; ++v) storeu(dwp + r * a.cout + v * kLanes, acc[r][v]);
 }
 
-// Blocks of MR rows; a last partial block is shifted up to end at k1 (same
-// bits for the rows computed twice).
+// Blocks of MR rows; a last partial block is shifted up to end at k1 and
+// stores only the rows no other block did.
 template <size_t MR, size_t NV>
 void wgrad_rows(const ConvDirectWgrad& a, size_t co0, size_t t0, size_t t1, bool first) {
-  for (size_t k = a.k0; k < a.k1; k += MR)
-    wgrad_block<MR, NV>(a, k + MR <= a.k1 ? k : a.k1 - MR, co0, t0, t1, first);
+  for (size_t k = a.k0; k < a.k1; k += MR) {
+    if (k + MR <= a.k1) wgrad_block<MR, NV>(a, k, co0, t0, t1, first, 0);
+    else wgrad_block<MR, NV>(a, a.k1 - MR, co0, t0, t1, first, k - (a.k1 - MR));
+  }
 }
 
 // The largest block height <= the rows to do (up to max_mr): few rows (a

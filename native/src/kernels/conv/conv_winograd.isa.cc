@@ -298,29 +298,35 @@ inline void at6(const Vec* m, Vec* o) {
   o[3] = add(fmadd(set1(8.0f), d34, d12), m[5]);
 }
 
-// y = A^T M A (+ bias, relu) of one channel vector of one tile, rows x
-// cols outputs (4 x 4, unrolled, when Full: the outputs stay in registers).
-template <bool Full>
+// y = A^T M A (+ bias, relu) of NV channel vectors (at co, co + kLanes, ...)
+// of one tile, rows x cols outputs (4 x 4, unrolled, when Full). Two vectors
+// at once interleave two independent chains (measured faster than one on
+// Zen 3 AVX2); the operations per output value are those of one.
+template <bool Full, size_t NV>
 inline void output_vector4(const WinogradForward& a, const float* mp, size_t step, size_t co, float* y0,
                            size_t row_floats, size_t rows, size_t cols) {
-  Vec t[4][6];
-  for (int s = 0; s < 6; ++s) {
-    Vec col[6], o[4];
-    for (int r = 0; r < 6; ++r) col[r] = loadu(mp + (r * 6 + s) * step);
-    at6(col, o);
-    for (int r = 0; r < 4; ++r) t[r][s] = o[r];
-  }
-  const Vec b = a.bias ? loadu(a.bias + co) : zero();
-  for (size_t r = 0; r < (Full ? 4 : rows); ++r) {
-    Vec o[4];
-    at6(t[r], o);
-    for (size_t j = 0; j < (Full ? 4 : cols); ++j) {
-      Vec v = a.bias ? add(o[j], b) : o[j];
-      if (a.relu) v = max(v, zero());
-      float* out = y0 + r * row_floats + j * a.cout + co;
-      storeu(out, a.accumulate ? add(loadu(out), v) : v);
+  const bool bias = a.bias != nullptr, relu = a.relu, accumulate = a.accumulate;
+  const size_t cout = a.cout;
+  Vec t[NV][4][6];
+  for (int s = 0; s < 6; ++s)
+    for (size_t h = 0; h < NV; ++h) {
+      Vec col[6], o[4];
+      for (int r = 0; r < 6; ++r) col[r] = loadu(mp + (r * 6 + s) * step + h * kLanes);
+      at6(col, o);
+      for (int r = 0; r < 4; ++r) t[h][r][s] = o[r];
     }
-  }
+  for (size_t r = 0; r < (Full ? 4 : rows); ++r)
+    for (size_t h = 0; h < NV; ++h) {
+      const Vec b = bias ? loadu(a.bias + co + h * kLanes) : zero();
+      Vec o[4];
+      at6(t[h][r], o);
+      for (size_t j = 0; j < (Full ? 4 : cols); ++j) {
+        Vec v = bias ? add(o[j], b) : o[j];
+        if (relu) v = max(v, zero());
+        float* out = y0 + r * row_floats + j * cout + co + h * kLanes;
+        storeu(out, accumulate ? add(loadu(out), v) : v);
+      }
+    }
 }
 
 // Step 3 of F(4x4, 3x3): y = A^T M A (+ bias, relu) for tiles [t0, t0 + nt).
@@ -333,9 +339,13 @@ void output_transform4(const WinogradForward& a, size_t t0, size_t nt, const flo
     float* y0 = a.y + ((p.n * g.oh + p.oy0) * g.ow + p.ox0) * a.cout;
     const float* mp = m + i * 36 * a.cout;
     if (rows == 4 && cols == 4) {
-      for (size_t co = 0; co < a.cout; co += kLanes) output_vector4<true>(a, mp + co, step, co, y0, row_floats, 4, 4);
+      size_t co = 0;
+      for (; co + 2 * kLanes <= a.cout; co += 2 * kLanes)
+        output_vector4<true, 2>(a, mp + co, step, co, y0, row_floats, 4, 4);
+      if (co < a.cout) output_vector4<true, 1>(a, mp + co, step, co, y0, row_floats, 4, 4);
     } else {
-      for (size_t co = 0; co < a.cout; co += kLanes) output_vector4<false>(a, mp + co, step, co, y0, row_floats, rows, cols);
+      for (size_t co = 0; co < a.cout; co += kLanes)
+        output_vector4<false, 1>(a, mp + co, step, co, y0, row_floats, rows, cols);
     }
   }
 }
