@@ -642,3 +642,97 @@ TEST(graph_batchnorm_relu_conv_fusion_gives_the_unfused_bits_and_finite_differen
   }
   CHECK(nonzero > 50);
 }
+
+namespace {
+
+// A ResNet basic block behind a stem (the BatchNorm statistics handed over
+// by convolutions and their dx passes left to them, handed_stats.h): input
+// [7, 5, 16] -> conv0 (s1) -> bn0 (s2) -> relu (s3) -> conv1 (s4) -> bn1 (s5)
+// -> relu (s6) -> conv2 (s7) -> bn2 (s8) -> add s8 + s3 (s9) -> relu (s10) ->
+// flatten (s11) -> dense 3 (s12) -> softmax (s13). Fused: bn0 + relu (linked
+// to conv0, a Conv2D), bn1 + relu + conv2 (its BatchNorm linked to conv1),
+// bn2 + add + relu (linked to that fused conv2).
+struct BlockNet {
+  static constexpr size_t kIn = 7 * 5 * 16, kParams = 8691, kBuffers = 99;
+  std::vector<Shape> slots;
+  std::vector<OpDesc> ops;
+  BlockNet() {
+    for (int i = 0; i < 11; ++i) slots.push_back(Shape{7, 5, 16});
+    slots.push_back(vec(kIn)), slots.push_back(vec(3)), slots.push_back(vec(3));
+    auto conv = [](double w) {
+      return std::map<std::string, double>{{"outC", 16}, {"kh", 3}, {"kw", 3}, {"pt", 1}, {"pb", 1}, {"pl", 1}, {"pr", 1}, {"w", w}};
+    };
+    auto bn = [](double gamma, double mean) {
+      return std::map<std::string, double>{{"c", 16}, {"eps", 1e-5}, {"momentum", 0.1}, {"gamma", gamma}, {"beta", gamma + 16},
+                                           {"mean", mean}, {"var", mean + 16}, {"nbt", mean + 32}};
+    };
+    ops = {
+        op(kOpConv2d, {0}, 1, conv(0)),         op(kOpBatchNorm, {1}, 2, bn(2304, 0)),
+        op(kOpActivation, {2}, 3, {{"act", kActRelu}}),
+        op(kOpConv2d, {3}, 4, conv(2336)),      op(kOpBatchNorm, {4}, 5, bn(4640, 33)),
+        op(kOpActivation, {5}, 6, {{"act", kActRelu}}),
+        op(kOpConv2d, {6}, 7, conv(4672)),      op(kOpBatchNorm, {7}, 8, bn(6976, 66)),
+        op(kOpAdd, {8, 3}, 9, {}),              op(kOpActivation, {9}, 10, {{"act", kActRelu}}),
+        op(kOpFlatten, {10}, 11, {}),
+        op(kOpDense, {11}, 12, {{"in", static_cast<double>(kIn)}, {"out", 3}, {"act", kActLinear}, {"w", 7008}, {"b", 8688}}),
+        op(kOpActivation, {12}, 13, {{"act", kActSoftmax}}),
+    };
+  }
+  static std::vector<float> buffers() {
+    std::vector<float> b(kBuffers, 0.0f);
+    for (size_t base : {16, 49, 82})
+      for (size_t i = 0; i < 16; ++i) b[base + i] = 1.0f;
+    return b;
+  }
+};
+
+}  // namespace
+
+// The handed-over BatchNorm passes (statistics taken by the conv writing a
+// BatchNorm's input, the BatchNorm + ReLU + Conv2D's sums, the dx passes
+// left to the conv's filter gradient) in a residual block: the fused plan
+// (3 links) gives the unfused plan's bits (gradients, running statistics,
+// losses, evaluation) on every ISA and thread count, each Winograd tile
+// forced, and with the algorithm forced off Winograd after the build.
+TEST(graph_handed_batchnorm_passes_in_a_residual_block_give_the_unfused_bits) {
+  const BlockNet net;
+  TrainBatch batch(BlockNet::kIn, 71);
+  const size_t rows = TrainBatch::kRows;
+  std::vector<float> params = testing::random_floats(BlockNet::kParams, 73);
+  for (size_t i = 0; i < 7008; ++i) params[i] *= 0.3f;
+  for (size_t i = 7008; i < BlockNet::kParams; ++i) params[i] *= 0.05f;
+  auto run = [&](GraphPlan& plan) {
+    std::vector<float> grads(BlockNet::kParams, 99.0f), buffers = BlockNet::buffers(), pred(rows * 3);
+    plan.bind(params.data(), grads.data(), buffers.data());
+    plan.reserve(rows);
+    const LossResult r1 = plan.train_step(batch.src, batch.opt, false);
+    const LossResult r2 = plan.train_step(batch.src, batch.opt, true);
+    const LossResult ev = plan.evaluate(batch.src, rows, batch.opt, true, pred.data());
+    std::vector<float> o = grads;
+    o.insert(o.end(), buffers.begin(), buffers.end());
+    o.insert(o.end(), pred.begin(), pred.end());
+    for (double v : {r1.sum, r2.sum, ev.sum}) o.push_back(static_cast<float>(v));
+    return o;
+  };
+  auto same = [](const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+  };
+  size_t nonzero = 0;
+  const ArenaSizes sizes{BlockNet::kParams, BlockNet::kBuffers};
+  for (size_t tile : {0, 2, 4})
+    on_every_isa_and_thread_count([&] {
+      winograd_force_tile(tile);
+      GraphPlan unfused(net.slots, net.ops, sizes, 1, true, false, false);
+      GraphPlan fused(net.slots, net.ops, sizes, 1, true, false, true);
+      CHECK(fused.handed_stats_count() == 3u && unfused.handed_stats_count() == 0u);
+      const std::vector<float> want = run(unfused);
+      for (size_t i = 0; i < 7008; ++i) nonzero += want[i] != 0.0f;
+      CHECK(same(run(fused), want));
+      conv2d_force_algorithm(ConvAlgo::im2col);  // after the build: every pass off Winograd
+      GraphPlan plain(net.slots, net.ops, sizes, 1, true, false, false);
+      CHECK(same(run(fused), run(plain)));
+      conv2d_force_algorithm(ConvAlgo::automatic);
+      winograd_force_tile(0);
+    });
+  CHECK(nonzero > 1000);  // the three convolutions' gradients are not all zero
+}
