@@ -236,7 +236,19 @@ void input_transform(const WinogradTiles& g, size_t t0, size_t nt, float* v) {
 }
 
 // Step 2: m[i*ldm + co] = Σ_ci v[i*ldv + ci] u[ci, co] for rows [i0, i0 + MR), NV vectors at co0.
+// One input channel ci of a block: acc[r][q] += v[r][ci] * u[ci][q].
 template <size_t MR, size_t NV>
+inline void product_step(Vec (&acc)[MR][NV], const float* vp, size_t ldv, size_t ci, const float* up) {
+  Vec uv[NV];
+  for (size_t q = 0; q < NV; ++q) uv[q] = loadu(up + q * kLanes);
+  for (size_t r = 0; r < MR; ++r) {
+    const Vec b = set1(vp[r * ldv + ci]);
+    for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, uv[q], acc[r][q]);
+  }
+}
+
+// C > 0: c == C, the channel loop unrolled in full (the same operations in the same order).
+template <size_t MR, size_t NV, size_t C = 0>
 inline void product_block(const float* v, size_t ldv, const float* u, float* m, size_t ldm, size_t c, size_t cout,
                           size_t i0, size_t co0) {
   Vec acc[MR][NV];
@@ -244,36 +256,11 @@ inline void product_block(const float* v, size_t ldv, const float* u, float* m, 
     for (size_t q = 0; q < NV; ++q) acc[r][q] = zero();
   const float* vp = v + i0 * ldv;
   const float* up = u + co0;
-  for (size_t ci = 0; ci < c; ++ci, up += cout) {
-    Vec uv[NV];
-    for (size_t q = 0; q < NV; ++q) uv[q] = loadu(up + q * kLanes);
-    for (size_t r = 0; r < MR; ++r) {
-      const Vec b = set1(vp[r * ldv + ci]);
-      for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, uv[q], acc[r][q]);
-    }
-  }
-  for (size_t r = 0; r < MR; ++r)
-    for (size_t q = 0; q < NV; ++q) storeu(m + (i0 + r) * ldm + co0 + q * kLanes, acc[r][q]);
-}
-
-// product_block with c == C, its channel loop unrolled in full (the same
-// operations in the same order).
-template <size_t MR, size_t NV, size_t C>
-inline void product_block_c(const float* v, size_t ldv, const float* u, float* m, size_t ldm, size_t cout, size_t i0,
-                            size_t co0) {
-  Vec acc[MR][NV];
-  for (size_t r = 0; r < MR; ++r)
-    for (size_t q = 0; q < NV; ++q) acc[r][q] = zero();
-  const float* vp = v + i0 * ldv;
-  const float* up = u + co0;
+  if constexpr (C > 0) {
 #pragma GCC unroll 32
-  for (size_t ci = 0; ci < C; ++ci, up += cout) {
-    Vec uv[NV];
-    for (size_t q = 0; q < NV; ++q) uv[q] = loadu(up + q * kLanes);
-    for (size_t r = 0; r < MR; ++r) {
-      const Vec b = set1(vp[r * ldv + ci]);
-      for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, uv[q], acc[r][q]);
-    }
+    for (size_t ci = 0; ci < C; ++ci, up += cout) product_step<MR, NV>(acc, vp, ldv, ci, up);
+  } else {
+    for (size_t ci = 0; ci < c; ++ci, up += cout) product_step<MR, NV>(acc, vp, ldv, ci, up);
   }
   for (size_t r = 0; r < MR; ++r)
     for (size_t q = 0; q < NV; ++q) storeu(m + (i0 + r) * ldm + co0 + q * kLanes, acc[r][q]);
@@ -292,7 +279,7 @@ template <size_t MR, size_t NV, size_t C>
 void product_rows_c(const float* v, size_t ldv, const float* u, float* m, size_t ldm, size_t cout, size_t rows,
                     size_t co0) {
   for (size_t i = 0; i < rows; i += MR)
-    product_block_c<MR, NV, C>(v, ldv, u, m, ldm, cout, i + MR <= rows ? i : rows - MR, co0);
+    product_block<MR, NV, C>(v, ldv, u, m, ldm, C, cout, i + MR <= rows ? i : rows - MR, co0);
 }
 
 template <size_t NV>
