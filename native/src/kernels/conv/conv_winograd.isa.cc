@@ -473,21 +473,32 @@ void dy_transform(const WinogradFilter& a, size_t t0, size_t nt, float* dm) {
   }
 }
 
-// du[ci, co] += Σ_i v[i*ldv + ci] dm[i*ldm + co] for ci in [ci0, ci0 + MR), NV vectors at co0.
+// One tile i of a block: acc[r][q] += v[i][ci0 + r] * dm[i][q].
 template <size_t MR, size_t NV>
+inline void grad_step(Vec (&acc)[MR][NV], const float* v, size_t ldv, const float* dm, size_t ldm, size_t i, size_t ci0,
+                      size_t co0) {
+  Vec gv[NV];
+  for (size_t q = 0; q < NV; ++q) gv[q] = loadu(dm + i * ldm + co0 + q * kLanes);
+  const float* vp = v + i * ldv + ci0;
+  for (size_t r = 0; r < MR; ++r) {
+    const Vec b = set1(vp[r]);
+    for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, gv[q], acc[r][q]);
+  }
+}
+
+// du[ci, co] += Σ_i v[i*ldv + ci] dm[i*ldm + co] for ci in [ci0, ci0 + MR), NV vectors at co0.
+// N > 0: nt == N, the tile loop unrolled in full (the same operations in the same order).
+template <size_t MR, size_t NV, size_t N = 0>
 inline void grad_block(const float* v, size_t ldv, const float* dm, size_t ldm, float* du, size_t cout, size_t nt,
                        size_t ci0, size_t co0) {
   Vec acc[MR][NV];
   for (size_t r = 0; r < MR; ++r)
     for (size_t q = 0; q < NV; ++q) acc[r][q] = loadu(du + (ci0 + r) * cout + co0 + q * kLanes);
-  for (size_t i = 0; i < nt; ++i) {
-    Vec gv[NV];
-    for (size_t q = 0; q < NV; ++q) gv[q] = loadu(dm + i * ldm + co0 + q * kLanes);
-    const float* vp = v + i * ldv + ci0;
-    for (size_t r = 0; r < MR; ++r) {
-      const Vec b = set1(vp[r]);
-      for (size_t q = 0; q < NV; ++q) acc[r][q] = fmadd(b, gv[q], acc[r][q]);
-    }
+  if constexpr (N > 0) {
+#pragma GCC unroll 36
+    for (size_t i = 0; i < N; ++i) grad_step<MR, NV>(acc, v, ldv, dm, ldm, i, ci0, co0);
+  } else {
+    for (size_t i = 0; i < nt; ++i) grad_step<MR, NV>(acc, v, ldv, dm, ldm, i, ci0, co0);
   }
   for (size_t r = 0; r < MR; ++r)
     for (size_t q = 0; q < NV; ++q) storeu(du + (ci0 + r) * cout + co0 + q * kLanes, acc[r][q]);
@@ -500,6 +511,14 @@ template <size_t MR, size_t NV>
 void grad_rows(const float* v, size_t ldv, const float* dm, size_t ldm, float* du, size_t c, size_t cout, size_t nt,
                size_t co0) {
   size_t ci = 0;
+  // 6 x 2 blocks over chunks of 36 tiles (the filter gradient's chunk on
+  // ResNet's layers) with the tile loop unrolled: measured on Zen 3 AVX2
+  // (batch 128, 1 thread) the filter gradient 0.98x (16 channels), 0.955x
+  // (32), 0.99x (64).
+  if constexpr (MR == 6 && NV == 2) {
+    if (nt == 36)
+      for (; ci + MR <= c; ci += MR) grad_block<MR, NV, 36>(v, ldv, dm, ldm, du, cout, nt, ci, co0);
+  }
   for (; ci + MR <= c; ci += MR) grad_block<MR, NV>(v, ldv, dm, ldm, du, cout, nt, ci, co0);
   if constexpr (MR > 4) {
     for (; ci + 4 <= c; ci += 4) grad_block<4, NV>(v, ldv, dm, ldm, du, cout, nt, ci, co0);
