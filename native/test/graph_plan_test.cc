@@ -5,6 +5,7 @@
 // that go bad between validation and use; the ReLU, Conv2D(relu) + MaxPool2D and BatchNorm + ReLU + Conv2D fusions and the convolutions'
 // in-place input-gradient fan-in give the unfused bits.
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -282,6 +283,28 @@ TEST(graph_plan_refuses_bad_labels_and_rows_before_writing) {
   src.index = index.data(), src.rows = 2;
   CHECK(step_refuses(plan, src, opt));  // index 5 of 4 samples
   for (float g : grads) CHECK(g == 7.0f);
+}
+
+// Activations start on a cache line (core/aligned_vector.h): with malloc's
+// 16-byte alignment half the vectors of a 16-channel NHWC row split lines.
+TEST(graph_plan_activations_start_on_cache_lines) {
+  Net net;
+  std::vector<float> params = testing::random_floats(Net::kParams, 5), grads(Net::kParams, 0.0f);
+  GraphPlan plan(net.slots, net.ops, ArenaSizes{Net::kParams, 0}, 1);
+  plan.bind(params.data(), grads.data(), nullptr);
+  for (size_t rows : {1, 3, 17}) {
+    plan.reserve(rows);
+    std::vector<float> x = testing::random_floats(rows * 12, 11);
+    BatchSource src;
+    src.x = x.data(), src.n = rows, src.rows = rows;
+    plan.load(src);
+    const float* out = plan.forward(rows, false);
+    CHECK(reinterpret_cast<uintptr_t>(out) % 64 == 0);
+  }
+  for (size_t n : {1, 5, 1000, 100000}) {
+    AlignedVector<float> v(n);
+    CHECK(reinterpret_cast<uintptr_t>(v.data()) % 64 == 0);
+  }
 }
 
 TEST(graph_plan_rejects_inconsistent_op_lists) {

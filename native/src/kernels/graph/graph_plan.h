@@ -30,6 +30,7 @@
 #include <memory>
 #include <vector>
 
+#include "../../core/aligned_vector.h"
 #include "../nn/nn_ops.h"
 #include "graph_op.h"
 
@@ -183,10 +184,10 @@ class GraphPlan {
   float* params_ = nullptr;
   float* grads_ = nullptr;
   float* buffers_ = nullptr;
-  std::vector<std::vector<float>> act_, grad_, saved_;
+  std::vector<AlignedVector<float>> act_, grad_, saved_;  // each on a cache line
   std::vector<bool> dead_;  // slots a fusion skips
   std::vector<int> grad_home_;  // the slot whose gradient buffer each slot's gradient is
-  std::vector<float> scratch_, fan_;  // op scratch; one input gradient before it is added
+  AlignedVector<float> scratch_, fan_;  // op scratch; one input gradient before it is added
   std::vector<int32_t> labels_;
   std::vector<float> targets_;
 };
